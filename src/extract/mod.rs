@@ -1,0 +1,246 @@
+//! Extract stage: outlines of one submission's files -> [`Extracted`], the
+//! assignment's fields as the student wrote them (no canonical names yet).
+//!
+//! Sections are found by what their headings (or bold labels) say, wherever
+//! they sit and whatever their level; each field's extractor then reads the
+//! section's nodes, whatever list, table or heading layout the student used.
+
+mod fields;
+pub mod sections;
+pub mod text;
+
+use crate::parse::outline::{Kind, Node};
+pub use sections::Section;
+use serde::Serialize;
+use text::{clean_name, tidy};
+
+/// A name as written plus the full text it came from (for skill matching).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Named {
+    pub name: String,
+    #[serde(skip)]
+    pub text: String,
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RawComponent {
+    pub name: Named,
+    pub roles: Vec<Named>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RawResponsibility {
+    pub role: Named,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RawPosting {
+    pub url: Option<String>,
+    pub title: String,
+    pub company: Option<String>,
+    /// Text that lists the posting's skills.
+    #[serde(skip)]
+    pub text: String,
+    pub file: String,
+    pub line: usize,
+}
+
+/// Everything found in one submission, before normalisation.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    /// The product named in a "Product choice" section, as written.
+    pub product_named: Option<String>,
+    /// Texts to search for a product name, most telling first.
+    pub product_texts: Vec<String>,
+    pub components: Vec<RawComponent>,
+    pub main_components: Vec<Named>,
+    pub responsibilities: Vec<RawResponsibility>,
+    pub common_skills: Vec<Named>,
+    pub chosen_role: Option<Named>,
+    pub skills_have: Vec<Named>,
+    pub skills_lack: Vec<Named>,
+    pub postings: Vec<RawPosting>,
+    pub skills_several: Vec<Named>,
+    pub skills_single: Vec<Named>,
+    pub reflection: Option<Named>,
+    /// Sections present, with where each starts.
+    pub sections: Vec<(Section, String, usize)>,
+}
+
+/// One parsed file of a submission.
+pub struct FileOutline<'a> {
+    pub path: &'a str,
+    pub role: FileRole,
+    pub root: &'a Node,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    /// roles-and-skills.md or the one loose file.
+    Roles,
+    Architecture,
+    Other,
+}
+
+/// A section found in a file: its node and any value after its title's colon.
+pub(crate) struct Found<'a> {
+    pub section: Section,
+    pub node: &'a Node,
+    pub inline: Option<String>,
+    pub file: &'a str,
+}
+
+impl Found<'_> {
+    /// The nodes inside the section, minus nested sections of other kinds.
+    pub fn content(&self, all: &[Found<'_>]) -> Vec<&Node> {
+        self.node
+            .children
+            .iter()
+            .filter(|c| !all.iter().any(|f| std::ptr::eq(f.node, *c)))
+            .collect()
+    }
+
+    pub fn named(&self, name: String, text: String, line: usize) -> Named {
+        Named { name, text, file: self.file.to_string(), line }
+    }
+}
+
+/// Extract the assignment's fields from a submission's files.
+pub fn extract(files: &[FileOutline<'_>]) -> Extracted {
+    let mut found = Vec::new();
+    // Roles file first, then the others, architecture last: a field is taken
+    // from the first file that has it.
+    let mut ordered: Vec<&FileOutline<'_>> = files.iter().collect();
+    ordered.sort_by_key(|f| match f.role {
+        FileRole::Roles => 0,
+        FileRole::Other => 1,
+        FileRole::Architecture => 2,
+    });
+    for f in &ordered {
+        find_sections(f.root, None, f.path, &mut found);
+    }
+    let mut out = Extracted {
+        sections: found.iter().map(|f| (f.section, f.file.to_string(), f.node.line)).collect(),
+        ..Default::default()
+    };
+    let first_file_with = |s: Section| found.iter().find(|f| f.section == s).map(|f| f.file);
+    let of = |s: Section| -> Vec<&Found<'_>> {
+        let file = first_file_with(s);
+        found.iter().filter(|f| f.section == s && Some(f.file) == file).collect()
+    };
+
+    out.components = of(Section::Components).iter().flat_map(|f| fields::components(f, &found)).collect();
+    out.main_components = of(Section::MainComponents).iter().flat_map(|f| fields::flat_names(f, &found)).collect();
+    out.responsibilities =
+        of(Section::Responsibilities).iter().flat_map(|f| fields::responsibilities(f, &found)).collect();
+    out.common_skills = of(Section::CommonSkills).iter().flat_map(|f| fields::counted_items(f, &found)).collect();
+    out.chosen_role = fields::chosen_role(&of(Section::RoleName), &of(Section::ChosenRole), &found);
+    out.skills_have = of(Section::SkillsHave).iter().flat_map(|f| fields::skill_items(f, &found)).collect();
+    out.skills_lack = of(Section::SkillsLack).iter().flat_map(|f| fields::skill_items(f, &found)).collect();
+    out.skills_several = of(Section::SkillsSeveral).iter().flat_map(|f| fields::skill_items(f, &found)).collect();
+    out.skills_single = of(Section::SkillsSingle).iter().flat_map(|f| fields::skill_items(f, &found)).collect();
+    let market: Vec<&Found<'_>> =
+        found.iter().filter(|f| matches!(f.section, Section::JobMarket | Section::Posting)).collect();
+    out.postings = fields::postings(&market, &found);
+    out.reflection = fields::reflection(&of(Section::Reflection), &found);
+    fill_product(&mut out, &ordered, &found);
+    out
+}
+
+/// Record every section heading or label below `node`. A heading of the same
+/// kind as the section it sits in is part of that section, not a new one.
+fn find_sections<'a>(node: &'a Node, inside: Option<Section>, file: &'a str, out: &mut Vec<Found<'a>>) {
+    for child in &node.children {
+        let hit = classify_node(child, inside).filter(|(s, _)| {
+            Some(*s) != inside && !(inside == Some(Section::JobMarket) && *s == Section::JobMarket)
+        });
+        match hit {
+            Some((section, inline)) => {
+                out.push(Found { section, node: child, inline, file });
+                find_sections(child, Some(section), file, out);
+            }
+            None => find_sections(child, inside, file, out),
+        }
+    }
+}
+
+/// Sections are started by headings anywhere, and by bold labels or
+/// "Label: value" lines outside the sections whose items are names.
+fn classify_node(node: &Node, inside: Option<Section>) -> Option<(Section, Option<String>)> {
+    let first_line = node.text.lines().next().unwrap_or("");
+    if first_line.contains('?') {
+        return None;
+    }
+    if node.is_heading() {
+        return sections::classify(&node.text);
+    }
+    let listy = matches!(
+        inside,
+        Some(Section::Components | Section::Responsibilities | Section::CommonSkills | Section::MainComponents)
+    );
+    if listy || !matches!(node.kind, Kind::Item | Kind::Paragraph) {
+        return None;
+    }
+    let (head, rest) = match &node.label {
+        Some(label) => {
+            let rest = node.text.strip_prefix(label.as_str()).unwrap_or("");
+            (label.as_str(), rest)
+        }
+        None => match first_line.split_once(':') {
+            Some((head, _)) if head.split_whitespace().count() <= 6 => (head, &node.text[head.len()..]),
+            _ => return None,
+        },
+    };
+    let (section, inline) = sections::classify(head)?;
+    let rest = tidy(rest.trim_start().trim_start_matches([':', '—', '–', '-']));
+    // Only the label's section: a role name or a posting title in bold is not a section.
+    if matches!(section, Section::Posting) {
+        return None;
+    }
+    let inline = inline.or_else(|| (!rest.is_empty()).then_some(rest));
+    Some((section, inline))
+}
+
+fn fill_product(out: &mut Extracted, files: &[&FileOutline<'_>], found: &[Found<'_>]) {
+    if let Some(f) = found.iter().find(|f| f.section == Section::Product) {
+        let text = f.inline.clone().or_else(|| {
+            f.content(found).iter().find(|n| !n.text.trim().is_empty()).map(|n| n.text.clone())
+        });
+        if let Some(t) = text {
+            out.product_texts.push(t.clone());
+            out.product_named = Some(clean_name(&t, None));
+        }
+    }
+    // Job postings name employers, not the product: leave those sections out.
+    let market: Vec<&Node> = found
+        .iter()
+        .filter(|f| matches!(f.section, Section::JobMarket | Section::Posting | Section::SkillsSeveral | Section::SkillsSingle))
+        .map(|f| f.node)
+        .collect();
+    for role in [FileRole::Architecture, FileRole::Roles, FileRole::Other] {
+        for f in files.iter().filter(|f| f.role == role) {
+            out.product_texts.push(text_outside(f.root, &market));
+        }
+    }
+}
+
+fn text_outside(root: &Node, skip: &[&Node]) -> String {
+    let mut out = String::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if skip.iter().any(|s| std::ptr::eq(*s, n)) {
+            continue;
+        }
+        out.push_str(&n.text);
+        for cell in &n.cells {
+            out.push(' ');
+            out.push_str(cell);
+        }
+        out.push('\n');
+        stack.extend(n.children.iter().rev());
+    }
+    out
+}

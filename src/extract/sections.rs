@@ -1,0 +1,244 @@
+//! Which section of the assignment a heading (or a bold label) starts.
+//!
+//! Students rename, number, misspell and translate the template's headings,
+//! so this works on words, not on exact titles.
+
+use super::text::fold;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Components,
+    Responsibilities,
+    CommonSkills,
+    ChosenRole,
+    /// The "Role" line inside the chosen-role section.
+    RoleName,
+    SkillsHave,
+    SkillsLack,
+    JobMarket,
+    /// One posting's own heading ("Posting 1: Middle Python Developer").
+    Posting,
+    SkillsSeveral,
+    SkillsSingle,
+    Reflection,
+    /// architecture.md: "Product choice".
+    Product,
+    /// architecture.md: "Main components".
+    MainComponents,
+}
+
+impl Section {
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Components => "Components and roles",
+            Section::Responsibilities => "Roles and responsibilities",
+            Section::CommonSkills => "Common skills across roles",
+            Section::ChosenRole => "My chosen role",
+            Section::RoleName => "Role",
+            Section::SkillsHave => "Skills I already have",
+            Section::SkillsLack => "Skills I clearly lack",
+            Section::JobMarket => "Job market snapshot",
+            Section::Posting => "Job posting",
+            Section::SkillsSeveral => "Skills that appear in several postings",
+            Section::SkillsSingle => "Skills specific to a single posting",
+            Section::Reflection => "Personal reflection",
+            Section::Product => "Product choice",
+            Section::MainComponents => "Main components",
+        }
+    }
+}
+
+/// Classify a title. `"Chosen role: Backend"` gives the section and the
+/// value written after the colon.
+pub fn classify(title: &str) -> Option<(Section, Option<String>)> {
+    let title = title.trim();
+    if let Some(s) = classify_words(title) {
+        return Some((s, None));
+    }
+    // "**Role:** Backend Engineer", "Chosen role - Backend", "Skills I have: a, b"
+    for sep in [":", " — ", " – ", " - "] {
+        if let Some((head, tail)) = title.split_once(sep)
+            && let Some(s) = classify_words(head)
+        {
+            let tail = tail.trim();
+            return Some((s, (!tail.is_empty()).then(|| tail.to_string())));
+        }
+    }
+    None
+}
+
+fn classify_words(title: &str) -> Option<Section> {
+    let t = fold(title);
+    let t = strip_numbering(&t);
+    if t.is_empty() || t.split_whitespace().count() > 14 {
+        return None;
+    }
+    let has = |words: &[&str]| words.iter().any(|w| contains_word(t, w));
+    let skill = has(&["skill*", "навык*", "competenc*", "компетенц*", "requirement*", "технологи*"]);
+    let posting = has(&["posting*", "vacanc*", "ваканси*", "job*", "listing*", "market*", "рын*"]);
+
+    if is_posting_title(t) {
+        return Some(Section::Posting);
+    }
+    if (skill || posting)
+        && has(&["several", "multiple", "many", "most", "frequent*", "repeated", "recurring",
+            "нескольких", "несколько", "многих", "часто*", "повторя*", "common requirement*"])
+        && !has(&["across role*", "all role*"])
+        && !t.contains("common skills across")
+    {
+        return Some(Section::SkillsSeveral);
+    }
+    if (skill || posting)
+        && has(&["single", "specific", "unique", "one posting", "less common", "rare*", "одной", "уникальн*", "редк*"])
+    {
+        return Some(Section::SkillsSingle);
+    }
+    if has(&["responsib*", "обязанност*", "duties", "what each role does", "зон* ответственност*"]) {
+        return Some(Section::Responsibilities);
+    }
+    if skill
+        && has(&["common", "cross cutting", "crosscutting", "shared", "general", "universal",
+            "core", "общие", "общих", "общ*", "сквозн*", "across"])
+    {
+        return Some(Section::CommonSkills);
+    }
+    if (skill || has(&["my", "мои"]))
+        && has(&["lack*", "missing", "improve*", "to develop", "to learn", "gap*", "need",
+            "не хватает", "недоста*", "не имею", "нет", "развит*", "улучш*", "изучить", "want"])
+    {
+        return Some(Section::SkillsLack);
+    }
+    if skill
+        && has(&["have", "has", "current*", "existing", "already", "my", "possess", "know",
+            "есть", "имею*", "мои", "текущ*", "уже"])
+    {
+        return Some(Section::SkillsHave);
+    }
+    if has(&["component*", "module*", "компонент*", "модул*", "service*", "сервис*"])
+        && has(&["role*", "роли", "ролей", "рол*", "specialist*", "специалист*", "engineer*", "team*", "it"])
+    {
+        return Some(Section::Components);
+    }
+    if has(&["chosen", "choosen", "chose", "choose", "choice", "selected", "выбранн*", "выбор*", "выбрал*"])
+        && !has(&["product*", "продукт*", "architecture"])
+        || t == "my role"
+        || t == "моя роль"
+        || t == "my chosen path"
+    {
+        return Some(Section::ChosenRole);
+    }
+    if matches!(t, "role" | "роль" | "target role" | "my target role" | "position" | "должность") {
+        return Some(Section::RoleName);
+    }
+    if has(&["reflection*", "reflect*", "takeaway*", "рефлекс*", "вывод*", "conclusion*", "итог*", "размышлени*"]) {
+        return Some(Section::Reflection);
+    }
+    if posting && !has(&["marketplace*", "маркетплейс*"]) || has(&["research job*", "hh ru", "headhunter"]) {
+        return Some(Section::JobMarket);
+    }
+    if has(&["product*", "продукт*"]) && !has(&["manager*", "designer*", "engineer*", "owner*"]) {
+        return Some(Section::Product);
+    }
+    if has(&["component*", "компонент*", "architecture", "архитектур*"]) {
+        return Some(Section::MainComponents);
+    }
+    None
+}
+
+/// "Posting 1", "Vacancy #2: ...", "Job 3", "Вакансия 4".
+fn is_posting_title(t: &str) -> bool {
+    let mut words = t.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let first = if first == "job" { words.next().unwrap_or("") } else { first };
+    let starts = ["posting", "vacancy", "вакансия", "job", "position", "listing"];
+    starts.contains(&first)
+        && words.next().is_some_and(|w| w.trim_start_matches('#').chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Drop "3.1", "5.", "Step 2", "Task 3", "Part 1" and similar lead-ins.
+fn strip_numbering(t: &str) -> &str {
+    let mut t = t.trim();
+    for lead in ["step", "task", "part", "шаг", "задание", "часть", "section"] {
+        if let Some(rest) = t.strip_prefix(lead)
+            && rest.starts_with(' ')
+            && rest.trim_start().starts_with(|c: char| c.is_ascii_digit())
+        {
+            t = rest.trim_start();
+        }
+    }
+    t.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ').trim()
+}
+
+/// Whole-word (or word-prefix, with a trailing `*`) search in folded text.
+/// A pattern of several words must match consecutive words.
+pub fn contains_word(text: &str, pattern: &str) -> bool {
+    let (pattern, prefix) = match pattern.strip_suffix('*') {
+        Some(p) => (p, true),
+        None => (pattern, false),
+    };
+    let pw: Vec<&str> = pattern.split_whitespace().collect();
+    let tw: Vec<&str> = text.split_whitespace().collect();
+    if pw.is_empty() || tw.len() < pw.len() {
+        return false;
+    }
+    tw.windows(pw.len()).any(|win| {
+        let last = pw.len() - 1;
+        win.iter().zip(&pw).enumerate().all(|(i, (w, p))| {
+            if i == last && prefix { w.starts_with(p) } else { w == p }
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(t: &str) -> Option<Section> {
+        classify(t).map(|(s, _)| s)
+    }
+
+    #[test]
+    fn template_headings() {
+        assert_eq!(c("Components and roles"), Some(Section::Components));
+        assert_eq!(c("3.1 Roles per module"), Some(Section::Components));
+        assert_eq!(c("Roles for components"), Some(Section::Components));
+        assert_eq!(c("Roles and responsibilities"), Some(Section::Responsibilities));
+        assert_eq!(c("Common skills across roles"), Some(Section::CommonSkills));
+        assert_eq!(c("3.2 Cross-cutting skills"), Some(Section::CommonSkills));
+        assert_eq!(c("My chosen role"), Some(Section::ChosenRole));
+        assert_eq!(c("Role"), Some(Section::RoleName));
+        assert_eq!(c("Skills I already have"), Some(Section::SkillsHave));
+        assert_eq!(c("Current skills"), Some(Section::SkillsHave));
+        assert_eq!(c("Skills I clearly lack"), Some(Section::SkillsLack));
+        assert_eq!(c("Skills to improve"), Some(Section::SkillsLack));
+        assert_eq!(c("Job market snapshot"), Some(Section::JobMarket));
+        assert_eq!(c("5. Research job postings"), Some(Section::JobMarket));
+        assert_eq!(c("Skills that appear in several postings"), Some(Section::SkillsSeveral));
+        assert_eq!(c("Skills specific to a single posting"), Some(Section::SkillsSingle));
+        assert_eq!(c("7. Personal reflection"), Some(Section::Reflection));
+        assert_eq!(c("Posting 1: Middle Python Developer"), Some(Section::Posting));
+    }
+
+    #[test]
+    fn russian_and_misspelt_headings() {
+        assert_eq!(c("Компоненты и роли"), Some(Section::Components));
+        assert_eq!(c("Навыки, которые у меня есть"), Some(Section::SkillsHave));
+        assert_eq!(c("Навыки, которых мне не хватает"), Some(Section::SkillsLack));
+        assert_eq!(c("Личная рефлексия"), Some(Section::Reflection));
+        assert_eq!(c("My choosen role"), Some(Section::ChosenRole));
+        assert_eq!(c("Анализ рынка вакансий"), Some(Section::JobMarket));
+    }
+
+    #[test]
+    fn inline_values_and_non_sections() {
+        assert_eq!(
+            classify("Chosen role: Backend Engineer"),
+            Some((Section::ChosenRole, Some("Backend Engineer".into())))
+        );
+        assert_eq!(classify("Role:"), Some((Section::RoleName, None)));
+        assert_eq!(c("Cart & Checkout service"), None);
+        assert_eq!(c("Mobile Engineer"), None);
+        assert_eq!(c("Marketplace frontend"), None);
+    }
+}

@@ -1,0 +1,182 @@
+//! Small text helpers shared by the extractors: folding for comparison,
+//! cleaning an item down to its name, splitting inline lists.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Lower-case, NFKC, punctuation to spaces, single spaces. For matching
+/// headings, never for display.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfkc().flat_map(char::to_lowercase) {
+        let c = if c == 'ё' { 'е' } else { c };
+        if c.is_alphanumeric() || c == '+' || c == '#' {
+            out.push(c);
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Strip LLM citation artifacts: `[cite:7]`, `[cite_start]`,
+/// `:contentReference[oaicite:0]{index=0}`, `【4†source】`.
+pub fn strip_citations(s: &str) -> String {
+    let mut out = s.to_string();
+    for (open, close) in [("[cite", "]"), (":contentReference[", "]"), ("【", "】"), ("{index=", "}")] {
+        while let Some(i) = out.find(open) {
+            match out[i..].find(close) {
+                Some(j) => out.replace_range(i..i + j + close.len(), ""),
+                None => break,
+            }
+        }
+    }
+    out
+}
+
+/// True for template leftovers: `...`, `<name>`, `TODO`, `IT specialist 1`.
+pub fn is_placeholder(s: &str) -> bool {
+    let t = s.trim().trim_matches(|c: char| c == '-' || c == '*' || c.is_whitespace());
+    if t.is_empty() || t.chars().all(|c| matches!(c, '.' | '…' | '_' | '-' | '?')) {
+        return true;
+    }
+    let f = fold(t);
+    if (t.starts_with('<') && t.ends_with('>')) || t.starts_with("[") && t.ends_with(']') && !t.contains("](") {
+        let inner = fold(&t[1..t.len() - 1]);
+        return inner.contains("your") || inner.contains("name") || inner.contains("role")
+            || inner.contains("skill") || inner.contains("link") || inner.contains("ваш");
+    }
+    matches!(f.as_str(), "todo" | "tbd" | "n a" | "none" | "skill" | "role" | "link" | "company" | "title")
+        || ["it specialist", "it specalist", "role ", "skill ", "component ", "posting ", "company name", "job title"]
+            .iter()
+            .any(|p| f.starts_with(p) && f[p.len()..].trim().chars().all(|c| c.is_ascii_digit() || c == ' ' || c == 'x'))
+}
+
+/// The name an item stands for: bold label or the text before a
+/// description separator; numbering, emphasis and trailing colons dropped.
+pub fn clean_name(text: &str, label: Option<&str>) -> String {
+    let text = strip_citations(text);
+    let text = text.trim();
+    if let Some(label) = label {
+        let label = label.trim().trim_end_matches([':', '-', '—', '–']).trim();
+        if !label.is_empty() {
+            let rest = text.strip_prefix(label).map(str::trim_start);
+            let described = rest.is_none_or(|r| {
+                r.is_empty() || r.starts_with([':', '—', '–', '-', '(', '.', ',']) || r.starts_with("- ")
+            });
+            if described && !rest.is_some_and(|r| r.starts_with('(')) {
+                return tidy(label);
+            }
+        }
+    }
+    let first_line = text.lines().next().unwrap_or("");
+    tidy(head_before_description(first_line))
+}
+
+/// "Role – description" or "Name: description" -> the name, when the head is
+/// short enough to be a name.
+fn head_before_description(s: &str) -> &str {
+    for sep in [" — ", " – ", " - ", ": ", " —", "— ", ":"] {
+        if let Some((head, _)) = s.split_once(sep) {
+            let words = head.split_whitespace().count();
+            if (1..=7).contains(&words) && !head.contains('(') || head.contains('(') && head.contains(')') && words <= 8 {
+                return head;
+            }
+        }
+    }
+    s
+}
+
+/// Drop numbering, markers, emphasis leftovers and trailing punctuation.
+pub fn tidy(s: &str) -> String {
+    let mut t = s.trim();
+    // "1. ", "1) ", "3.1 ", "- ", "* " written inside text
+    loop {
+        let before = t;
+        let digits = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        if digits.len() < t.len() && (digits.starts_with(['.', ')', ' ']) || digits.is_empty()) {
+            t = digits.trim_start_matches([')', '.']).trim_start();
+        }
+        t = t.trim_start_matches(['-', '*', '•', '+', '–', '—']).trim_start();
+        if t == before {
+            break;
+        }
+    }
+    let t = t.trim_matches(|c: char| c == '*' || c == '_' || c == '`' || c.is_whitespace());
+    t.trim_end_matches([':', ';', ',', '.', '—', '–', '-']).trim().to_string()
+}
+
+/// Split an inline list: "Basic Python, SQL, and understanding of REST APIs."
+/// Commas inside parentheses do not split.
+pub fn split_inline(s: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut cur = String::new();
+    for c in s.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            _ => {}
+        }
+        if depth <= 0 && matches!(c, ',' | ';' | '\n' | '·' | '•') {
+            parts.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+    }
+    parts.push(cur);
+    parts
+        .iter()
+        .map(|p| {
+            let p = p.trim();
+            let p = p.strip_prefix("and ").or_else(|| p.strip_prefix("и ")).unwrap_or(p);
+            tidy(p)
+        })
+        .filter(|p| !p.is_empty() && !is_placeholder(p))
+        .collect()
+}
+
+/// Number of words in a text.
+pub fn word_count(s: &str) -> usize {
+    s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_drop_descriptions_and_markup() {
+        assert_eq!(clean_name("Mobile Engineer: Specializes in Swift", Some("Mobile Engineer")), "Mobile Engineer");
+        assert_eq!(clean_name("Back-end engineer — designs APIs", Some("Back-end engineer")), "Back-end engineer");
+        assert_eq!(clean_name("Go Basics: syntax, types", Some("Go Basics")), "Go Basics");
+        assert_eq!(clean_name("Back-end engineer (C/C++)", None), "Back-end engineer (C/C++)");
+        assert_eq!(clean_name("1. Intern Go Backend Developer", None), "Intern Go Backend Developer");
+        assert_eq!(clean_name("QA engineer – writes tests for every release", None), "QA engineer");
+        assert_eq!(clean_name("Cloud technologies.", None), "Cloud technologies");
+        assert_eq!(clean_name("Python [cite:3]", None), "Python");
+    }
+
+    #[test]
+    fn inline_lists_split_outside_parentheses() {
+        assert_eq!(
+            split_inline("Basic Python, SQL, and understanding of REST APIs."),
+            ["Basic Python", "SQL", "understanding of REST APIs"]
+        );
+        assert_eq!(split_inline("REST,  OAuth,  PosgreSQL"), ["REST", "OAuth", "PosgreSQL"]);
+        assert_eq!(split_inline("Security engineer (PCI, fraud), QA"), ["Security engineer (PCI, fraud)", "QA"]);
+    }
+
+    #[test]
+    fn placeholders() {
+        assert!(is_placeholder("..."));
+        assert!(is_placeholder("<your role>"));
+        assert!(is_placeholder("IT specalist 1"));
+        assert!(!is_placeholder("Go"));
+        assert!(!is_placeholder("Backend"));
+    }
+
+    #[test]
+    fn citations_are_removed() {
+        assert_eq!(strip_citations("Go [cite:7] and Rust:contentReference[oaicite:0]{index=0}"), "Go  and Rust");
+    }
+}

@@ -1,0 +1,75 @@
+//! Read, parse, extract and normalise one submission unit. Runs in parallel,
+//! one call per unit; never fails: problems become diagnostics.
+
+use crate::discover::Unit;
+use crate::extract::{self, FileOutline, FileRole};
+use crate::model::{self, Identity, Submission};
+use crate::normalize::Taxonomy;
+use crate::parse::{outline, read_source};
+use std::path::Path;
+
+pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
+    let mut diags = Vec::new();
+    let mut sources = Vec::new();
+    for rel in &unit.files {
+        let rel_str = rel.to_string_lossy().replace('\\', "/");
+        let (text, d) = read_source(&content.join(rel), &rel_str);
+        diags.extend(d);
+        if let Some(text) = text {
+            sources.push((rel_str, text));
+        }
+    }
+    let roots: Vec<_> = sources.iter().map(|(_, t)| outline::parse(t)).collect();
+    let roles: Vec<FileRole> = assign_roles(&sources, &roots);
+    let outlines: Vec<FileOutline<'_>> = sources
+        .iter()
+        .zip(&roots)
+        .zip(&roles)
+        // The lab's own README is not part of the answer.
+        .filter(|(((p, _), _), role)| **role != FileRole::Other || !is_readme(p))
+        .map(|(((p, _), root), role)| FileOutline { path: p, role: *role, root })
+        .collect();
+    let extracted = extract::extract(&outlines);
+    let main_file = sources
+        .iter()
+        .zip(&roles)
+        .find(|(_, r)| **r == FileRole::Roles)
+        .map(|((p, _), _)| p.clone())
+        .unwrap_or_else(|| unit.source.clone());
+    let author = unit.source.split("__").next().unwrap_or(&unit.source).trim_end_matches(".md").to_string();
+    let ident = Identity { id: unit.id.clone(), source: unit.source.clone(), author, main_file };
+    let mut sub = model::normalize(ident, extracted, tax, sources);
+    sub.diagnostics.extend(diags);
+    sub.diagnostics.sort();
+    sub
+}
+
+fn is_readme(p: &str) -> bool {
+    p.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("readme.md"))
+}
+
+/// Which file is the roles file, which the architecture: by name first
+/// (`roles-and-skills.md`, `architecture.md`), else the file with the most
+/// recognised sections. READMEs count only when nothing else has sections.
+fn assign_roles(sources: &[(String, String)], roots: &[outline::Node]) -> Vec<FileRole> {
+    let name = |i: usize| sources[i].0.rsplit('/').next().unwrap_or("").to_lowercase();
+    let mut roles: Vec<FileRole> = (0..sources.len())
+        .map(|i| if name(i).contains("architect") { FileRole::Architecture } else { FileRole::Other })
+        .collect();
+    let by_name = (0..sources.len())
+        .filter(|&i| roles[i] == FileRole::Other && name(i).contains("role"))
+        .min_by_key(|&i| (sources[i].0.matches('/').count(), sources[i].0.len()));
+    let main = by_name.or_else(|| {
+        (0..sources.len())
+            .filter(|&i| roles[i] == FileRole::Other)
+            .max_by_key(|&i| (section_count(&roots[i]), !is_readme(&sources[i].0), std::cmp::Reverse(i)))
+    });
+    if let Some(i) = main {
+        roles[i] = FileRole::Roles;
+    }
+    roles
+}
+
+fn section_count(root: &outline::Node) -> usize {
+    root.walk().iter().filter(|n| n.is_heading() && extract::sections::classify(&n.text).is_some()).count()
+}

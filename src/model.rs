@@ -1,0 +1,276 @@
+//! Normalise stage: [`Extracted`] fields + taxonomy -> [`Submission`], the
+//! typed record every later stage reads and `atlas.json` exports.
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::extract::text::{fold, is_placeholder, word_count};
+use crate::extract::{Extracted, Named, Section};
+use crate::normalize::Taxonomy;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Submission {
+    /// Output slug, unique in the cohort.
+    pub id: String,
+    /// Path relative to the content dir: the fork folder or the loose file.
+    pub source: String,
+    pub author: String,
+    pub files: Vec<String>,
+    pub product: Option<String>,
+    pub components: Vec<Component>,
+    pub responsibilities: Vec<Responsibility>,
+    pub common_skills: Vec<SkillItem>,
+    pub chosen_role: Option<ChosenRole>,
+    pub skills_have: Vec<SkillItem>,
+    pub skills_lack: Vec<SkillItem>,
+    pub postings: Vec<Posting>,
+    pub skills_in_several_postings: Vec<SkillItem>,
+    pub skills_in_one_posting: Vec<SkillItem>,
+    pub reflection: Reflection,
+    pub sections_missing: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The student's Markdown, per file, for the submission page.
+    #[serde(skip)]
+    pub sources: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Component {
+    pub name: String,
+    /// Canonical component kind, when the taxonomy knows it.
+    pub kind: Option<String>,
+    pub roles: Vec<RoleRef>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleRef {
+    pub name: String,
+    pub canonical: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Responsibility {
+    pub name: String,
+    pub canonical: Vec<String>,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkillItem {
+    pub name: String,
+    pub skills: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChosenRole {
+    pub name: String,
+    pub canonical: Option<String>,
+    pub level: Option<String>,
+    pub stack: Vec<String>,
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Posting {
+    pub url: Option<String>,
+    pub title: String,
+    pub company: Option<String>,
+    pub skills: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reflection {
+    pub written: bool,
+    pub text: String,
+}
+
+/// Sections every submission is expected to have.
+const EXPECTED: [Section; 6] = [
+    Section::Components,
+    Section::Responsibilities,
+    Section::CommonSkills,
+    Section::ChosenRole,
+    Section::JobMarket,
+    Section::Reflection,
+];
+
+pub struct Identity {
+    pub id: String,
+    pub source: String,
+    pub author: String,
+    pub main_file: String,
+}
+
+/// Map names to canonical skills, roles, components and the product.
+pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(String, String)>) -> Submission {
+    let mut diags = Vec::new();
+    let skill_items = |items: &[Named]| -> Vec<SkillItem> {
+        items.iter().map(|n| SkillItem { name: n.name.clone(), skills: tax.skills_in(&n.text) }).collect()
+    };
+    let role_ref = |n: &Named| RoleRef {
+        name: n.name.clone(),
+        canonical: tax.role(&n.name).map(|m| m.canonical).unwrap_or_default(),
+    };
+    let components: Vec<Component> = if ex.components.is_empty() {
+        // No mapping section: architecture.md's component list, without roles.
+        ex.main_components
+            .iter()
+            .map(|n| Component { name: n.name.clone(), kind: tax.component_kind(&n.name), roles: vec![], line: n.line })
+            .collect()
+    } else {
+        ex.components
+            .iter()
+            .map(|c| Component {
+                name: c.name.name.clone(),
+                kind: tax.component_kind(&c.name.name),
+                roles: c.roles.iter().map(role_ref).collect(),
+                line: c.name.line,
+            })
+            .collect()
+    };
+    let responsibilities = ex
+        .responsibilities
+        .iter()
+        .map(|r| Responsibility { name: r.role.name.clone(), canonical: role_ref(&r.role).canonical, items: r.items.clone() })
+        .collect();
+    let chosen_role = ex.chosen_role.as_ref().map(|n| {
+        let m = tax.role(&n.name);
+        if m.is_none() {
+            diags.push(Diagnostic::new(
+                &n.file,
+                n.line,
+                Severity::Warning,
+                format!("chosen role \"{}\" is not a known role: write an engineering role such as \"Backend Engineer\"", n.name),
+            ));
+        }
+        ChosenRole {
+            name: n.name.clone(),
+            canonical: m.as_ref().and_then(|m| m.canonical.first().cloned()),
+            level: m.as_ref().and_then(|m| m.level.clone()),
+            stack: m.map(|m| m.stack).unwrap_or_default(),
+            file: n.file.clone(),
+            line: n.line,
+        }
+    });
+    let postings = ex
+        .postings
+        .iter()
+        .map(|p| Posting {
+            url: p.url.clone(),
+            title: p.title.clone(),
+            company: p.company.clone(),
+            skills: tax.skills_in(&format!("{}\n{}", p.title, p.text)),
+        })
+        .collect();
+    let reflection = match &ex.reflection {
+        Some(r) => Reflection { written: is_own_writing(&r.text), text: r.text.clone() },
+        None => Reflection { written: false, text: String::new() },
+    };
+    if let Some(r) = &ex.reflection
+        && !reflection.written
+    {
+        diags.push(Diagnostic::new(&r.file, r.line, Severity::Warning,
+            "the reflection holds only the assignment's prompts or placeholders: answer them in your own words"));
+    }
+    let product = product_of(&ex, tax);
+    let mut sections_missing = Vec::new();
+    for s in EXPECTED {
+        if !ex.sections.iter().any(|(f, _, _)| *f == s) {
+            sections_missing.push(s.title().to_string());
+            diags.push(Diagnostic::new(&ident.main_file, 0, Severity::Warning,
+                format!("section \"{}\" is missing: add a heading \"## {}\"", s.title(), s.title())));
+        }
+    }
+    let mut sub = Submission {
+        id: ident.id,
+        source: ident.source,
+        author: ident.author,
+        files: sources.iter().map(|(p, _)| p.clone()).collect(),
+        product,
+        components,
+        responsibilities,
+        common_skills: skill_items(&ex.common_skills),
+        chosen_role,
+        skills_have: skill_items(&ex.skills_have),
+        skills_lack: skill_items(&ex.skills_lack),
+        postings,
+        skills_in_several_postings: skill_items(&ex.skills_several),
+        skills_in_one_posting: skill_items(&ex.skills_single),
+        reflection,
+        sections_missing,
+        diagnostics: Vec::new(),
+        sources,
+    };
+    diags.extend(empty_list_diagnostics(&ex, &ident.main_file));
+    diags.sort();
+    diags.dedup();
+    sub.diagnostics = diags;
+    sub
+}
+
+fn empty_list_diagnostics(ex: &Extracted, main_file: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let checks: [(Section, bool); 4] = [
+        (Section::SkillsHave, ex.skills_have.is_empty()),
+        (Section::SkillsLack, ex.skills_lack.is_empty()),
+        (Section::CommonSkills, ex.common_skills.is_empty()),
+        (Section::JobMarket, ex.postings.is_empty()),
+    ];
+    for (section, empty) in checks {
+        if !empty {
+            continue;
+        }
+        if let Some((_, file, line)) = ex.sections.iter().find(|(s, _, _)| *s == section) {
+            out.push(Diagnostic::new(file, *line, Severity::Warning,
+                format!("\"{}\" has no items: list them as bullets", section.title())));
+        } else if matches!(section, Section::SkillsHave | Section::SkillsLack) && ex.chosen_role.is_some() {
+            out.push(Diagnostic::new(main_file, 0, Severity::Warning,
+                format!("no \"{}\" list found under your chosen role", section.title())));
+        }
+    }
+    out
+}
+
+/// The product: a "Product choice" value the taxonomy knows, else the first
+/// text (architecture.md, then the roles file) that names a known product,
+/// else an unknown name written in the product section.
+fn product_of(ex: &Extracted, tax: &Taxonomy) -> Option<String> {
+    ex.product_texts
+        .iter()
+        .find_map(|t| tax.product_in(t))
+        .or_else(|| ex.product_named.clone().filter(|p| word_count(p) <= 3 && !is_placeholder(p)))
+}
+
+/// True when the reflection has sentences of the student's own, not only the
+/// assignment's questions, instructions or placeholders.
+pub fn is_own_writing(text: &str) -> bool {
+    let mut words = 0;
+    for line in text.lines() {
+        let f = fold(line);
+        if line.contains('?')
+            || is_placeholder(line)
+            || ["prompt", "instruction", "this section", "your own", "write here", "answer the", "напишите", "ответьте"]
+                .iter()
+                .any(|p| f.contains(p))
+        {
+            continue;
+        }
+        words += word_count(line);
+    }
+    words >= 10
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompts_are_not_a_reflection() {
+        let prompts = "(Note: this section is for your own reflection. Here are the prompts:)\n\
+            Which role did I choose and why? (Think about it.)\n\
+            How does my skillset compare to the market demands?";
+        assert!(!is_own_writing(prompts));
+        assert!(is_own_writing("Building a complex system requires not only coding skills but also infrastructure."));
+    }
+}

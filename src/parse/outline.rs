@@ -1,0 +1,497 @@
+//! Parse stage, first half: Markdown text -> an outline tree.
+//!
+//! Headings own what follows them until a heading of the same or a higher
+//! level; list items own their nested lists; tables become rows of cells.
+//! Every node keeps its 1-based line so diagnostics can point at it.
+//! Markup is dropped: a node's `text` is what a reader sees.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// Level given to a paragraph that acts as a heading ("**Mobile app**" alone
+/// on its line, or a short "Components:" line): below every real heading.
+pub const LABEL_LEVEL: u8 = 7;
+
+/// Deeper list nesting is flattened into the item at this depth, so a hostile
+/// file cannot make the tree (or recursion over it) unbounded.
+const MAX_DEPTH: usize = 48;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Root,
+    /// 1-6 for Markdown headings, [`LABEL_LEVEL`] for label paragraphs.
+    Heading(u8),
+    Item,
+    Paragraph,
+    Table,
+    Row,
+    Code,
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: Kind,
+    /// Visible text; line breaks kept as '\n'.
+    pub text: String,
+    /// The bold run the block starts with, if any ("**Name**: description").
+    pub label: Option<String>,
+    pub line: usize,
+    pub links: Vec<String>,
+    /// Table cells (rows only).
+    pub cells: Vec<String>,
+    pub header: bool,
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    fn new(kind: Kind, line: usize) -> Self {
+        Node {
+            kind,
+            text: String::new(),
+            label: None,
+            line,
+            links: Vec::new(),
+            cells: Vec::new(),
+            header: false,
+            children: Vec::new(),
+        }
+    }
+
+    pub fn is_heading(&self) -> bool {
+        matches!(self.kind, Kind::Heading(_))
+    }
+
+    /// Depth-first walk over this node and every descendant.
+    pub fn walk(&self) -> Vec<&Node> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            stack.extend(n.children.iter().rev());
+        }
+        out
+    }
+
+    /// All text below this node (itself included), one block per line.
+    pub fn all_text(&self) -> String {
+        let mut out = String::new();
+        for n in self.walk() {
+            let t = if n.kind == Kind::Row { n.cells.join(" | ") } else { n.text.clone() };
+            if !t.trim().is_empty() {
+                out.push_str(t.trim());
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// Parse Markdown into an outline rooted at a `Kind::Root` node.
+pub fn parse(text: &str) -> Node {
+    let lines = LineIndex::new(text);
+    let mut b = Builder { stack: vec![Node::new(Kind::Root, 1)], ..Default::default() };
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM;
+    for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
+        b.event(event, lines.line(range.start));
+    }
+    b.finish()
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Node>,
+    /// Items not pushed because of MAX_DEPTH; their text joins the parent.
+    skipped_items: usize,
+    /// Raw HTML block being collected (comments and pseudo-tags in it).
+    html: Option<(String, usize)>,
+    strong: Option<String>,
+    cell: Option<String>,
+    in_fenced_code: bool,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, line: usize) {
+        match event {
+            Event::Start(tag) => self.start(tag, line),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) | Event::Code(t) => self.text(&t),
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
+            Event::Html(t) => {
+                if let Some((buf, _)) = &mut self.html {
+                    buf.push_str(&t);
+                }
+            }
+            Event::InlineHtml(t) => {
+                let shown = html_as_text(&t);
+                self.text(&shown);
+            }
+            Event::SoftBreak | Event::HardBreak => self.text("\n"),
+            Event::Rule | Event::TaskListMarker(_) | Event::FootnoteReference(_) => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, line: usize) {
+        match tag {
+            Tag::Heading { level, .. } => {
+                let level = heading_level(level);
+                if self.at_document_level() {
+                    self.close_headings(level);
+                }
+                self.stack.push(Node::new(Kind::Heading(level), line));
+            }
+            Tag::Paragraph => self.stack.push(Node::new(Kind::Paragraph, line)),
+            Tag::Item => {
+                if self.depth() >= MAX_DEPTH {
+                    self.skipped_items += 1;
+                    self.text("\n");
+                } else {
+                    self.stack.push(Node::new(Kind::Item, line));
+                }
+            }
+            Tag::Table(_) => self.stack.push(Node::new(Kind::Table, line)),
+            Tag::TableHead => {
+                let mut row = Node::new(Kind::Row, line);
+                row.header = true;
+                self.stack.push(row);
+            }
+            Tag::TableRow => self.stack.push(Node::new(Kind::Row, line)),
+            Tag::TableCell => self.cell = Some(String::new()),
+            Tag::CodeBlock(kind) => {
+                // Indented "code" in student files is nearly always prose
+                // indented by accident: keep it as a paragraph.
+                self.in_fenced_code = matches!(kind, pulldown_cmark::CodeBlockKind::Fenced(_));
+                let kind = if self.in_fenced_code { Kind::Code } else { Kind::Paragraph };
+                self.stack.push(Node::new(kind, line));
+            }
+            Tag::HtmlBlock => self.html = Some((String::new(), line)),
+            Tag::Strong => {
+                if self.current_text().is_some_and(|t| t.trim().is_empty()) && self.strong.is_none()
+                {
+                    self.strong = Some(String::new());
+                }
+            }
+            Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
+                if let Some(n) = self.stack.last_mut() {
+                    n.links.push(dest_url.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => {
+                let at_doc = self.stack.len() >= 2 && self.at_level_below_top();
+                if !at_doc {
+                    self.pop_attach();
+                }
+            }
+            TagEnd::Paragraph => self.end_paragraph(),
+            TagEnd::Item => {
+                if self.skipped_items > 0 {
+                    self.skipped_items -= 1;
+                } else {
+                    self.pop_attach();
+                }
+            }
+            TagEnd::TableCell => {
+                let cell = self.cell.take().unwrap_or_default();
+                if let Some(n) = self.stack.last_mut() {
+                    n.cells.push(cell.trim().to_string());
+                }
+            }
+            TagEnd::TableHead | TagEnd::TableRow | TagEnd::Table => self.pop_attach(),
+            TagEnd::CodeBlock => {
+                self.in_fenced_code = false;
+                self.pop_attach();
+            }
+            TagEnd::HtmlBlock => {
+                if let Some((raw, line)) = self.html.take() {
+                    let shown = html_as_text(&raw);
+                    if !shown.trim().is_empty() {
+                        let mut p = Node::new(Kind::Paragraph, line);
+                        p.text = shown.trim().to_string();
+                        self.attach(p);
+                    }
+                }
+            }
+            TagEnd::Strong => {
+                if let Some(label) = self.strong.take()
+                    && let Some(n) = self.stack.last_mut()
+                    && n.label.is_none()
+                    && !label.trim().is_empty()
+                {
+                    n.label = Some(label.trim().to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if let Some(cell) = &mut self.cell {
+            cell.push_str(t);
+            return;
+        }
+        if let Some(s) = &mut self.strong {
+            s.push_str(t);
+        }
+        if let Some(n) = self.stack.last_mut() {
+            n.text.push_str(t);
+        }
+    }
+
+    fn current_text(&self) -> Option<&str> {
+        self.stack.last().map(|n| n.text.as_str())
+    }
+
+    fn end_paragraph(&mut self) {
+        let Some(mut para) = self.stack.pop() else { return };
+        finish_node(&mut para);
+        let doc_level = self.at_document_level();
+        match self.stack.last_mut() {
+            // The first paragraph of a loose list item is the item's own text.
+            Some(item)
+                if item.kind == Kind::Item
+                    && item.text.trim().is_empty()
+                    && item.children.is_empty() =>
+            {
+                item.text = para.text;
+                item.label = para.label;
+                item.links.extend(para.links);
+            }
+            _ if doc_level && is_label(&para) => {
+                para.kind = Kind::Heading(LABEL_LEVEL);
+                self.close_headings(LABEL_LEVEL);
+                self.stack.push(para);
+            }
+            _ => self.attach(para),
+        }
+    }
+
+    /// True when the stack holds only the root and headings.
+    fn at_document_level(&self) -> bool {
+        self.stack.iter().all(|n| matches!(n.kind, Kind::Root | Kind::Heading(_)))
+    }
+
+    /// Called at a heading's end: was the heading opened at document level?
+    fn at_level_below_top(&self) -> bool {
+        self.stack[..self.stack.len() - 1]
+            .iter()
+            .all(|n| matches!(n.kind, Kind::Root | Kind::Heading(_)))
+    }
+
+    fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// Pop headings of `level` or deeper, attaching each to its parent.
+    fn close_headings(&mut self, level: u8) {
+        while let Some(Node { kind: Kind::Heading(l), .. }) = self.stack.last() {
+            if *l < level {
+                break;
+            }
+            self.pop_attach();
+        }
+    }
+
+    fn pop_attach(&mut self) {
+        if self.stack.len() < 2 {
+            return;
+        }
+        let mut node = self.stack.pop().expect("stack has two nodes");
+        finish_node(&mut node);
+        self.attach(node);
+    }
+
+    fn attach(&mut self, node: Node) {
+        if let Some(parent) = self.stack.last_mut() {
+            parent.children.push(node);
+        }
+    }
+
+    fn finish(mut self) -> Node {
+        while self.stack.len() > 1 {
+            self.pop_attach();
+        }
+        self.stack.pop().expect("root")
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Trim text and pick up bare URLs, which CommonMark leaves as plain text.
+fn finish_node(node: &mut Node) {
+    let trimmed = node.text.trim();
+    if trimmed.len() != node.text.len() {
+        node.text = trimmed.to_string();
+    }
+    for word in node.text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']')) {
+        if (word.starts_with("http://") || word.starts_with("https://"))
+            && !node.links.iter().any(|l| l == word)
+        {
+            node.links.push(word.trim_end_matches(['.', ',', ';']).to_string());
+        }
+    }
+}
+
+/// A paragraph that reads as a section label: only bold text, or one short
+/// line ending in ':' ("Components:").
+fn is_label(p: &Node) -> bool {
+    let text = p.text.trim();
+    if text.is_empty() || text.contains('\n') || !p.links.is_empty() {
+        return false;
+    }
+    let words = text.split_whitespace().count();
+    let all_bold = p.label.as_deref().is_some_and(|l| l == text.trim_end_matches(':').trim()
+        || l.trim_end_matches(':') == text.trim_end_matches(':').trim());
+    (all_bold && words <= 12) || (text.ends_with(':') && words <= 8)
+}
+
+/// What a reader sees of raw HTML: comments vanish, `<br>` breaks the line,
+/// and a made-up tag such as `<Backend>` (a template slot filled in by the
+/// student) is the word itself. Known HTML tags show nothing.
+pub fn html_as_text(raw: &str) -> String {
+    let mut out = String::new();
+    let mut rest = raw;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        if let Some(body) = after.strip_prefix("<!--") {
+            match body.find("-->") {
+                Some(end) => rest = &body[end + 3..],
+                None => return out,
+            }
+            continue;
+        }
+        let Some(end) = after.find('>') else {
+            out.push_str(after);
+            return out;
+        };
+        let inner = after[1..end].trim().trim_start_matches('/').trim_end_matches('/').trim();
+        let name: String = inner.chars().take_while(|c| c.is_alphanumeric() || *c == '-').collect();
+        if name.eq_ignore_ascii_case("br") || name.eq_ignore_ascii_case("p") {
+            out.push('\n');
+        } else if !name.is_empty() && !is_html_tag(&name) && !after[1..].starts_with('/') {
+            out.push_str(inner);
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_html_tag(name: &str) -> bool {
+    const TAGS: &[&str] = &[
+        "a", "abbr", "b", "blockquote", "body", "br", "center", "code", "dd", "del", "details",
+        "div", "dl", "dt", "em", "embed", "font", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+        "head", "hr", "html", "i", "iframe", "img", "input", "ins", "kbd", "li", "link", "mark",
+        "meta", "object", "ol", "p", "picture", "pre", "q", "s", "script", "small", "source",
+        "span", "strike", "strong", "style", "sub", "summary", "sup", "svg", "table", "tbody",
+        "td", "th", "thead", "title", "tr", "u", "ul", "video", "audio", "button", "textarea",
+        "select", "option", "label", "section", "article", "header", "footer", "nav", "main",
+        "figure", "figcaption", "caption", "col", "colgroup", "tfoot", "wbr", "frame", "frameset",
+        "base", "noscript", "template", "math", "canvas", "map", "area", "param", "track",
+    ];
+    TAGS.iter().any(|t| t.eq_ignore_ascii_case(name))
+}
+
+/// Byte offset -> 1-based line number.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn titles(n: &Node) -> Vec<String> {
+        n.children.iter().map(|c| c.text.clone()).collect()
+    }
+
+    #[test]
+    fn headings_own_what_follows() {
+        let root = parse("# A\n\ntext\n\n## B\n\n- x\n- y\n\n# C\n");
+        assert_eq!(titles(&root), ["A", "C"]);
+        let a = &root.children[0];
+        assert_eq!(titles(a), ["text", "B"]);
+        assert_eq!(titles(&a.children[1]), ["x", "y"]);
+        assert_eq!(a.children[1].children[0].line, 7);
+    }
+
+    #[test]
+    fn loose_items_take_their_first_paragraph() {
+        let root = parse("- **Mobile app**\n\n  - **iOS dev**: Swift\n\n  - QA\n");
+        let item = &root.children[0];
+        assert_eq!(item.text, "Mobile app");
+        assert_eq!(item.label.as_deref(), Some("Mobile app"));
+        assert_eq!(item.children[0].label.as_deref(), Some("iOS dev"));
+        assert_eq!(item.children[0].text, "iOS dev: Swift");
+    }
+
+    #[test]
+    fn bold_paragraph_becomes_a_label_heading() {
+        let root = parse("## Role\n\n**Responsibilities**\n\n* one\n* two\n");
+        let label = &root.children[0].children[0];
+        assert_eq!(label.kind, Kind::Heading(LABEL_LEVEL));
+        assert_eq!(titles(label), ["one", "two"]);
+    }
+
+    #[test]
+    fn made_up_tags_are_text_and_comments_vanish() {
+        let root = parse("## My chosen role\n\n<Backend>\n\n<!-- a comment -->\n");
+        assert_eq!(titles(&root.children[0]), ["Backend"]);
+        assert_eq!(html_as_text("a<br>b <!-- x --> <span>c</span>"), "a\nb  c");
+    }
+
+    #[test]
+    fn tables_become_rows_and_bare_urls_links() {
+        let root = parse("| M | R |\n|---|---|\n| **Gw** | A, B |\n\n1. https://x.test/1\n");
+        let table = &root.children[0];
+        assert_eq!(table.children[1].cells, ["Gw", "A, B"]);
+        assert_eq!(root.children[1].links, ["https://x.test/1"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened() {
+        let mut s = String::new();
+        for i in 0..500 {
+            s.push_str(&"  ".repeat(i));
+            s.push_str("- x\n");
+        }
+        let root = parse(&s);
+        let depth = |mut n: &Node| {
+            let mut d = 0;
+            while let Some(c) = n.children.first() {
+                n = c;
+                d += 1;
+            }
+            d
+        };
+        assert!(depth(&root) <= MAX_DEPTH);
+    }
+}

@@ -1,0 +1,234 @@
+//! Render stage: cohort + submissions -> pages, through tera templates.
+//!
+//! The default theme is embedded in the binary; a theme folder overrides
+//! templates by name. Student text only ever reaches templates as data
+//! (autoescaped) or as HTML that went through the sanitiser.
+
+pub mod highlight;
+pub mod markdown;
+
+use crate::aggregate::Cohort;
+use crate::config::Config;
+use crate::model::Submission;
+use anyhow::{Context, Result, anyhow};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+use tera::Tera;
+
+/// One output file, relative to the output dir.
+pub struct Page {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("macros.html", include_str!("../../themes/default/templates/macros.html")),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    ("submissions.html", include_str!("../../themes/default/templates/submissions.html")),
+    ("submission.html", include_str!("../../themes/default/templates/submission.html")),
+    ("roles.html", include_str!("../../themes/default/templates/roles.html")),
+    ("role.html", include_str!("../../themes/default/templates/role.html")),
+    ("skills.html", include_str!("../../themes/default/templates/skills.html")),
+    ("skill.html", include_str!("../../themes/default/templates/skill.html")),
+    ("components.html", include_str!("../../themes/default/templates/components.html")),
+    ("component.html", include_str!("../../themes/default/templates/component.html")),
+    ("products.html", include_str!("../../themes/default/templates/products.html")),
+    ("product.html", include_str!("../../themes/default/templates/product.html")),
+    ("unknown.html", include_str!("../../themes/default/templates/unknown.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+];
+
+const STYLE_CSS: &str = include_str!("../../themes/default/static/style.css");
+
+/// Load the embedded templates, then any `templates/*.html` of `theme_dir`
+/// over them by name.
+pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    // The same slugs as the page paths, so links always resolve.
+    tera.register_filter("slug", |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+        Ok(tera::Value::String(crate::discover::slug(v.as_str().unwrap_or_default())))
+    });
+    let mut all: Vec<(String, String)> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+    if let Some(dir) = theme_dir {
+        let tdir = dir.join("templates");
+        let entries = std::fs::read_dir(&tdir).with_context(|| format!("reading theme templates in {}", tdir.display()))?;
+        let mut names: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        names.sort();
+        for path in names.into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading template {}", path.display()))?;
+            all.retain(|(n, _)| *n != name);
+            all.push((name, text));
+        }
+    }
+    tera.add_raw_templates(all).map_err(|e| anyhow!("loading templates: {}", error_chain(&e)))?;
+    Ok(tera)
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    indexable: bool,
+}
+
+/// Everything a template may read. Views borrow; nothing is cloned per page.
+#[derive(Serialize)]
+struct Ctx<'a, T: Serialize> {
+    site: &'a SiteCtx<'a>,
+    /// Relative path from the page to the site root ("", "../", "../../").
+    root: String,
+    /// The page's path, for its canonical URL.
+    path: &'a str,
+    /// Only on overview and list pages: serialising the cohort per entity
+    /// page would make rendering quadratic in cohort size.
+    cohort: Option<&'a Cohort>,
+    submissions: Option<&'a [SubmissionRow<'a>]>,
+    page: T,
+}
+
+/// What lists and tables show of a submission.
+#[derive(Serialize)]
+pub struct SubmissionRow<'a> {
+    id: &'a str,
+    author: &'a str,
+    source: &'a str,
+    product: Option<&'a str>,
+    chosen_role: Option<&'a str>,
+    chosen_role_canonical: Option<&'a str>,
+    postings: usize,
+    components: usize,
+    skills_have: usize,
+    skills_lack: usize,
+    reflection: bool,
+    missing: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct FileView<'a> {
+    path: &'a str,
+    html: String,
+}
+
+pub fn render_site(subs: &[Submission], cohort: &Cohort, config: &Config, tera: &Tera) -> Result<Vec<Page>> {
+    let site = SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable };
+    let rows: Vec<SubmissionRow<'_>> = subs.iter().map(row).collect();
+    let r = Renderer { tera, site: &site, cohort, rows: &rows };
+    let mut pages = vec![
+        r.list("index.html", "index.html")?,
+        r.list("submissions/index.html", "submissions.html")?,
+        r.list("roles/index.html", "roles.html")?,
+        r.list("skills/index.html", "skills.html")?,
+        r.list("components/index.html", "components.html")?,
+        r.list("products/index.html", "products.html")?,
+        r.list("unknown/index.html", "unknown.html")?,
+        r.page("404.html", "404.html", ())?,
+    ];
+    let per_sub: Vec<Page> = subs
+        .par_iter()
+        .map(|s| {
+            let files: Vec<FileView<'_>> =
+                s.sources.iter().map(|(p, text)| FileView { path: p, html: markdown::to_html(text) }).collect();
+            #[derive(Serialize)]
+            struct View<'a> {
+                sub: &'a Submission,
+                files: Vec<FileView<'a>>,
+            }
+            r.page(&format!("submissions/{}/index.html", s.id), "submission.html", View { sub: s, files })
+        })
+        .collect::<Result<_>>()?;
+    pages.extend(per_sub);
+    let roles: Vec<Page> =
+        cohort.roles.par_iter().map(|x| r.page(&format!("roles/{}/index.html", x.slug), "role.html", x)).collect::<Result<_>>()?;
+    let skills: Vec<Page> = cohort
+        .skills
+        .par_iter()
+        .map(|x| r.page(&format!("skills/{}/index.html", x.slug), "skill.html", x))
+        .collect::<Result<_>>()?;
+    let comps: Vec<Page> = cohort
+        .components
+        .par_iter()
+        .map(|x| r.page(&format!("components/{}/index.html", x.slug), "component.html", x))
+        .collect::<Result<_>>()?;
+    let prods: Vec<Page> = cohort
+        .products
+        .par_iter()
+        .map(|x| r.page(&format!("products/{}/index.html", x.slug), "product.html", x))
+        .collect::<Result<_>>()?;
+    pages.extend(roles.into_iter().chain(skills).chain(comps).chain(prods));
+    pages.push(Page { path: "static/style.css".into(), bytes: STYLE_CSS.as_bytes().to_vec() });
+    pages.push(Page { path: "static/highlight.css".into(), bytes: highlight::stylesheet().into_bytes() });
+    Ok(pages)
+}
+
+struct Renderer<'a> {
+    tera: &'a Tera,
+    site: &'a SiteCtx<'a>,
+    cohort: &'a Cohort,
+    rows: &'a [SubmissionRow<'a>],
+}
+
+impl Renderer<'_> {
+    /// A list page: sees the whole cohort.
+    fn list(&self, path: &str, template: &str) -> Result<Page> {
+        self.render(path, template, (), true)
+    }
+
+    /// An entity page: sees only its own data.
+    fn page<T: Serialize>(&self, path: &str, template: &str, page: T) -> Result<Page> {
+        self.render(path, template, page, false)
+    }
+
+    fn render<T: Serialize>(&self, path: &str, template: &str, page: T, list: bool) -> Result<Page> {
+        let depth = path.matches('/').count();
+        let ctx = Ctx {
+            site: self.site,
+            // GitHub Pages serves 404.html at any depth: only absolute links work there.
+            root: if path == "404.html" { self.site.base_url.to_string() } else { "../".repeat(depth) },
+            path,
+            cohort: list.then_some(self.cohort),
+            submissions: list.then_some(self.rows),
+            page,
+        };
+        let context = tera::Context::from_serialize(&ctx).map_err(|e| anyhow!("{path}: {}", error_chain(&e)))?;
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| anyhow!("rendering {path} with template {template}: {}", error_chain(&e)))?;
+        Ok(Page { path: path.to_string(), bytes: html.into_bytes() })
+    }
+}
+
+fn row(s: &Submission) -> SubmissionRow<'_> {
+    SubmissionRow {
+        id: &s.id,
+        author: &s.author,
+        source: &s.source,
+        product: s.product.as_deref(),
+        chosen_role: s.chosen_role.as_ref().map(|c| c.name.as_str()),
+        chosen_role_canonical: s.chosen_role.as_ref().and_then(|c| c.canonical.as_deref()),
+        postings: s.postings.len(),
+        components: s.components.len(),
+        skills_have: s.skills_have.len(),
+        skills_lack: s.skills_lack.len(),
+        reflection: s.reflection.written,
+        missing: s.sections_missing.len(),
+        warnings: s.diagnostics.len(),
+    }
+}
+
+/// Tera nests the useful message (which variable, which line) in sources.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        cur = s.source();
+    }
+    msg
+}
