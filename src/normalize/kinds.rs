@@ -18,7 +18,11 @@ const PREPOSITIONS: &[&str] = &["for", "of", "to", "on", "in", "via", "through",
 pub(crate) fn component_kind(section: &Section, text: &str) -> Option<String> {
     let toks = tokenize(text);
     let hits = section.matcher.scan(&toks, false);
-    let outside: Vec<Hit> = hits.iter().copied().filter(|h| !toks[h.start].in_parens).collect();
+    let outside: Vec<Hit> = hits
+        .iter()
+        .copied()
+        .filter(|h| !toks[h.start].in_parens)
+        .collect();
     let pool = if outside.is_empty() { hits } else { outside };
     let pick = best_in_first_segment(&toks, pool.iter().filter(|h| !h.weak))
         .or_else(|| best_in_first_segment(&toks, pool.iter().filter(|h| h.weak)))?;
@@ -29,12 +33,15 @@ pub(crate) fn component_kind(section: &Section, text: &str) -> Option<String> {
 fn best_in_first_segment<'a>(toks: &[Token], hits: impl Iterator<Item = &'a Hit>) -> Option<Hit> {
     let hits: Vec<&Hit> = hits.collect();
     let seg = toks[hits.first()?.start].seg;
-    let in_seg: Vec<&Hit> = hits.into_iter().filter(|h| toks[h.start].seg == seg).collect();
+    let in_seg: Vec<&Hit> = hits
+        .into_iter()
+        .filter(|h| toks[h.start].seg == seg)
+        .collect();
     let prep = toks
         .iter()
         .position(|t| t.seg == seg && PREPOSITIONS.contains(&t.lower.as_str()))
         .unwrap_or(usize::MAX);
-    let head = in_seg.iter().copied().filter(|h| h.start < prep).last();
+    let head = in_seg.iter().copied().rfind(|h| h.start < prep);
     head.or_else(|| in_seg.last().copied()).copied()
 }
 
@@ -51,4 +58,122 @@ pub(crate) fn product_in(section: &Section, text: &str) -> Option<String> {
     let max = counts.iter().map(|&(_, n)| n).max()?;
     let (target, _) = counts.into_iter().find(|&(_, n)| n == max)?;
     Some(section.name(target).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Taxonomy;
+    use std::sync::LazyLock;
+
+    static TAX: LazyLock<Taxonomy> = LazyLock::new(Taxonomy::builtin);
+
+    #[track_caller]
+    fn kind_is(text: &str, want: Option<&str>) {
+        assert_eq!(
+            TAX.component_kind(text).as_deref(),
+            want,
+            "component_kind({text:?})"
+        );
+    }
+
+    #[test]
+    fn component_kinds() {
+        for (text, want) in [
+            ("MTProto Gateway (DC Entry)", "API Gateway"),
+            ("Auth & Session Service", "Authentication"),
+            ("Authentication & Authorization Service", "Authentication"),
+            ("Auth & ID service", "Authentication"),
+            ("Message Handling Service", "Messaging"),
+            ("Messaging Service", "Messaging"),
+            ("Message & Auth Services", "Messaging"),
+            ("Media & File Service", "Media Storage"),
+            ("Distributed File System (DFS)", "Media Storage"),
+            ("Media Storage Service", "Media Storage"),
+            ("Notification/Updates Service", "Notifications"),
+            ("Sharded Chat DB", "Database"),
+            ("Sharded Chat DB & State Cache", "Database"),
+            ("NoSQL DB", "Database"),
+            ("Fintech & Payment service", "Payments"),
+            ("Payment Gateway", "Payments"),
+            ("Cart & Checkout service", "Cart & Orders"),
+            ("Catalog & Search service", "Catalog"),
+            ("Search Service", "Search"),
+            ("Client Applications (Web, Mobile, Desktop)", "Client App"),
+            ("Mobile App (iOS/Android)", "Client App"),
+            ("Client-service", "Client App"),
+            ("Monitoring", "Monitoring"),
+            ("Inference Engine", "ML Inference"),
+            ("Infrastructure & Deployment", "Infrastructure"),
+            ("Moderation Layer", "Moderation"),
+            ("User profile & loyalty", "User Profile"),
+            ("Recommendation Engine", "Recommendations"),
+            ("Analytics Pipeline", "Analytics"),
+            ("Delivery & Logistics", "Delivery & Logistics"),
+            ("Maps & Geo Service", "Maps & Geo"),
+            ("Redis Cache", "Caching"),
+            ("Database for user profiles", "Database"),
+            ("Core Backend", "Backend Services"),
+        ] {
+            kind_is(text, Some(want));
+        }
+        kind_is("3rd party bot services", Some("Integrations"));
+        kind_is(
+            "External Services (Yandex Pay, Yandex Maps)",
+            Some("Integrations"),
+        );
+        kind_is("Yandex Pay", Some("Payments"));
+        kind_is("PVZ Software (Pickup Point)", Some("Delivery & Logistics"));
+        // No typo matching in component names: "server" is not "servers".
+        kind_is("Bot API Server", Some("Integrations"));
+        kind_is("Frobnicator", None);
+        kind_is("", None);
+    }
+
+    #[track_caller]
+    fn product_is(text: &str, want: Option<&str>) {
+        assert_eq!(
+            TAX.product_in(text).as_deref(),
+            want,
+            "product_in({text:?})"
+        );
+    }
+
+    #[test]
+    fn products() {
+        product_is(
+            "Architecture of Telegram: MTProto gateway, DC",
+            Some("Telegram"),
+        );
+        product_is("We mapped the MTProto stack", Some("Telegram"));
+        product_is("Архитектура Телеграм", Some("Telegram"));
+        product_is("ChatGPT architecture", Some("ChatGPT"));
+        product_is("Маркетплейс Вайлдберриз", Some("Wildberries"));
+        product_is("Yandex Taxi backend", Some("Yandex Go"));
+        product_is("Яндекс Такси", Some("Yandex Go"));
+        product_is("Yandex.Taxi", Some("Yandex Go"));
+        product_is("Яндекс Go", Some("Yandex Go"));
+        product_is("Spotify vs YouTube; Spotify streaming", Some("Spotify"));
+        product_is("WhatsApp and Telegram", Some("WhatsApp"));
+        product_is(
+            "Telegram, unlike WhatsApp, runs Telegram DCs",
+            Some("Telegram"),
+        );
+        product_is("Uber, Ozon, Avito", Some("Uber"));
+    }
+
+    #[test]
+    fn generic_text_names_no_product() {
+        for text in [
+            "a messenger",
+            "an online marketplace",
+            "Yandex is hiring a backend developer",
+            "Deploy on Amazon Web Services",
+            "a notion of consistency",
+            "zoom in on the design",
+            "some slack in the schedule",
+            "",
+        ] {
+            product_is(text, None);
+        }
+    }
 }

@@ -68,7 +68,10 @@ impl Matcher {
             }
             let alias = Alias {
                 forms: spec.strict.then(|| {
-                    super::tokens::tokenize(&spec.text).into_iter().map(|t| t.orig).collect()
+                    super::tokens::tokenize(&spec.text)
+                        .into_iter()
+                        .map(|t| t.orig)
+                        .collect()
                 }),
                 tokens: tokens.clone(),
                 target: spec.target,
@@ -89,22 +92,34 @@ impl Matcher {
         }
         let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
         for (id, alias) in aliases.iter().enumerate() {
-            by_first.entry(alias.tokens[0].clone()).or_default().push(id);
+            by_first
+                .entry(alias.tokens[0].clone())
+                .or_default()
+                .push(id);
         }
         let mut fuzzy_keys: HashMap<char, Vec<(Vec<char>, String)>> = HashMap::new();
         for (key, ids) in &mut by_first {
             ids.sort_by_key(|&id| std::cmp::Reverse(aliases[id].tokens.len()));
             let chars: Vec<char> = key.chars().collect();
             let reachable = ids.iter().any(|&id| aliases[id].fuzzy);
-            if reachable && fuzzy::budget(chars.len()) > 0 && chars.iter().all(|c| c.is_alphabetic())
+            if reachable
+                && fuzzy::budget(chars.len()) > 0
+                && chars.iter().all(|c| c.is_alphabetic())
             {
-                fuzzy_keys.entry(chars[0]).or_default().push((chars, key.clone()));
+                fuzzy_keys
+                    .entry(chars[0])
+                    .or_default()
+                    .push((chars, key.clone()));
             }
         }
         for keys in fuzzy_keys.values_mut() {
             keys.sort();
         }
-        Matcher { aliases, by_first, fuzzy_keys }
+        Matcher {
+            aliases,
+            by_first,
+            fuzzy_keys,
+        }
     }
 
     /// All alias occurrences in `toks`, left to right, non-overlapping.
@@ -116,7 +131,12 @@ impl Matcher {
             match self.match_at(toks, i, relaxed) {
                 Some((len, target, weak)) => {
                     if let Some(target) = target {
-                        hits.push(Hit { target, start: i, end: i + len, weak });
+                        hits.push(Hit {
+                            target,
+                            start: i,
+                            end: i + len,
+                            weak,
+                        });
                     }
                     i += len;
                 }
@@ -127,7 +147,12 @@ impl Matcher {
     }
 
     /// The longest alias at `i`: (token count, target, weak).
-    fn match_at(&self, toks: &[Token], i: usize, relaxed: bool) -> Option<(usize, Option<usize>, bool)> {
+    fn match_at(
+        &self,
+        toks: &[Token],
+        i: usize,
+        relaxed: bool,
+    ) -> Option<(usize, Option<usize>, bool)> {
         let (ids, typo) = match self.by_first.get(&toks[i].lower) {
             Some(ids) => (ids, false),
             None => (self.by_first.get(self.typo_key(&toks[i].lower)?)?, true),
@@ -136,7 +161,10 @@ impl Matcher {
             let n = alias.tokens.len();
             let fits = i + n <= toks.len()
                 && (!typo || alias.fuzzy)
-                && alias.tokens[1..].iter().zip(&toks[i + 1..]).all(|(a, t)| *a == t.lower)
+                && alias.tokens[1..]
+                    .iter()
+                    .zip(&toks[i + 1..])
+                    .all(|(a, t)| *a == t.lower)
                 && self.case_ok(alias, toks, i, relaxed);
             fits.then_some((n, alias.target, alias.weak))
         })
@@ -162,7 +190,9 @@ impl Matcher {
     }
 
     fn case_ok(&self, alias: &Alias, toks: &[Token], i: usize, relaxed: bool) -> bool {
-        let Some(forms) = &alias.forms else { return true };
+        let Some(forms) = &alias.forms else {
+            return true;
+        };
         let n = forms.len();
         let as_written = forms.iter().zip(&toks[i..i + n]).all(|(f, t)| {
             t.orig == *f || (t.orig.chars().count() > 1 && t.orig == f.to_uppercase())

@@ -138,7 +138,7 @@ struct Section {
 }
 
 impl Section {
-    fn compile(raw: &[RawEntry], stops: &[String]) -> Section {
+    fn compile(raw: &[RawEntry], stops: &[String], typos: bool) -> Section {
         let mut specs = Vec::new();
         let mut entries = Vec::new();
         let mut by_name = HashMap::new();
@@ -148,11 +148,12 @@ impl Section {
                 target: Some(idx),
                 strict,
                 weak,
-                fuzzy: e.fuzzy,
+                fuzzy: typos && e.fuzzy,
                 priority,
             };
             // The canonical name is an alias too, unless it is a strict one.
-            if !e.strict.iter().any(|s| s == &e.name) {
+            let name_tokens = tokens::phrase(&e.name);
+            if !e.strict.iter().any(|s| tokens::phrase(s) == name_tokens) {
                 specs.push(spec(&e.name, false, false, 1));
             }
             specs.extend(e.aliases.iter().map(|a| spec(a, false, false, 1)));
@@ -175,7 +176,11 @@ impl Section {
             fuzzy: false,
             priority: 0,
         }));
-        Section { entries, by_name, matcher: Matcher::new(&specs) }
+        Section {
+            entries,
+            by_name,
+            matcher: Matcher::new(&specs),
+        }
     }
 
     fn name(&self, idx: usize) -> &str {
@@ -214,10 +219,12 @@ impl Taxonomy {
 
     fn compile(raw: &RawTaxonomy) -> Taxonomy {
         Taxonomy {
-            skills: Section::compile(&raw.skills, &raw.stop.skills),
-            roles: Section::compile(&raw.roles, &raw.stop.roles),
-            components: Section::compile(&raw.components, &raw.stop.components),
-            products: Section::compile(&raw.products, &raw.stop.products),
+            skills: Section::compile(&raw.skills, &raw.stop.skills, true),
+            roles: Section::compile(&raw.roles, &raw.stop.roles, true),
+            // Component names are short phrases of ordinary words ("server"
+            // is not a typo of "servers"): no typo matching there.
+            components: Section::compile(&raw.components, &raw.stop.components, false),
+            products: Section::compile(&raw.products, &raw.stop.products, true),
         }
     }
 
@@ -258,7 +265,12 @@ impl Taxonomy {
 
     /// Canonical skill names, sorted.
     pub fn skills(&self) -> impl Iterator<Item = &str> {
-        let mut names: Vec<&str> = self.skills.entries.iter().map(|e| e.name.as_str()).collect();
+        let mut names: Vec<&str> = self
+            .skills
+            .entries
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
         names.sort_unstable();
         names.into_iter()
     }
@@ -276,7 +288,9 @@ fn dedup_names(section: &Section, targets: impl Iterator<Item = usize>) -> Vec<S
             seen.push(t);
         }
     }
-    seen.into_iter().map(|t| section.name(t).to_owned()).collect()
+    seen.into_iter()
+        .map(|t| section.name(t).to_owned())
+        .collect()
 }
 
 /// Applies config entries to one builtin list.
@@ -287,7 +301,9 @@ fn merge(raw: &mut Vec<RawEntry>, cfg: &[EntryConfig], list: &str) -> Result<(),
             return Err(format!("taxonomy {list}: an entry has an empty name"));
         }
         if let Some(a) = c.aliases.iter().find(|a| tokens::phrase(a).is_empty()) {
-            return Err(format!("taxonomy {list}: {name:?} has an alias with no letters: {a:?}"));
+            return Err(format!(
+                "taxonomy {list}: {name:?} has an alias with no letters: {a:?}"
+            ));
         }
         let idx = match raw.iter().position(|e| key(&e.name) == key(name)) {
             Some(idx) => idx,
@@ -304,10 +320,18 @@ fn merge(raw: &mut Vec<RawEntry>, cfg: &[EntryConfig], list: &str) -> Result<(),
         if let Some(new) = &c.rename {
             let new = new.trim();
             if new.is_empty() {
-                return Err(format!("taxonomy {list}: {name:?} is renamed to an empty name"));
+                return Err(format!(
+                    "taxonomy {list}: {name:?} is renamed to an empty name"
+                ));
             }
-            if raw.iter().enumerate().any(|(i, e)| i != idx && key(&e.name) == key(new)) {
-                return Err(format!("taxonomy {list}: cannot rename {name:?} to {new:?}: it exists"));
+            if raw
+                .iter()
+                .enumerate()
+                .any(|(i, e)| i != idx && key(&e.name) == key(new))
+            {
+                return Err(format!(
+                    "taxonomy {list}: cannot rename {name:?} to {new:?}: it exists"
+                ));
             }
             // The old spelling keeps matching.
             let old = std::mem::replace(&mut raw[idx].name, new.to_owned());

@@ -23,14 +23,33 @@ pub(crate) struct Token {
 }
 
 /// Words that join list items; each starts a segment of its own.
-const CONNECTIVES: &[&str] = &["and", "or", "и", "или", "with", "&"];
+const CONNECTIVES: &[&str] = &["and", "or", "и", "или"];
 
 /// Characters that end a list segment.
 fn breaks_segment(c: char) -> bool {
     matches!(
         c,
-        ',' | ';' | '/' | '\\' | '|' | '&' | '(' | ')' | '[' | ']' | ':' | '\n' | '!' | '?' | '+'
-            | '—' | '–' | '•' | '*' | '"' | '«' | '»'
+        ',' | ';'
+            | '/'
+            | '\\'
+            | '|'
+            | '&'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | ':'
+            | '\n'
+            | '!'
+            | '?'
+            | '+'
+            | '—'
+            | '–'
+            | '•'
+            | '*'
+            | '"'
+            | '«'
+            | '»'
     )
 }
 
@@ -50,11 +69,21 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 let joins_dot = d == '.'
                     && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
                     && chars[i - 1].is_alphanumeric();
-                if d.is_alphanumeric() || d == '+' || d == '#' || joins_dot {
+                // `_` keeps identifiers whole: "KAFKA_CFG_NODE_ID", "ivan_dev99".
+                let joins_underscore =
+                    d == '_' && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+                if d.is_alphanumeric() || d == '+' || d == '#' || joins_dot || joins_underscore {
                     i += 1;
                 } else {
                     break;
                 }
+            }
+            // A URL ("https://hh.ru/vacancy/1") names no skill: skip it whole.
+            if chars[i..].starts_with(&[':', '/', '/']) {
+                while i < chars.len() && !chars[i].is_whitespace() {
+                    i += 1;
+                }
+                continue;
             }
             let orig: String = chars[start..i].iter().collect();
             let lower: String = orig
@@ -64,10 +93,20 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 .collect();
             if CONNECTIVES.contains(&lower.as_str()) {
                 seg += 1;
-                out.push(Token { orig, lower, seg, in_parens: depth > 0 });
+                out.push(Token {
+                    orig,
+                    lower,
+                    seg,
+                    in_parens: depth > 0,
+                });
                 seg += 1;
             } else {
-                out.push(Token { orig, lower, seg, in_parens: depth > 0 });
+                out.push(Token {
+                    orig,
+                    lower,
+                    seg,
+                    in_parens: depth > 0,
+                });
             }
             continue;
         }
@@ -101,13 +140,19 @@ mod tests {
 
     #[test]
     fn keeps_plus_hash_and_inner_dots() {
-        assert_eq!(lowers("C/C++, C# and Node.js."), ["c", "c++", "c#", "and", "node.js"]);
+        assert_eq!(
+            lowers("C/C++, C# and Node.js."),
+            ["c", "c++", "c#", "and", "node.js"]
+        );
         assert_eq!(lowers("Back-end (Vue.js)"), ["back", "end", "vue.js"]);
     }
 
     #[test]
     fn cyrillic_and_nfkc() {
-        assert_eq!(lowers("Docker и контейнеризация"), ["docker", "и", "контейнеризация"]);
+        assert_eq!(
+            lowers("Docker и контейнеризация"),
+            ["docker", "и", "контейнеризация"]
+        );
         assert_eq!(lowers("Ｐｙｔｈｏｎ, Ёлка"), ["python", "елка"]);
     }
 
@@ -117,6 +162,9 @@ mod tests {
         let segs: Vec<u32> = t.iter().map(|t| t.seg).collect();
         assert!(segs[0] < segs[1] && segs[1] < segs[2] && segs[2] < segs[3]);
         assert!(t[2].in_parens && !t[1].in_parens && !t[4].in_parens);
+        let t = tokenize("see https://hh.ru/vacancy/1 for KAFKA_CFG_ID");
+        let lowers: Vec<&str> = t.iter().map(|t| t.lower.as_str()).collect();
+        assert_eq!(lowers, ["see", "for", "kafka_cfg_id"]);
         let t = tokenize("go to market");
         assert!(t.iter().all(|x| x.seg == t[0].seg));
     }

@@ -47,6 +47,9 @@ const STYLE_CSS: &str = include_str!("../../themes/default/static/style.css");
 pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
+    // Tera's default also escapes '/', which turns every relative link into
+    // entities; these five are all HTML text and quoted attributes need.
+    tera.set_escape_fn(escape_html);
     // The same slugs as the page paths, so links always resolve.
     tera.register_filter("slug", |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
         Ok(tera::Value::String(crate::discover::slug(v.as_str().unwrap_or_default())))
@@ -219,6 +222,21 @@ fn row(s: &Submission) -> SubmissionRow<'_> {
         missing: s.sections_missing.len(),
         warnings: s.diagnostics.len(),
     }
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Tera nests the useful message (which variable, which line) in sources.
