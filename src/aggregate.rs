@@ -239,7 +239,12 @@ pub fn aggregate(subs: &[Submission], tax: &Taxonomy) -> Cohort {
         unknown: {
             let mut u: Vec<Unknown> = unknown
                 .into_iter()
-                .map(|((kind, name), places)| Unknown { kind, count: places.len(), name, places })
+                .map(|((kind, name), mut places)| {
+                    let count = places.len();
+                    // Pushed in submission order: repeats within one submission are adjacent.
+                    places.dedup();
+                    Unknown { kind, count, name, places }
+                })
                 .collect();
             u.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| (a.kind, &a.name).cmp(&(b.kind, &b.name))));
             u

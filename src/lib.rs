@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod atlas;
+pub mod check_links;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
@@ -46,29 +47,47 @@ impl BuildReport {
     }
 }
 
+/// A loaded cohort: everything but the rendering.
+pub struct Loaded {
+    pub config: config::Config,
+    pub config_path: Option<PathBuf>,
+    pub submissions: Vec<model::Submission>,
+    pub cohort: aggregate::Cohort,
+}
+
+/// Config, discover, parse, extract, normalise and aggregate.
+pub fn load(content: &Path, config: Option<&Path>, base_url: Option<&str>) -> Result<Loaded> {
+    let (mut config, config_path) = config::Config::load(config, content)?;
+    if let Some(url) = base_url {
+        config.base_url = url.to_string();
+    }
+    let taxonomy = normalize::Taxonomy::with_config(&config.taxonomy)
+        .map_err(|e| anyhow!("{}: taxonomy: {e}", config_path.as_deref().unwrap_or(Path::new("config")).display()))?;
+    let units = discover::discover(content)?;
+    let submissions: Vec<model::Submission> =
+        units.par_iter().map(|u| load::load_unit(u, content, &taxonomy)).collect();
+    let cohort = aggregate::aggregate(&submissions, &taxonomy);
+    Ok(Loaded { config, config_path, submissions, cohort })
+}
+
 /// Run the whole pipeline. Errors here are about the build itself (bad
 /// config, unwritable output); problems in submissions are diagnostics.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
-    let (mut config, config_path) = config::Config::load(opts.config.as_deref(), &opts.content)?;
-    if let Some(url) = &opts.base_url {
-        config.base_url = url.clone();
-    }
-    let taxonomy = normalize::Taxonomy::with_config(&config.taxonomy)
-        .map_err(|e| anyhow!("{}: taxonomy: {e}", config_path.as_deref().unwrap_or(Path::new("config")).display()))?;
+    // Everything that can reject the build runs before anything is written.
+    let Loaded { config, config_path, submissions: subs, cohort } =
+        load(&opts.content, opts.config.as_deref(), opts.base_url.as_deref())?;
     let theme = theme_dir(&config, config_path.as_deref(), &opts.content)?;
     let tera = render::load_templates(theme.as_deref())?;
     write::check_output(&opts.output, &opts.content)?;
 
-    let units = discover::discover(&opts.content)?;
-    let subs: Vec<model::Submission> =
-        units.par_iter().map(|u| load::load_unit(u, &opts.content, &taxonomy)).collect();
-    let cohort = aggregate::aggregate(&subs, &taxonomy);
     let mut pages = render::render_site(&subs, &cohort, &config, &tera)?;
     pages.push(render::Page { path: "atlas.json".into(), bytes: atlas::to_json(&config, &subs, &cohort)? });
     pages.push(render::Page { path: ".nojekyll".into(), bytes: Vec::new() });
     let robots = if config.indexable { "User-agent: *\nAllow: /\n" } else { "User-agent: *\nDisallow: /\n" };
     pages.push(render::Page { path: "robots.txt".into(), bytes: robots.as_bytes().to_vec() });
+    let sitemap = sitemap(&config.base_url, &pages);
+    pages.push(render::Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
     write::write_site(&opts.output, &pages)?;
 
     let diagnostics = subs.iter().flat_map(|s| s.diagnostics.iter().cloned()).collect();
@@ -78,6 +97,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         diagnostics,
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// Every HTML page but the 404, under the base URL, in path order.
+fn sitemap(base_url: &str, pages: &[render::Page]) -> String {
+    let base = base_url.trim_end_matches('/');
+    let mut paths: Vec<&str> =
+        pages.iter().map(|p| p.path.as_str()).filter(|p| p.ends_with(".html") && *p != "404.html").collect();
+    paths.sort_unstable();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in paths {
+        let p = p.strip_suffix("index.html").unwrap_or(p);
+        let url = format!("{base}/{p}").replace('&', "&amp;").replace('<', "&lt;");
+        out.push_str(&format!("  <url><loc>{url}</loc></url>\n"));
+    }
+    out.push_str("</urlset>\n");
+    out
 }
 
 /// The theme folder named by the config: relative to the config file, else

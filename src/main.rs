@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use skills_atlas::diagnostics::Severity;
 use skills_atlas::{BuildOptions, build};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -40,11 +40,36 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Check that every internal link and asset in a built site resolves.
+    #[command(after_help = "Examples:\n  skills-atlas check-links public\n  skills-atlas check-links site --base-url https://org.github.io/atlas/")]
+    CheckLinks {
+        /// The built site.
+        #[arg(default_value = "public")]
+        site: PathBuf,
+        /// Where the site is published (default: base_url from the site's atlas.json).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Show the taxonomy's view of a cohort.
+    #[command(after_help = "Examples:\n  skills-atlas taxonomy --unknown\n  skills-atlas taxonomy ~/class/forks --unknown")]
+    Taxonomy {
+        /// Folder of submissions.
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        /// Site config (YAML), for its taxonomy additions.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// List the names no alias matched, with counts and where each appears.
+        #[arg(long)]
+        unknown: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::CheckLinks { site, base_url } => check_links(&site, base_url),
+        Command::Taxonomy { content, config, unknown } => taxonomy(&content, config.as_deref(), unknown),
         Command::Build { content, output, config, base_url, verbose, quiet, strict } => {
             let opts = BuildOptions { content, output, config, base_url };
             match build(&opts) {
@@ -76,4 +101,52 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn check_links(site: &Path, base_url: Option<String>) -> ExitCode {
+    let base_url = base_url.or_else(|| {
+        let json = std::fs::read(site.join("atlas.json")).ok()?;
+        let v: serde_json::Value = serde_json::from_slice(&json).ok()?;
+        v["base_url"].as_str().map(str::to_string)
+    });
+    match skills_atlas::check_links::check(site, base_url.as_deref().unwrap_or("/")) {
+        Ok((links, broken)) => {
+            for b in &broken {
+                println!("{}: broken link {}", b.page, b.link);
+            }
+            println!("{} internal links checked, {} broken", links, broken.len());
+            if broken.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn taxonomy(content: &Path, config: Option<&Path>, unknown: bool) -> ExitCode {
+    let loaded = match skills_atlas::load(content, config, None) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let sources: std::collections::BTreeMap<&str, &str> =
+        loaded.submissions.iter().map(|s| (s.id.as_str(), s.source.as_str())).collect();
+    if unknown {
+        println!("{} names no alias matched (add aliases under `taxonomy:` in the config):", loaded.cohort.unknown.len());
+        for u in &loaded.cohort.unknown {
+            let places: Vec<&str> = u.places.iter().map(|p| sources.get(p.id.as_str()).copied().unwrap_or(&p.id)).collect();
+            println!("{:>4}  {:<12} {:<40} {}", u.count, u.kind, u.name, places.join(", "));
+        }
+    } else {
+        for k in &loaded.cohort.skills {
+            println!("skill  {:<24} have {:>3}  lack {:>3}  postings {:>3}", k.name, k.have.len(), k.lack.len(), k.postings);
+        }
+        for r in &loaded.cohort.roles {
+            println!("role   {:<24} chosen {:>3}  named in {:>3}", r.name, r.chosen_by.len(), r.mentioned_by);
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -79,14 +79,27 @@ pub(crate) fn eligible(token: &str) -> bool {
         && !ORDINARY_WORDS.contains(&token)
 }
 
+/// A 64-bit set of the letters of `word`, hashed. Two words within `d` edits
+/// differ in at most `2 * d` bits, so this cheaply rules out most keys.
+pub(crate) fn letter_mask(word: &[char]) -> u64 {
+    word.iter().fold(0, |m, &c| m | 1 << (u32::from(c) % 64))
+}
+
 /// Damerau (OSA) distance between `a` and `b`, or `None` when above `max`.
 pub(crate) fn within(a: &[char], b: &[char], max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
     let w = b.len() + 1;
-    // Three rolling rows: i-2, i-1, i.
-    let mut rows = vec![0usize; 3 * w];
+    // Three rolling rows: i-2, i-1, i. Keys are short: keep them on the stack.
+    let mut stack = [0usize; 3 * 32];
+    let mut heap = Vec::new();
+    let rows: &mut [usize] = if 3 * w <= stack.len() {
+        &mut stack[..3 * w]
+    } else {
+        heap.resize(3 * w, 0);
+        &mut heap
+    };
     for (j, cell) in rows[..w].iter_mut().enumerate() {
         *cell = j;
     }

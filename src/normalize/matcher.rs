@@ -52,8 +52,9 @@ pub(crate) struct Matcher {
     aliases: Vec<Alias>,
     /// First lowercase token -> alias ids, longest first.
     by_first: HashMap<String, Vec<usize>>,
-    /// First letter -> first tokens (as chars) that typos may reach.
-    fuzzy_keys: HashMap<char, Vec<(Vec<char>, String)>>,
+    /// First letter -> first tokens that typos may reach: (chars, letter
+    /// mask, key).
+    fuzzy_keys: HashMap<char, Vec<(Vec<char>, u64, String)>>,
 }
 
 impl Matcher {
@@ -97,7 +98,7 @@ impl Matcher {
                 .or_default()
                 .push(id);
         }
-        let mut fuzzy_keys: HashMap<char, Vec<(Vec<char>, String)>> = HashMap::new();
+        let mut fuzzy_keys: HashMap<char, Vec<(Vec<char>, u64, String)>> = HashMap::new();
         for (key, ids) in &mut by_first {
             ids.sort_by_key(|&id| std::cmp::Reverse(aliases[id].tokens.len()));
             let chars: Vec<char> = key.chars().collect();
@@ -106,10 +107,11 @@ impl Matcher {
                 && fuzzy::budget(chars.len()) > 0
                 && chars.iter().all(|c| c.is_alphabetic())
             {
-                fuzzy_keys
-                    .entry(chars[0])
-                    .or_default()
-                    .push((chars, key.clone()));
+                fuzzy_keys.entry(chars[0]).or_default().push((
+                    chars.clone(),
+                    fuzzy::letter_mask(&chars),
+                    key.clone(),
+                ));
             }
         }
         for keys in fuzzy_keys.values_mut() {
@@ -177,9 +179,16 @@ impl Matcher {
         }
         let chars: Vec<char> = lower.chars().collect();
         let keys = self.fuzzy_keys.get(&chars[0])?;
+        let mask = fuzzy::letter_mask(&chars);
         let mut best: Option<(usize, &str)> = None;
-        for (key, name) in keys {
+        for (key, key_mask, name) in keys {
             let max = fuzzy::budget(key.len().min(chars.len()));
+            if max == 0
+                || key.len().abs_diff(chars.len()) > max
+                || (mask ^ key_mask).count_ones() as usize > 2 * max
+            {
+                continue;
+            }
             if let Some(d) = fuzzy::within(&chars, key, max)
                 && best.is_none_or(|(b, _)| d < b)
             {
