@@ -11,6 +11,18 @@
 //! Matching is token based (see `tokens`): longest alias first, case rules for
 //! words that are also English ("Go", "React", "Swift"), stop phrases ("go
 //! to", "C-level"), and bounded typo tolerance (see `fuzzy`).
+//!
+//! Decisions worth knowing:
+//! - Extra entries beyond the fixed canonical lists exist (skills such as
+//!   "Databases" or "Security", roles such as "Infrastructure Engineer"); an
+//!   extra role only shows when no fixed role is named (`is_role` is true for
+//!   both kinds).
+//! - "Software engineer", "Developer" and "Product engineer" denote no role;
+//!   "<stack> developer" ("Golang Developer") denotes the role listing that
+//!   stack (Backend Engineer).
+//! - GitHub is a skill, not a product; a company named in a job posting is
+//!   counted like any mention, so pass `product_in` the architecture text.
+//! - Component names get no typo matching ("server" is not "servers").
 
 mod fuzzy;
 mod kinds;

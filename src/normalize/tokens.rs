@@ -8,7 +8,7 @@
 //! `,` `;` `/` `&` `(` ... or the words "and"/"or"/"и"), and whether it sits
 //! inside parentheses.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Token {
@@ -54,7 +54,13 @@ fn breaks_segment(c: char) -> bool {
 }
 
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
-    let chars: Vec<char> = text.nfkc().collect();
+    // Most text is already NFKC (ASCII, Cyrillic): skip the normaliser then.
+    let normal = text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes;
+    let chars: Vec<char> = if normal {
+        text.chars().collect()
+    } else {
+        text.nfkc().collect()
+    };
     let mut out = Vec::new();
     let mut seg = 0u32;
     let mut depth = 0u32;
@@ -86,11 +92,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 continue;
             }
             let orig: String = chars[start..i].iter().collect();
-            let lower: String = orig
-                .to_lowercase()
-                .chars()
-                .map(|c| if c == 'ё' { 'е' } else { c })
-                .collect();
+            let lower = lowercase(&orig);
             if CONNECTIVES.contains(&lower.as_str()) {
                 seg += 1;
                 out.push(Token {
@@ -123,6 +125,19 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         i += 1;
     }
     out
+}
+
+/// Lowercase, with `ё` folded to `е` (students write both).
+fn lowercase(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    let lower = word.to_lowercase();
+    if lower.contains('ё') {
+        lower.replace('ё', "е")
+    } else {
+        lower
+    }
 }
 
 /// Lowercase token forms of a phrase (an alias), tokenised like text.
