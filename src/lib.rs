@@ -39,6 +39,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub seconds: f64,
+    /// Wall time per stage, in pipeline order.
+    pub stages: Vec<(&'static str, f64)>,
 }
 
 impl BuildReport {
@@ -53,6 +55,7 @@ pub struct Loaded {
     pub config_path: Option<PathBuf>,
     pub submissions: Vec<model::Submission>,
     pub cohort: aggregate::Cohort,
+    pub stages: Vec<(&'static str, f64)>,
 }
 
 /// Config, discover, parse, extract, normalise and aggregate.
@@ -61,13 +64,36 @@ pub fn load(content: &Path, config: Option<&Path>, base_url: Option<&str>) -> Re
     if let Some(url) = base_url {
         config.base_url = url.to_string();
     }
+    let mut clock = Clock::new();
     let taxonomy = normalize::Taxonomy::with_config(&config.taxonomy)
         .map_err(|e| anyhow!("{}: taxonomy: {e}", config_path.as_deref().unwrap_or(Path::new("config")).display()))?;
+    clock.lap("config+taxonomy");
     let units = discover::discover(content)?;
+    clock.lap("discover");
     let submissions: Vec<model::Submission> =
         units.par_iter().map(|u| load::load_unit(u, content, &taxonomy)).collect();
+    clock.lap("parse+extract+normalise");
     let cohort = aggregate::aggregate(&submissions, &taxonomy);
-    Ok(Loaded { config, config_path, submissions, cohort })
+    clock.lap("aggregate");
+    Ok(Loaded { config, config_path, submissions, cohort, stages: clock.laps })
+}
+
+/// Wall-clock laps for `--timings`.
+struct Clock {
+    last: Instant,
+    laps: Vec<(&'static str, f64)>,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Clock { last: Instant::now(), laps: Vec::new() }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
 }
 
 /// Run the whole pipeline. Errors here are about the build itself (bad
@@ -75,13 +101,15 @@ pub fn load(content: &Path, config: Option<&Path>, base_url: Option<&str>) -> Re
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     // Everything that can reject the build runs before anything is written.
-    let Loaded { config, config_path, submissions: subs, cohort } =
+    let Loaded { config, config_path, submissions: subs, cohort, stages } =
         load(&opts.content, opts.config.as_deref(), opts.base_url.as_deref())?;
+    let mut clock = Clock { last: Instant::now(), laps: stages };
     let theme = theme_dir(&config, config_path.as_deref(), &opts.content)?;
     let tera = render::load_templates(theme.as_deref())?;
     write::check_output(&opts.output, &opts.content)?;
 
     let mut pages = render::render_site(&subs, &cohort, &config, &tera)?;
+    clock.lap("render");
     pages.push(render::Page { path: "atlas.json".into(), bytes: atlas::to_json(&config, &subs, &cohort)? });
     pages.push(render::Page { path: ".nojekyll".into(), bytes: Vec::new() });
     let robots = if config.indexable { "User-agent: *\nAllow: /\n" } else { "User-agent: *\nDisallow: /\n" };
@@ -89,6 +117,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let sitemap = sitemap(&config.base_url, &pages);
     pages.push(render::Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
     write::write_site(&opts.output, &pages)?;
+    clock.lap("write");
 
     let diagnostics = subs.iter().flat_map(|s| s.diagnostics.iter().cloned()).collect();
     Ok(BuildReport {
@@ -96,6 +125,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),
         diagnostics,
         seconds: start.elapsed().as_secs_f64(),
+        stages: clock.laps,
     })
 }
 

@@ -39,6 +39,9 @@ enum Command {
         /// Exit non-zero on warnings too.
         #[arg(long)]
         strict: bool,
+        /// Print wall time per pipeline stage (for benchmarks).
+        #[arg(long, hide = true)]
+        timings: bool,
     },
     /// Check that every internal link and asset in a built site resolves.
     #[command(after_help = "Examples:\n  skills-atlas check-links public\n  skills-atlas check-links site --base-url https://org.github.io/atlas/")]
@@ -70,7 +73,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::CheckLinks { site, base_url } => check_links(&site, base_url),
         Command::Taxonomy { content, config, unknown } => taxonomy(&content, config.as_deref(), unknown),
-        Command::Build { content, output, config, base_url, verbose, quiet, strict } => {
+        Command::Build { content, output, config, base_url, verbose, quiet, strict, timings } => {
             let opts = BuildOptions { content, output, config, base_url };
             match build(&opts) {
                 Ok(report) => {
@@ -91,6 +94,11 @@ fn main() -> ExitCode {
                             warnings,
                             if verbose || warnings == 0 { "" } else { " (--verbose lists them)" }
                         );
+                    }
+                    if timings {
+                        let stages: Vec<String> =
+                            report.stages.iter().map(|(s, t)| format!("{s} {:.3}s", t)).collect();
+                        eprintln!("stages: {}", stages.join(", "));
                     }
                     if errors > 0 || (strict && warnings > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS }
                 }
