@@ -12,6 +12,9 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.link_rel(Some("nofollow noopener noreferrer"))
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .add_generic_attributes(["class"])
+        // A student's relative link points into their fork (docs/x.md, an
+        // image), not into the atlas: keep the text, drop the dead href.
+        .url_relative(ammonia::UrlRelative::Deny)
         .strip_comments(true);
     b
 });

@@ -1,0 +1,211 @@
+//! Publishing: the site served under a subpath (as GitHub Pages does for a
+//! project site) has no broken internal link, and the Pages files exist.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BASE: &str = "https://example.test/atlas/";
+
+fn build(content: &Path, out: &Path) {
+    let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
+        .arg("build")
+        .arg(content)
+        .arg("-o")
+        .arg(out)
+        .args(["--base-url", BASE])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+}
+
+/// Serve `root` under `/atlas/` on a loopback port, for `requests` requests
+/// at most; GitHub Pages rules: `dir/` serves `dir/index.html`.
+fn serve(root: PathBuf) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(100_000) {
+            let Ok(stream) = stream else { continue };
+            respond(&root, stream);
+        }
+    });
+    port
+}
+
+fn respond(root: &Path, mut stream: TcpStream) {
+    let mut line = String::new();
+    if BufReader::new(&stream).read_line(&mut line).is_err() {
+        return;
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let file = path.strip_prefix("/atlas/").map(|rest| {
+        let rest = rest.split(['?', '#']).next().unwrap_or("");
+        let p = root.join(percent_decode(rest));
+        if p.is_dir() { p.join("index.html") } else { p }
+    });
+    let (status, body) = match file.filter(|f| f.is_file() && f.starts_with(root)) {
+        Some(f) => ("200 OK", std::fs::read(f).unwrap()),
+        None => ("404 Not Found", Vec::new()),
+    };
+    let head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body));
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n").unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let code = resp.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (code, body)
+}
+
+/// Every href/src value in a page, entities decoded.
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in [" href=\"", " src=\""] {
+        for (i, _) in html.match_indices(attr) {
+            let rest = &html[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                out.push(rest[..end].replace("&amp;", "&"));
+            }
+        }
+    }
+    out
+}
+
+/// Resolve `link` on page `page` (a server path) to a server path; `None`
+/// when it leaves the site.
+fn resolve(page: &str, link: &str) -> Option<String> {
+    let link = link.split('#').next().unwrap_or("");
+    if link.is_empty() {
+        return None;
+    }
+    if let Some(rest) = link.strip_prefix("https://example.test") {
+        return Some(rest.to_string());
+    }
+    if link.contains(':') || link.starts_with("//") {
+        return None;
+    }
+    if link.starts_with('/') {
+        return Some(link.to_string());
+    }
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for seg in link.split('/') {
+        match seg {
+            "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Crawl from /atlas/; returns (pages fetched, broken links as "page -> link").
+fn crawl(port: u16) -> (usize, Vec<String>) {
+    let mut seen = BTreeSet::from(["/atlas/".to_string()]);
+    let mut queue = VecDeque::from(["/atlas/".to_string()]);
+    let mut broken = Vec::new();
+    let mut fetched = 0;
+    while let Some(page) = queue.pop_front() {
+        let (code, body) = get(port, &page);
+        fetched += 1;
+        if code != 200 {
+            broken.push(format!("{page} -> {code}"));
+            continue;
+        }
+        if !page.ends_with(".html") && !page.ends_with('/') {
+            continue;
+        }
+        for link in links(&body) {
+            let Some(target) = resolve(&page, &link) else { continue };
+            if !target.starts_with("/atlas/") {
+                broken.push(format!("{page} -> {link} (outside the site)"));
+            } else if seen.insert(target.clone()) {
+                queue.push_back(target);
+            }
+        }
+    }
+    (fetched, broken)
+}
+
+fn check_site(content: &Path) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(content, &out);
+    let port = serve(out.clone());
+    let (fetched, broken) = crawl(port);
+    let html_pages = walkdir::WalkDir::new(&out).into_iter().filter_map(|e| e.ok()).filter(|e| {
+        e.path().extension().is_some_and(|x| x == "html") && e.file_name() != "404.html"
+    });
+    assert!(broken.is_empty(), "{} broken links, first: {:?}", broken.len(), &broken[..broken.len().min(10)]);
+    assert!(fetched >= html_pages.count(), "every page is reachable from the overview");
+    for file in [".nojekyll", "404.html", "robots.txt", "sitemap.xml", "atlas.json"] {
+        assert!(out.join(file).exists(), "missing {file}");
+    }
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(robots.contains("Disallow: /"), "private by default");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("noindex"));
+    // The 404 page is served from any depth, so its links are absolute.
+    let not_found = std::fs::read_to_string(out.join("404.html")).unwrap();
+    assert!(not_found.contains("href=\"https://example.test/atlas/index.html\""), "{not_found}");
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://example.test/atlas/roles/</loc>"));
+}
+
+#[test]
+fn example_site_has_no_broken_links_under_a_subpath() {
+    check_site(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"));
+}
+
+#[test]
+fn corpus_site_has_no_broken_links_under_a_subpath() {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if !shared.join("corpus").is_dir() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but ../shared/corpus is missing");
+        eprintln!("skipping: ../shared/corpus not found next to the checkout");
+        return;
+    }
+    check_site(&shared.join("corpus"));
+}
+
+#[test]
+fn check_links_command_agrees() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"), &out);
+    let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas")).arg("check-links").arg(&out).output().unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}");
+    assert!(stdout.contains(" 0 broken"), "{stdout}");
+    // Break one link: the command must notice.
+    std::fs::remove_dir_all(out.join("roles")).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas")).arg("check-links").arg(&out).output().unwrap();
+    assert_eq!(run.status.code(), Some(1));
+}
