@@ -38,16 +38,7 @@ impl Rng {
     }
 }
 
-const PRODUCTS: &[&str] = &[
-    "Telegram",
-    "Spotify",
-    "Yandex Go",
-    "Ozon",
-    "Wildberries",
-    "ChatGPT",
-    "Avito",
-    "VK",
-];
+const PRODUCTS: &[&str] = &["Telegram", "Spotify", "Yandex Go", "Ozon", "Wildberries", "ChatGPT", "Avito", "VK"];
 const COMPONENTS: &[&str] = &[
     "API Gateway",
     "Auth Service",
@@ -149,22 +140,11 @@ const THINGS: &[&str] = &[
     "caching layers",
     "on-call runbooks",
 ];
-const COMPANIES: &[&str] = &[
-    "Northwind",
-    "Acme Cloud",
-    "Bluefin Labs",
-    "Contoso",
-    "Tailspin",
-    "Fabrikam",
-    "Initech",
-];
+const COMPANIES: &[&str] = &["Northwind", "Acme Cloud", "Bluefin Labs", "Contoso", "Tailspin", "Fabrikam", "Initech"];
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let n: usize = args
-        .next()
-        .and_then(|a| a.parse().ok())
-        .expect("usage: gen_cohort N DIR");
+    let n: usize = args.next().and_then(|a| a.parse().ok()).expect("usage: gen_cohort N DIR");
     let dir = args.next().expect("usage: gen_cohort N DIR");
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir).expect("create output dir");
@@ -173,29 +153,16 @@ fn main() {
         let fork = dir.join(format!("student{i:06}__lab-01/docs"));
         std::fs::create_dir_all(&fork).expect("create fork dir");
         let product = rng.pick(PRODUCTS);
-        std::fs::write(
-            fork.join("roles-and-skills.md"),
-            roles_file(&mut rng, product),
-        )
-        .expect("write roles file");
+        std::fs::write(fork.join("roles-and-skills.md"), roles_file(&mut rng, product)).expect("write roles file");
         if rng.below(3) > 0 {
-            std::fs::write(
-                fork.join("architecture.md"),
-                architecture(&mut rng, product),
-            )
-            .expect("write architecture");
+            std::fs::write(fork.join("architecture.md"), architecture(&mut rng, product)).expect("write architecture");
         }
     }
     eprintln!("wrote {n} submissions to {}", dir.display());
 }
 
 fn sentence(rng: &mut Rng) -> String {
-    format!(
-        "{} {} {}",
-        rng.pick(&["It", "This role", "The team", "The engineer"]),
-        rng.pick(VERBS),
-        rng.pick(THINGS)
-    )
+    format!("{} {} {}", rng.pick(&["It", "This role", "The team", "The engineer"]), rng.pick(VERBS), rng.pick(THINGS))
 }
 
 fn roles_file(rng: &mut Rng, product: &str) -> String {
@@ -205,15 +172,7 @@ fn roles_file(rng: &mut Rng, product: &str) -> String {
     let k = 5 + rng.below(3);
     let comps = rng.some(COMPONENTS, k);
     let _ = writeln!(s, "# Roles and skills for {product}\n");
-    let _ = writeln!(
-        s,
-        "{h} {}\n",
-        if russian {
-            "Компоненты и роли"
-        } else {
-            "Components and roles"
-        }
-    );
+    let _ = writeln!(s, "{h} {}\n", if russian { "Компоненты и роли" } else { "Components and roles" });
     match rng.below(4) {
         0 => {
             s.push_str("| Component | Roles |\n|---|---|\n");
@@ -258,21 +217,9 @@ fn roles_file(rng: &mut Rng, product: &str) -> String {
     let _ = writeln!(s, "{h} Roles and responsibilities\n");
     for (i, r) in rng.some(ROLES, 5).iter().enumerate() {
         if i % 2 == 0 {
-            let _ = writeln!(
-                s,
-                "{}. **{r}** — {}. {}.",
-                i + 1,
-                sentence(rng),
-                sentence(rng)
-            );
+            let _ = writeln!(s, "{}. **{r}** — {}. {}.", i + 1, sentence(rng), sentence(rng));
         } else {
-            let _ = writeln!(
-                s,
-                "### {r}\n\n- {}\n- {}\n- {}\n",
-                sentence(rng),
-                sentence(rng),
-                sentence(rng)
-            );
+            let _ = writeln!(s, "### {r}\n\n- {}\n- {}\n- {}\n", sentence(rng), sentence(rng), sentence(rng));
         }
     }
     s.push('\n');
@@ -285,37 +232,17 @@ fn roles_file(rng: &mut Rng, product: &str) -> String {
         }
         s.push('\n');
     }
-    let _ = writeln!(
-        s,
-        "{h} {}\n",
-        if russian {
-            "Выбранная роль"
-        } else {
-            "My chosen role"
-        }
-    );
+    let _ = writeln!(s, "{h} {}\n", if russian { "Выбранная роль" } else { "My chosen role" });
     let role = rng.pick(ROLES);
     let _ = writeln!(s, "### Role\n\n{role}\n");
-    let _ = writeln!(
-        s,
-        "### {}\n",
-        if russian {
-            "Навыки, которые у меня есть"
-        } else {
-            "Skills I already have"
-        }
-    );
+    let _ = writeln!(s, "### {}\n", if russian { "Навыки, которые у меня есть" } else { "Skills I already have" });
     for k in rng.some(SKILLS, 4) {
         let _ = writeln!(s, "- Basic {k}");
     }
     let _ = writeln!(
         s,
         "\n### {}\n\n<!-- 4-5 skills -->",
-        if russian {
-            "Навыки, которых не хватает"
-        } else {
-            "Skills I clearly lack"
-        }
+        if russian { "Навыки, которых не хватает" } else { "Skills I clearly lack" }
     );
     for k in rng.some(SKILLS, 4) {
         let _ = writeln!(s, "- {k} in production");
@@ -338,21 +265,12 @@ fn roles_file(rng: &mut Rng, product: &str) -> String {
         for k in rng.some(SKILLS, 4) {
             let _ = writeln!(s, "- {k}");
         }
-        let _ = writeln!(
-            s,
-            "\n### Skills specific to a single posting\n\n- {}\n",
-            rng.pick(SKILLS)
-        );
+        let _ = writeln!(s, "\n### Skills specific to a single posting\n\n- {}\n", rng.pick(SKILLS));
     }
     if rng.below(12) > 0 {
         let _ = writeln!(s, "{h} Personal reflection\n");
         for _ in 0..6 {
-            let _ = write!(
-                s,
-                "I think {} matters because {}. ",
-                rng.pick(SKILLS),
-                sentence(rng).to_lowercase()
-            );
+            let _ = write!(s, "I think {} matters because {}. ", rng.pick(SKILLS), sentence(rng).to_lowercase());
         }
         s.push_str("\n\n");
     }
@@ -363,8 +281,7 @@ fn roles_file(rng: &mut Rng, product: &str) -> String {
 }
 
 fn architecture(rng: &mut Rng, product: &str) -> String {
-    let mut s =
-        format!("# Architecture\n\n## Product choice\n\n{product}\n\n## Main components\n\n");
+    let mut s = format!("# Architecture\n\n## Product choice\n\n{product}\n\n## Main components\n\n");
     for c in rng.some(COMPONENTS, 6) {
         let _ = writeln!(s, "- {c}");
     }

@@ -234,7 +234,12 @@ pub fn aggregate(subs: &[Submission], tax: &Taxonomy) -> Cohort {
             .collect(),
         products: products
             .into_iter()
-            .map(|(name, (subs, comps))| ProductAgg { slug: slug(&name), submissions: subs, components: counts(comps), name })
+            .map(|(name, (subs, comps))| ProductAgg {
+                slug: slug(&name),
+                submissions: subs,
+                components: counts(comps),
+                name,
+            })
             .collect(),
         unknown: {
             let mut u: Vec<Unknown> = unknown

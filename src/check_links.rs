@@ -19,11 +19,13 @@ pub fn check(site: &Path, base_url: &str) -> Result<(usize, Vec<Broken>)> {
     let mut pages: BTreeMap<PathBuf, String> = BTreeMap::new();
     for entry in walkdir::WalkDir::new(site).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
         if entry.path().extension().is_some_and(|e| e == "html") {
-            let text = std::fs::read_to_string(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?;
+            let text =
+                std::fs::read_to_string(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?;
             pages.insert(entry.path().strip_prefix(site)?.to_path_buf(), text);
         }
     }
-    let ids: BTreeMap<&PathBuf, BTreeSet<String>> = pages.iter().map(|(p, t)| (p, attr_values(t, "id").collect())).collect();
+    let ids: BTreeMap<&PathBuf, BTreeSet<String>> =
+        pages.iter().map(|(p, t)| (p, attr_values(t, "id").collect())).collect();
     let mut broken = Vec::new();
     let mut links = 0;
     for (page, text) in &pages {
@@ -113,7 +115,12 @@ fn attr_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = String>
 }
 
 fn decode(s: &str) -> String {
-    s.replace("&#x2F;", "/").replace("&#x27;", "'").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -135,7 +142,11 @@ mod tests {
     #[test]
     fn finds_broken_links_and_fragments() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("index.html"), r##"<a href="a.html#x"></a><a href="b.html"></a><a href="#top"></a>"##).unwrap();
+        std::fs::write(
+            dir.path().join("index.html"),
+            r##"<a href="a.html#x"></a><a href="b.html"></a><a href="#top"></a>"##,
+        )
+        .unwrap();
         std::fs::write(dir.path().join("a.html"), r#"<h1 id="y"></h1>"#).unwrap();
         let (n, broken) = check(dir.path(), "/").unwrap();
         assert_eq!(n, 3);

@@ -21,6 +21,8 @@ pub struct Config {
     pub indexable: bool,
     /// Additions to the built-in taxonomy.
     pub taxonomy: TaxonomyConfig,
+    /// Overrides of the embedded rubric (`src/review/rubric.yaml`), key by key.
+    pub rubric: Option<crate::review::RubricConfig>,
 }
 
 impl Default for Config {
@@ -31,6 +33,7 @@ impl Default for Config {
             theme: None,
             indexable: false,
             taxonomy: TaxonomyConfig::default(),
+            rubric: None,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod normalize;
 pub mod parse;
 pub mod render;
+pub mod review;
 pub mod write;
 
 use anyhow::{Result, anyhow};
@@ -135,7 +136,9 @@ fn sitemap(base_url: &str, pages: &[render::Page]) -> String {
     let mut paths: Vec<&str> =
         pages.iter().map(|p| p.path.as_str()).filter(|p| p.ends_with(".html") && *p != "404.html").collect();
     paths.sort_unstable();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for p in paths {
         let p = p.strip_suffix("index.html").unwrap_or(p);
         let url = format!("{base}/{p}").replace('&', "&amp;").replace('<', "&lt;");
@@ -163,5 +166,9 @@ fn theme_dir(config: &config::Config, config_path: Option<&Path>, content: &Path
         .flat_map(|b| [b.join(name), b.join("themes").join(name)])
         .find(|p| p.join("templates").is_dir())
         .map(Some)
-        .ok_or_else(|| anyhow!("theme \"{name}\" not found: expected a folder themes/{name}/templates next to the config or content"))
+        .ok_or_else(|| {
+            anyhow!(
+                "theme \"{name}\" not found: expected a folder themes/{name}/templates next to the config or content"
+            )
+        })
 }

@@ -7,7 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "skills-atlas", version, about = "Turn a class's Markdown submissions into a cross-linked skills atlas")]
+#[command(
+    name = "skills-atlas",
+    version,
+    about = "Turn a class's Markdown submissions into a cross-linked skills atlas"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -16,7 +20,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site from a folder of submissions.
-    #[command(after_help = "Examples:\n  skills-atlas build\n  skills-atlas build ~/class/forks -o site --base-url https://org.github.io/atlas/")]
+    #[command(
+        after_help = "Examples:\n  skills-atlas build\n  skills-atlas build ~/class/forks -o site --base-url https://org.github.io/atlas/"
+    )]
     Build {
         /// Folder of submissions: one folder per fork, or loose .md files.
         #[arg(default_value = "content")]
@@ -44,7 +50,9 @@ enum Command {
         timings: bool,
     },
     /// Check that every internal link and asset in a built site resolves.
-    #[command(after_help = "Examples:\n  skills-atlas check-links public\n  skills-atlas check-links site --base-url https://org.github.io/atlas/")]
+    #[command(
+        after_help = "Examples:\n  skills-atlas check-links public\n  skills-atlas check-links site --base-url https://org.github.io/atlas/"
+    )]
     CheckLinks {
         /// The built site.
         #[arg(default_value = "public")]
@@ -54,7 +62,9 @@ enum Command {
         base_url: Option<String>,
     },
     /// Show the taxonomy's view of a cohort.
-    #[command(after_help = "Examples:\n  skills-atlas taxonomy --unknown\n  skills-atlas taxonomy ~/class/forks --unknown")]
+    #[command(
+        after_help = "Examples:\n  skills-atlas taxonomy --unknown\n  skills-atlas taxonomy ~/class/forks --unknown"
+    )]
     Taxonomy {
         /// Folder of submissions.
         #[arg(default_value = "content")]
@@ -96,8 +106,7 @@ fn main() -> ExitCode {
                         );
                     }
                     if timings {
-                        let stages: Vec<String> =
-                            report.stages.iter().map(|(s, t)| format!("{s} {:.3}s", t)).collect();
+                        let stages: Vec<String> = report.stages.iter().map(|(s, t)| format!("{s} {:.3}s", t)).collect();
                         eprintln!("stages: {}", stages.join(", "));
                     }
                     if errors > 0 || (strict && warnings > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS }
@@ -143,14 +152,24 @@ fn taxonomy(content: &Path, config: Option<&Path>, unknown: bool) -> ExitCode {
     let sources: std::collections::BTreeMap<&str, &str> =
         loaded.submissions.iter().map(|s| (s.id.as_str(), s.source.as_str())).collect();
     if unknown {
-        println!("{} names no alias matched (add aliases under `taxonomy:` in the config):", loaded.cohort.unknown.len());
+        println!(
+            "{} names no alias matched (add aliases under `taxonomy:` in the config):",
+            loaded.cohort.unknown.len()
+        );
         for u in &loaded.cohort.unknown {
-            let places: Vec<&str> = u.places.iter().map(|p| sources.get(p.id.as_str()).copied().unwrap_or(&p.id)).collect();
+            let places: Vec<&str> =
+                u.places.iter().map(|p| sources.get(p.id.as_str()).copied().unwrap_or(&p.id)).collect();
             println!("{:>4}  {:<12} {:<40} {}", u.count, u.kind, u.name, places.join(", "));
         }
     } else {
         for k in &loaded.cohort.skills {
-            println!("skill  {:<24} have {:>3}  lack {:>3}  postings {:>3}", k.name, k.have.len(), k.lack.len(), k.postings);
+            println!(
+                "skill  {:<24} have {:>3}  lack {:>3}  postings {:>3}",
+                k.name,
+                k.have.len(),
+                k.lack.len(),
+                k.postings
+            );
         }
         for r in &loaded.cohort.roles {
             println!("role   {:<24} chosen {:>3}  named in {:>3}", r.name, r.chosen_by.len(), r.mentioned_by);

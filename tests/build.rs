@@ -68,7 +68,8 @@ fn example_cohort_builds_every_page_type() {
         }
         assert!(out.join(kind).join("index.html").is_file());
     }
-    let products: Vec<&str> = atlas["products"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let products: Vec<&str> =
+        atlas["products"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert!(products.len() >= 3, "products: {products:?}");
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(index.contains("submissions/"), "overview links to submissions");
@@ -129,7 +130,11 @@ fn score(gold: &Path, atlas: &Path, min: &str) -> (bool, String) {
         .output()
         .expect("python3 runs (the scorer needs python3 with PyYAML)");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.code().is_some_and(|c| c < 2), "score.py failed: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "score.py failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.success(), stdout)
 }
 
@@ -210,7 +215,8 @@ fn base_url_and_title_reach_the_pages() {
     let tmp = tempfile::tempdir().unwrap();
     let content = tmp.path().join("content");
     std::fs::create_dir_all(content.join("ann__lab/docs")).unwrap();
-    std::fs::write(content.join("ann__lab/docs/roles-and-skills.md"), "## My chosen role\n\n### Role\n\nQA Engineer\n").unwrap();
+    std::fs::write(content.join("ann__lab/docs/roles-and-skills.md"), "## My chosen role\n\n### Role\n\nQA Engineer\n")
+        .unwrap();
     std::fs::write(content.join("config.yaml"), "title: \"Group B <atlas>\"\n").unwrap();
     let out = tmp.path().join("out");
     build(&content, &out, None, &["--base-url", "https://example.test/atlas/"]);

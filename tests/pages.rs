@@ -160,9 +160,10 @@ fn check_site(content: &Path) {
     build(content, &out);
     let port = serve(out.clone());
     let (fetched, broken) = crawl(port);
-    let html_pages = walkdir::WalkDir::new(&out).into_iter().filter_map(|e| e.ok()).filter(|e| {
-        e.path().extension().is_some_and(|x| x == "html") && e.file_name() != "404.html"
-    });
+    let html_pages = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html") && e.file_name() != "404.html");
     assert!(broken.is_empty(), "{} broken links, first: {:?}", broken.len(), &broken[..broken.len().min(10)]);
     assert!(fetched >= html_pages.count(), "every page is reachable from the overview");
     for file in [".nojekyll", "404.html", "robots.txt", "sitemap.xml", "atlas.json"] {

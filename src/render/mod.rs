@@ -57,12 +57,14 @@ pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     let mut all: Vec<(String, String)> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     if let Some(dir) = theme_dir {
         let tdir = dir.join("templates");
-        let entries = std::fs::read_dir(&tdir).with_context(|| format!("reading theme templates in {}", tdir.display()))?;
+        let entries =
+            std::fs::read_dir(&tdir).with_context(|| format!("reading theme templates in {}", tdir.display()))?;
         let mut names: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         names.sort();
         for path in names.into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
             let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading template {}", path.display()))?;
+            let text =
+                std::fs::read_to_string(&path).with_context(|| format!("reading template {}", path.display()))?;
             all.retain(|(n, _)| *n != name);
             all.push((name, text));
         }
@@ -145,8 +147,11 @@ pub fn render_site(subs: &[Submission], cohort: &Cohort, config: &Config, tera: 
         })
         .collect::<Result<_>>()?;
     pages.extend(per_sub);
-    let roles: Vec<Page> =
-        cohort.roles.par_iter().map(|x| r.page(&format!("roles/{}/index.html", x.slug), "role.html", x)).collect::<Result<_>>()?;
+    let roles: Vec<Page> = cohort
+        .roles
+        .par_iter()
+        .map(|x| r.page(&format!("roles/{}/index.html", x.slug), "role.html", x))
+        .collect::<Result<_>>()?;
     let skills: Vec<Page> = cohort
         .skills
         .par_iter()
