@@ -3,6 +3,7 @@
 use crate::aggregate::Cohort;
 use crate::config::Config;
 use crate::model::Submission;
+use crate::review::{CohortReview, Pair, Review};
 use anyhow::Result;
 use serde::Serialize;
 
@@ -12,7 +13,8 @@ struct Atlas<'a> {
     version: &'static str,
     title: &'a str,
     base_url: &'a str,
-    submissions: &'a [Submission],
+    submissions: Vec<Reviewed<'a>>,
+    near_duplicates: &'a [Pair],
     roles: &'a [crate::aggregate::RoleAgg],
     skills: &'a [crate::aggregate::SkillAgg],
     components: &'a [crate::aggregate::ComponentAgg],
@@ -20,13 +22,22 @@ struct Atlas<'a> {
     unknown: &'a [crate::aggregate::Unknown],
 }
 
-pub fn to_json(config: &Config, subs: &[Submission], cohort: &Cohort) -> Result<Vec<u8>> {
+/// A submission with its review, as one object in `submissions[]`.
+#[derive(Serialize)]
+struct Reviewed<'a> {
+    #[serde(flatten)]
+    sub: &'a Submission,
+    review: &'a Review,
+}
+
+pub fn to_json(config: &Config, subs: &[Submission], cohort: &Cohort, review: &CohortReview) -> Result<Vec<u8>> {
     let atlas = Atlas {
         generator: "skills-atlas",
         version: env!("CARGO_PKG_VERSION"),
         title: &config.title,
         base_url: &config.base_url,
-        submissions: subs,
+        submissions: subs.iter().zip(&review.reviews).map(|(sub, review)| Reviewed { sub, review }).collect(),
+        near_duplicates: &review.near_duplicates,
         roles: &cohort.roles,
         skills: &cohort.skills,
         components: &cohort.components,

@@ -39,6 +39,8 @@ pub struct BuildReport {
     pub submissions: usize,
     pub pages: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Near-duplicate pairs found by the review stage.
+    pub near_duplicates: usize,
     pub seconds: f64,
     /// Wall time per stage, in pipeline order.
     pub stages: Vec<(&'static str, f64)>,
@@ -109,9 +111,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let tera = render::load_templates(theme.as_deref())?;
     write::check_output(&opts.output, &opts.content)?;
 
-    let mut pages = render::render_site(&subs, &cohort, &config, &tera)?;
+    let rubric = review::Rubric::with_config(config.rubric.as_ref())
+        .map_err(|e| anyhow!("{}: {e}", config_path.as_deref().unwrap_or(Path::new("config")).display()))?;
+    let review = review::review_cohort(&subs, &rubric);
+    clock.lap("review");
+
+    let mut pages = render::render_site(&subs, &cohort, &config, &tera, &review)?;
     clock.lap("render");
-    pages.push(render::Page { path: "atlas.json".into(), bytes: atlas::to_json(&config, &subs, &cohort)? });
+    pages.push(render::Page { path: "atlas.json".into(), bytes: atlas::to_json(&config, &subs, &cohort, &review)? });
+    pages.push(render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(&subs, &review).into_bytes() });
     pages.push(render::Page { path: ".nojekyll".into(), bytes: Vec::new() });
     let robots = if config.indexable { "User-agent: *\nAllow: /\n" } else { "User-agent: *\nDisallow: /\n" };
     pages.push(render::Page { path: "robots.txt".into(), bytes: robots.as_bytes().to_vec() });
@@ -125,6 +133,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         submissions: subs.len(),
         pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),
         diagnostics,
+        near_duplicates: review.near_duplicates.len(),
         seconds: start.elapsed().as_secs_f64(),
         stages: clock.laps,
     })

@@ -17,6 +17,12 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site from a folder of submissions.
@@ -61,6 +67,21 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Check one submission before submitting: missing sections, placeholders, pasted prompts...
+    #[command(
+        after_help = "Examples:\n  skills-atlas check                      # the fork you are in\n  skills-atlas check docs/roles-and-skills.md\n  skills-atlas check . --format json\n\nExit status: 0 when every required section is there, 1 when one is missing, 2 when the check could not run.\nWith GITHUB_ACTIONS=true, findings are printed as annotations on the lines."
+    )]
+    Check {
+        /// A Markdown file or a fork's folder.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output: `text` (path:line: severity: message) or `json`.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Site config (YAML) with a `rubric:` or `taxonomy:` to use.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Show the taxonomy's view of a cohort.
     #[command(
         after_help = "Examples:\n  skills-atlas taxonomy --unknown\n  skills-atlas taxonomy ~/class/forks --unknown"
@@ -82,6 +103,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckLinks { site, base_url } => check_links(&site, base_url),
+        Command::Check { path, format, config } => check(&path, format, config.as_deref()),
         Command::Taxonomy { content, config, unknown } => taxonomy(&content, config.as_deref(), unknown),
         Command::Build { content, output, config, base_url, verbose, quiet, strict, timings } => {
             let opts = BuildOptions { content, output, config, base_url };
@@ -118,6 +140,39 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn check(path: &Path, format: Format, config: Option<&Path>) -> ExitCode {
+    let checked = match skills_atlas::review::check::check(path, config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = String::new();
+    match format {
+        Format::Json => match serde_json::to_string_pretty(&checked) {
+            Ok(json) => out.push_str(&json),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        Format::Text => {
+            let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+            for f in &checked.review.findings {
+                let line = if github { skills_atlas::review::check::github_annotation(f) } else { f.to_string() };
+                out.push_str(&line);
+                out.push('\n');
+            }
+            out.push_str(&checked.summary());
+        }
+    }
+    out.push('\n');
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
+    if checked.failed() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn check_links(site: &Path, base_url: Option<String>) -> ExitCode {

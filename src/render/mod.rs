@@ -38,9 +38,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("product.html", include_str!("../../themes/default/templates/product.html")),
     ("unknown.html", include_str!("../../themes/default/templates/unknown.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
+    ("review.html", include_str!("../../themes/default/templates/review.html")),
 ];
 
 const STYLE_CSS: &str = include_str!("../../themes/default/static/style.css");
+const REVIEW_JS: &str = include_str!("../../themes/default/static/review.js");
 
 /// Load the embedded templates, then any `templates/*.html` of `theme_dir`
 /// over them by name.
@@ -119,7 +121,13 @@ struct FileView<'a> {
     html: String,
 }
 
-pub fn render_site(subs: &[Submission], cohort: &Cohort, config: &Config, tera: &Tera) -> Result<Vec<Page>> {
+pub fn render_site(
+    subs: &[Submission],
+    cohort: &Cohort,
+    config: &Config,
+    tera: &Tera,
+    review: &crate::review::CohortReview,
+) -> Result<Vec<Page>> {
     let site = SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable };
     let rows: Vec<SubmissionRow<'_>> = subs.iter().map(row).collect();
     let r = Renderer { tera, site: &site, cohort, rows: &rows };
@@ -132,6 +140,7 @@ pub fn render_site(subs: &[Submission], cohort: &Cohort, config: &Config, tera: 
         r.list("products/index.html", "products.html")?,
         r.list("unknown/index.html", "unknown.html")?,
         r.page("404.html", "404.html", ())?,
+        r.page("review/index.html", "review.html", crate::review::page::view(subs, review))?,
     ];
     let per_sub: Vec<Page> = subs
         .par_iter()
@@ -169,6 +178,7 @@ pub fn render_site(subs: &[Submission], cohort: &Cohort, config: &Config, tera: 
         .collect::<Result<_>>()?;
     pages.extend(roles.into_iter().chain(skills).chain(comps).chain(prods));
     pages.push(Page { path: "static/style.css".into(), bytes: STYLE_CSS.as_bytes().to_vec() });
+    pages.push(Page { path: "static/review.js".into(), bytes: REVIEW_JS.as_bytes().to_vec() });
     pages.push(Page { path: "static/highlight.css".into(), bytes: highlight::stylesheet().into_bytes() });
     Ok(pages)
 }

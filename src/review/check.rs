@@ -1,0 +1,128 @@
+//! `skills-atlas check`: review one submission (a Markdown file or a fork's
+//! folder) the way the instructor's build will, for a student before they
+//! submit. Paths in findings are as the student typed them.
+
+use super::{Finding, Review, Rubric, review_submission};
+use crate::config::Config;
+use crate::diagnostics::Severity;
+use crate::discover::{Unit, slug};
+use crate::model::Submission;
+use crate::normalize::Taxonomy;
+use anyhow::{Context, Result, anyhow, bail};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// A checked submission; finding paths are relative to the working dir.
+#[derive(Serialize)]
+pub struct Checked {
+    pub source: String,
+    pub files: Vec<String>,
+    #[serde(flatten)]
+    pub review: Review,
+}
+
+impl Checked {
+    /// Exit status: 1 when a required section is missing (or a file could not be read).
+    pub fn failed(&self) -> bool {
+        self.review.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: score {}/{}; {} errors, {} warnings",
+            self.source,
+            self.review.score,
+            self.review.max_score,
+            self.review.count(Severity::Error),
+            self.review.count(Severity::Warning)
+        )
+    }
+}
+
+/// Load and review the file or folder at `path`.
+pub fn check(path: &Path, config: Option<&Path>) -> Result<Checked> {
+    let config = match config {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("reading config {}", p.display()))?;
+            Config::parse(&text).map_err(|e| anyhow!("{}: {e}", p.display()))?
+        }
+        None => Config::default(),
+    };
+    let rubric = Rubric::with_config(config.rubric.as_ref()).map_err(|e| anyhow!(e))?;
+    let tax = Taxonomy::with_config(&config.taxonomy).map_err(|e| anyhow!("taxonomy: {e}"))?;
+    let meta = std::fs::metadata(path).with_context(|| format!("{} does not exist", path.display()))?;
+    let (root, files, source) = if meta.is_dir() {
+        let files = markdown_files(path);
+        if files.is_empty() {
+            bail!(
+                "{}: no Markdown files found; run this in your fork, or name your roles-and-skills.md",
+                path.display()
+            );
+        }
+        let name = path.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+        (path.to_path_buf(), files, name.unwrap_or_else(|| path.display().to_string()))
+    } else {
+        let name = path.file_name().ok_or_else(|| anyhow!("{}: not a file name", path.display()))?;
+        let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        (root.to_path_buf(), vec![PathBuf::from(name)], name.to_string_lossy().into_owned())
+    };
+    let unit = Unit { id: slug(source.trim_end_matches(".md")), source: source.clone(), files };
+    let sub: Submission = crate::load::load_unit(&unit, &root, &tax);
+    let mut review = review_submission(&sub, &rubric);
+    let shown = |rel: &str| {
+        let p = root.join(rel);
+        p.strip_prefix(".").map(Path::to_path_buf).unwrap_or(p).to_string_lossy().replace('\\', "/")
+    };
+    for f in &mut review.findings {
+        f.path = shown(&f.path);
+    }
+    let source = path.strip_prefix(".").unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let source = if source.is_empty() { ".".to_string() } else { source };
+    Ok(Checked { source, files: sub.files.iter().map(|f| shown(f)).collect(), review })
+}
+
+fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    let walker = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
+        let n = e.file_name().to_string_lossy();
+        e.depth() == 0 || !(n.starts_with('.') || n == "node_modules" || n == "target")
+    });
+    walker
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"))
+        })
+        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
+        .collect()
+}
+
+/// A GitHub Actions workflow command: shown as an annotation on the line.
+pub fn github_annotation(f: &Finding) -> String {
+    let kind = match f.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let prop = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
+    let line = if f.line > 0 { format!(",line={}", f.line) } else { String::new() };
+    format!("::{kind} file={}{line},title=skills-atlas {}::{}", prop(&f.path), prop(f.code), escape_data(&f.message))
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_escape_properties() {
+        let f = Finding::new("placeholder", "docs/a,b.md", 3, Severity::Warning, "50% done\nnext");
+        assert_eq!(
+            github_annotation(&f),
+            "::warning file=docs/a%2Cb.md,line=3,title=skills-atlas placeholder::50%25 done%0Anext"
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! Review stage: submissions + rubric -> per-submission reviews (rubric
+//! results, missing sections, findings with file and line) and the cohort's
+//! near-duplicate pairs. Runs after normalisation, beside aggregation; feeds
+//! the review page, `review.csv`, `atlas.json` and `skills-atlas check`.
+
+pub mod check;
+mod checks;
+pub mod csv;
+pub mod duplicates;
+mod lint;
+pub mod page;
+pub mod rubric;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::Submission;
+pub use duplicates::{Pair, Passage};
+use rayon::prelude::*;
+pub use rubric::{Criterion, Rubric, RubricConfig};
+use serde::Serialize;
+use std::fmt;
+
+/// One problem in a submission, with what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Finding {
+    pub path: String,
+    /// 1-based; 0 when about the whole file.
+    pub line: usize,
+    pub severity: Severity,
+    /// What kind of finding: `missing-section`, `placeholder`, `prompt`,
+    /// `citation`, `had-and-lacking`, `posting-link`, `posting-twice`,
+    /// `not-a-role`, or `extract` (the extractor's own diagnostics).
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(code: &'static str, path: &str, line: usize, severity: Severity, message: impl Into<String>) -> Self {
+        Finding { path: path.to_string(), line, severity, code, message: message.into() }
+    }
+
+    fn from_diagnostic(d: &Diagnostic) -> Self {
+        Finding::new("extract", &d.path, d.line, d.severity, d.message.clone())
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {}: {}", self.path, self.line, self.severity, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.path, self.severity, self.message)
+        }
+    }
+}
+
+/// One submission's review.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub score: u32,
+    pub max_score: u32,
+    pub rubric: Vec<Criterion>,
+    /// Required sections not found, by title.
+    pub missing: Vec<String>,
+    pub findings: Vec<Finding>,
+    /// Sources of the submissions this one nearly duplicates.
+    pub near_duplicates: Vec<String>,
+}
+
+impl Review {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+}
+
+/// The cohort's reviews, aligned with the submissions, and the pairs.
+#[derive(Debug, Default)]
+pub struct CohortReview {
+    pub reviews: Vec<Review>,
+    pub near_duplicates: Vec<Pair>,
+    /// Time spent finding near duplicates.
+    pub duplicate_seconds: f64,
+}
+
+/// Review every submission, then look for near duplicates across them.
+pub fn review_cohort(subs: &[Submission], rubric: &Rubric) -> CohortReview {
+    let mut reviews: Vec<Review> = subs.par_iter().map(|s| review_submission(s, rubric)).collect();
+    let start = std::time::Instant::now();
+    let near_duplicates = duplicates::near_duplicates(subs, &rubric.near_duplicates);
+    let duplicate_seconds = start.elapsed().as_secs_f64();
+    let index: std::collections::HashMap<&str, usize> =
+        subs.iter().enumerate().map(|(i, s)| (s.source.as_str(), i)).collect();
+    for p in &near_duplicates {
+        for (me, other) in [(&p.a, &p.b), (&p.b, &p.a)] {
+            if let Some(&i) = index.get(me.as_str()) {
+                reviews[i].near_duplicates.push(other.clone());
+            }
+        }
+    }
+    CohortReview { reviews, near_duplicates, duplicate_seconds }
+}
+
+/// Messages of the extractor that this stage replaces with located ones.
+fn replaced(d: &Diagnostic) -> bool {
+    (d.line == 0 && d.message.starts_with("section \"")) || d.message.starts_with("chosen role \"")
+}
+
+/// Rubric, missing sections and findings of one submission.
+pub fn review_submission(sub: &Submission, rubric: &Rubric) -> Review {
+    let files = lint::answer_files(sub);
+    if files.is_empty() {
+        // Nothing readable: only the extractor's diagnostics say why.
+        let findings: Vec<Finding> = sub.diagnostics.iter().map(Finding::from_diagnostic).collect();
+        let crit = rubric.score(sub, |_| false);
+        let max_score = crit.iter().map(|c| c.max).sum();
+        let missing = rubric.required().iter().map(|s| s.title().to_string()).collect();
+        return Review { score: 0, max_score, rubric: crit, missing, findings, near_duplicates: vec![] };
+    }
+    let map = lint::SectionMap::of(sub, &files);
+    let main = map.main_file(sub, &files);
+    let required = rubric.required();
+    let crit = rubric.score(sub, |s| checks::present(sub, &map, s));
+    let (missing, mut findings) = checks::missing(sub, &map, &required, main);
+    findings.extend(lint::text_findings(sub, &files, &map));
+    findings.extend(checks::had_and_lacking(sub, &map, &files));
+    findings.extend(checks::posting_links(sub, &map, &files));
+    findings.extend(checks::chosen_role(sub));
+    findings.extend(sub.diagnostics.iter().filter(|d| !replaced(d)).map(Finding::from_diagnostic));
+    findings.sort();
+    findings.dedup();
+    Review {
+        score: crit.iter().map(|c| c.points).sum(),
+        max_score: crit.iter().map(|c| c.max).sum(),
+        rubric: crit,
+        missing,
+        findings,
+        near_duplicates: Vec::new(),
+    }
+}

@@ -1,0 +1,85 @@
+//! The review page's view: one row per submission and the near-duplicate
+//! pairs with their shared passages, borrowed from the cohort review.
+
+use super::{CohortReview, Finding, Passage};
+use crate::diagnostics::Severity;
+use crate::model::Submission;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Serialize)]
+pub struct ReviewView<'a> {
+    rows: Vec<Row<'a>>,
+    pairs: Vec<PairView<'a>>,
+    duplicate_seconds: f64,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    author: &'a str,
+    source: &'a str,
+    product: Option<&'a str>,
+    chosen_role: Option<&'a str>,
+    canonical_role: Option<&'a str>,
+    postings: usize,
+    score: u32,
+    max_score: u32,
+    missing: &'a [String],
+    findings: &'a [Finding],
+    errors: usize,
+    near: Vec<Link<'a>>,
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    id: &'a str,
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+struct PairView<'a> {
+    a: Link<'a>,
+    b: Link<'a>,
+    percent: u32,
+    jaccard: f64,
+    shared: usize,
+    passages: &'a [Passage],
+}
+
+pub fn view<'a>(subs: &'a [Submission], review: &'a CohortReview) -> ReviewView<'a> {
+    let ids: HashMap<&str, &str> = subs.iter().map(|s| (s.source.as_str(), s.id.as_str())).collect();
+    let link = |source: &'a str| Link { id: ids.get(source).copied().unwrap_or(""), source };
+    let rows = subs
+        .iter()
+        .zip(&review.reviews)
+        .map(|(s, r)| Row {
+            id: &s.id,
+            author: &s.author,
+            source: &s.source,
+            product: s.product.as_deref(),
+            chosen_role: s.chosen_role.as_ref().map(|c| c.name.as_str()),
+            canonical_role: s.chosen_role.as_ref().and_then(|c| c.canonical.as_deref()),
+            postings: s.postings.len(),
+            score: r.score,
+            max_score: r.max_score,
+            missing: &r.missing,
+            findings: &r.findings,
+            errors: r.count(Severity::Error),
+            near: r.near_duplicates.iter().map(|n| link(n)).collect(),
+        })
+        .collect();
+    let pairs = review
+        .near_duplicates
+        .iter()
+        .map(|p| PairView {
+            a: link(&p.a),
+            b: link(&p.b),
+            percent: (p.similarity * 100.0).round() as u32,
+            jaccard: p.jaccard,
+            shared: p.shared,
+            passages: &p.passages,
+        })
+        .collect();
+    ReviewView { rows, pairs, duplicate_seconds: review.duplicate_seconds }
+}

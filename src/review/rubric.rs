@@ -1,0 +1,199 @@
+//! The rubric: which sections a submission needs and how many postings,
+//! skills and words make a complete answer. Embedded (`rubric.yaml`, this
+//! lab's), overridable key by key from the site config's `rubric:`.
+
+use crate::extract::Section;
+use crate::model::Submission;
+use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
+
+const EMBEDDED: &str = include_str!("rubric.yaml");
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rubric {
+    pub sections: Vec<String>,
+    pub section_points: u32,
+    pub postings: Range,
+    pub skills_in_several_postings: Range,
+    pub skills_lack: Range,
+    pub reflection_points: u32,
+    pub near_duplicates: DuplicateRule,
+}
+
+/// A count that should lie in `min..=max`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    pub min: usize,
+    #[serde(default)]
+    pub max: Option<usize>,
+    pub points: u32,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateRule {
+    pub shingle: usize,
+    pub threshold: f64,
+    pub min_shared: usize,
+    pub max_df: f64,
+    pub min_df_cap: usize,
+}
+
+/// The `rubric:` key of the site config: every field optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RubricConfig {
+    pub sections: Option<Vec<String>>,
+    pub section_points: Option<u32>,
+    pub postings: Option<Range>,
+    pub skills_in_several_postings: Option<Range>,
+    pub skills_lack: Option<Range>,
+    pub reflection_points: Option<u32>,
+    pub near_duplicates: Option<DuplicateRule>,
+}
+
+static DEFAULT: LazyLock<Rubric> =
+    LazyLock::new(|| serde_yaml::from_str(EMBEDDED).expect("the embedded rubric.yaml parses"));
+
+/// One rubric line for one submission.
+#[derive(Debug, Clone, Serialize)]
+pub struct Criterion {
+    pub id: String,
+    pub label: String,
+    pub passed: bool,
+    pub points: u32,
+    pub max: u32,
+    pub detail: String,
+}
+
+impl Default for Rubric {
+    fn default() -> Self {
+        DEFAULT.clone()
+    }
+}
+
+impl Rubric {
+    /// The embedded rubric with the config's keys over it; unknown section
+    /// ids are an error naming the id and the valid ones.
+    pub fn with_config(config: Option<&RubricConfig>) -> Result<Rubric, String> {
+        let mut r = Rubric::default();
+        if let Some(c) = config {
+            let c = c.clone();
+            r.sections = c.sections.unwrap_or(r.sections);
+            r.section_points = c.section_points.unwrap_or(r.section_points);
+            r.postings = c.postings.unwrap_or(r.postings);
+            r.skills_in_several_postings = c.skills_in_several_postings.unwrap_or(r.skills_in_several_postings);
+            r.skills_lack = c.skills_lack.unwrap_or(r.skills_lack);
+            r.reflection_points = c.reflection_points.unwrap_or(r.reflection_points);
+            r.near_duplicates = c.near_duplicates.unwrap_or(r.near_duplicates);
+        }
+        for id in &r.sections {
+            if section_of(id).is_none() {
+                return Err(format!(
+                    "rubric: unknown section \"{id}\"; use one of: {}",
+                    SECTION_IDS.map(|(i, _)| i).join(", ")
+                ));
+            }
+        }
+        Ok(r)
+    }
+
+    /// The required sections, in the template's order.
+    pub fn required(&self) -> Vec<Section> {
+        self.sections.iter().filter_map(|id| section_of(id)).collect()
+    }
+
+    /// Score a submission; `present` says whether a section was found.
+    pub fn score(&self, sub: &Submission, present: impl Fn(Section) -> bool) -> Vec<Criterion> {
+        let mut out = Vec::new();
+        for s in self.required() {
+            let ok = present(s);
+            let detail = if ok { "present".to_string() } else { "missing".to_string() };
+            out.push(criterion(
+                &format!("section:{}", id_of(s)),
+                &format!("Section \"{}\"", s.title()),
+                ok,
+                self.section_points,
+                detail,
+            ));
+        }
+        let several = sub.skills_in_several_postings.len();
+        for (id, label, range, n) in [
+            ("postings", "Job postings", self.postings, sub.postings.len()),
+            ("skills_in_several_postings", "Skills in several postings", self.skills_in_several_postings, several),
+            ("skills_lack", "Skills lacking", self.skills_lack, sub.skills_lack.len()),
+        ] {
+            let ok = n >= range.min && range.max.is_none_or(|m| n <= m);
+            let want = match range.max {
+                Some(m) => format!("{}-{}", range.min, m),
+                None => format!("at least {}", range.min),
+            };
+            out.push(criterion(id, label, ok, range.points, format!("{n} (expected {want})")));
+        }
+        let written = sub.reflection.written;
+        let detail = if written { "in the student's own words" } else { "missing or only the prompts" };
+        out.push(criterion(
+            "reflection",
+            "Reflection in own words",
+            written,
+            self.reflection_points,
+            detail.to_string(),
+        ));
+        out
+    }
+}
+
+fn criterion(id: &str, label: &str, passed: bool, max: u32, detail: String) -> Criterion {
+    Criterion {
+        id: id.to_string(),
+        label: label.to_string(),
+        passed,
+        points: if passed { max } else { 0 },
+        max,
+        detail,
+    }
+}
+
+const SECTION_IDS: [(&str, Section); 8] = [
+    ("components", Section::Components),
+    ("responsibilities", Section::Responsibilities),
+    ("common_skills", Section::CommonSkills),
+    ("chosen_role", Section::ChosenRole),
+    ("skills_have", Section::SkillsHave),
+    ("skills_lack", Section::SkillsLack),
+    ("job_market", Section::JobMarket),
+    ("reflection", Section::Reflection),
+];
+
+pub fn section_of(id: &str) -> Option<Section> {
+    SECTION_IDS.iter().find(|(i, _)| *i == id).map(|(_, s)| *s)
+}
+
+fn id_of(s: Section) -> &'static str {
+    SECTION_IDS.iter().find(|(_, x)| *x == s).map(|(i, _)| *i).unwrap_or("other")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rubric_matches_the_lab() {
+        let r = Rubric::default();
+        assert_eq!(r.required().len(), 8);
+        assert_eq!((r.postings.min, r.postings.max), (5, Some(7)));
+        assert_eq!((r.skills_in_several_postings.min, r.skills_in_several_postings.max), (3, Some(10)));
+    }
+
+    #[test]
+    fn config_overrides_keys_and_rejects_unknown_sections() {
+        let c: RubricConfig = serde_yaml::from_str("postings: {min: 3, max: 5, points: 1}\n").unwrap();
+        let r = Rubric::with_config(Some(&c)).unwrap();
+        assert_eq!(r.postings.min, 3);
+        assert_eq!(r.sections.len(), 8);
+        let c: RubricConfig = serde_yaml::from_str("sections: [chosen_role, hobbies]\n").unwrap();
+        assert!(Rubric::with_config(Some(&c)).unwrap_err().contains("hobbies"));
+    }
+}
