@@ -19,7 +19,9 @@ pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
             sources.push((rel_str, text));
         }
     }
-    let roots: Vec<_> = sources.iter().map(|(_, t)| outline::parse(t)).collect();
+    // A plain line that names a section starts that section, like a heading.
+    let is_title = |s: &str| extract::sections::classify(s).is_some();
+    let roots: Vec<_> = sources.iter().map(|(_, t)| outline::parse_with(t, &is_title)).collect();
     let roles: Vec<FileRole> = assign_roles(&sources, &roots);
     let outlines: Vec<FileOutline<'_>> = sources
         .iter()

@@ -132,27 +132,13 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
     let responsibilities = ex
         .responsibilities
         .iter()
-        .map(|r| Responsibility { name: r.role.name.clone(), canonical: role_ref(&r.role).canonical, items: r.items.clone() })
+        .map(|r| Responsibility {
+            name: r.role.name.clone(),
+            canonical: role_ref(&r.role).canonical,
+            items: r.items.clone(),
+        })
         .collect();
-    let chosen_role = ex.chosen_role.as_ref().map(|n| {
-        let m = tax.role(&n.name);
-        if m.is_none() {
-            diags.push(Diagnostic::new(
-                &n.file,
-                n.line,
-                Severity::Warning,
-                format!("chosen role \"{}\" is not a known role: write an engineering role such as \"Backend Engineer\"", n.name),
-            ));
-        }
-        ChosenRole {
-            name: n.name.clone(),
-            canonical: m.as_ref().and_then(|m| m.canonical.first().cloned()),
-            level: m.as_ref().and_then(|m| m.level.clone()),
-            stack: m.map(|m| m.stack).unwrap_or_default(),
-            file: n.file.clone(),
-            line: n.line,
-        }
-    });
+    let chosen_role = chosen_role_of(&ex, tax, &mut diags);
     let postings = ex
         .postings
         .iter()
@@ -170,16 +156,24 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
     if let Some(r) = &ex.reflection
         && !reflection.written
     {
-        diags.push(Diagnostic::new(&r.file, r.line, Severity::Warning,
-            "the reflection holds only the assignment's prompts or placeholders: answer them in your own words"));
+        diags.push(Diagnostic::new(
+            &r.file,
+            r.line,
+            Severity::Warning,
+            "the reflection holds only the assignment's prompts or placeholders: answer them in your own words",
+        ));
     }
     let product = product_of(&ex, tax);
     let mut sections_missing = Vec::new();
     for s in EXPECTED {
         if !ex.sections.iter().any(|(f, _, _)| *f == s) {
             sections_missing.push(s.title().to_string());
-            diags.push(Diagnostic::new(&ident.main_file, 0, Severity::Warning,
-                format!("section \"{}\" is missing: add a heading \"## {}\"", s.title(), s.title())));
+            diags.push(Diagnostic::new(
+                &ident.main_file,
+                0,
+                Severity::Warning,
+                format!("section \"{}\" is missing: add a heading \"## {}\"", s.title(), s.title()),
+            ));
         }
     }
     let mut sub = Submission {
@@ -203,6 +197,7 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         sources,
     };
     diags.extend(empty_list_diagnostics(&ex, &ident.main_file));
+    diags.extend(leftover_diagnostics(&ex));
     diags.sort();
     diags.dedup();
     sub.diagnostics = diags;
@@ -222,12 +217,102 @@ fn empty_list_diagnostics(ex: &Extracted, main_file: &str) -> Vec<Diagnostic> {
             continue;
         }
         if let Some((_, file, line)) = ex.sections.iter().find(|(s, _, _)| *s == section) {
-            out.push(Diagnostic::new(file, *line, Severity::Warning,
-                format!("\"{}\" has no items: list them as bullets", section.title())));
+            out.push(Diagnostic::new(
+                file,
+                *line,
+                Severity::Warning,
+                format!("\"{}\" has no items: list them as bullets", section.title()),
+            ));
         } else if matches!(section, Section::SkillsHave | Section::SkillsLack) && ex.chosen_role.is_some() {
-            out.push(Diagnostic::new(main_file, 0, Severity::Warning,
-                format!("no \"{}\" list found under your chosen role", section.title())));
+            out.push(Diagnostic::new(
+                main_file,
+                0,
+                Severity::Warning,
+                format!("no \"{}\" list found under your chosen role", section.title()),
+            ));
         }
+    }
+    out
+}
+
+/// The chosen role and how the taxonomy reads it. A role line that is no
+/// role ("**Alex**") gives way to the role the reflection says was chosen;
+/// the diagnostic still names the line.
+fn chosen_role_of(ex: &Extracted, tax: &Taxonomy, diags: &mut Vec<Diagnostic>) -> Option<ChosenRole> {
+    let from_reflection = ex.role_in_reflection.as_ref().filter(|r| tax.role(&r.name).is_some());
+    let picked = match ex.chosen_role.as_ref() {
+        Some(n) if tax.role(&n.name).is_none() && from_reflection.is_some() => {
+            diags.push(not_a_role(n));
+            from_reflection
+        }
+        Some(n) => Some(n),
+        None => from_reflection,
+    };
+    picked.map(|n| {
+        let m = tax.role(&n.name);
+        if m.is_none() {
+            diags.push(not_a_role(n));
+        }
+        ChosenRole {
+            name: n.name.clone(),
+            canonical: m.as_ref().and_then(|m| m.canonical.first().cloned()),
+            level: m.as_ref().and_then(|m| m.level.clone()),
+            stack: m.map(|m| m.stack).unwrap_or_default(),
+            file: n.file.clone(),
+            line: n.line,
+        }
+    })
+}
+
+fn not_a_role(n: &Named) -> Diagnostic {
+    let what =
+        if looks_like_person(&n.name) { "looks like a name or a handle, not a role" } else { "is not a known role" };
+    Diagnostic::new(
+        &n.file,
+        n.line,
+        Severity::Warning,
+        format!("chosen role \"{}\" {what}: write an engineering role such as \"Backend Engineer\"", n.name),
+    )
+}
+
+/// "@octocat", "jdoe-42", "Alex", "Maria Ivanova": one or two capitalised
+/// words with no job word, or a handle.
+fn looks_like_person(s: &str) -> bool {
+    let t = s.trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let handle = t.starts_with('@')
+        || (words.len() == 1 && t.chars().any(|c| c.is_ascii_digit()) && t.chars().any(char::is_alphabetic));
+    let name = (1..=2).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().skip(1).all(char::is_lowercase))
+        && !crate::extract::text::has_role_noun(t);
+    handle || name
+}
+
+/// Template text the student left in: placeholders and an unfilled
+/// components section.
+fn leftover_diagnostics(ex: &Extracted) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = ex
+        .placeholders
+        .iter()
+        .map(|p| {
+            let shown: String = p.name.chars().take(40).collect();
+            Diagnostic::new(
+                &p.file,
+                p.line,
+                Severity::Warning,
+                format!("placeholder \"{shown}\" left from the template: replace it with your own text or delete it"),
+            )
+        })
+        .collect();
+    if let Some((file, line)) = &ex.template_components {
+        out.push(Diagnostic::new(
+            file,
+            *line,
+            Severity::Warning,
+            "\"Components and roles\" still holds the template's example list: map your own product's components",
+        ));
     }
     out
 }
@@ -250,9 +335,24 @@ pub fn is_own_writing(text: &str) -> bool {
         let f = fold(line);
         if line.contains('?')
             || is_placeholder(line)
-            || ["prompt", "instruction", "this section", "your own", "write here", "answer the", "напишите", "ответьте"]
-                .iter()
-                .any(|p| f.contains(p))
+            || f == "important"
+            || [
+                "prompt",
+                "instruction",
+                "this section",
+                "your own",
+                "write here",
+                "answer the",
+                "without an llm",
+                "write 5",
+                "sentences yourself",
+                "think about",
+                "in docs ",
+                "напишите",
+                "ответьте",
+            ]
+            .iter()
+            .any(|p| f.contains(p))
         {
             continue;
         }
@@ -266,11 +366,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn names_and_handles_are_not_roles() {
+        assert!(looks_like_person("Alex"));
+        assert!(looks_like_person("@octo-cat"));
+        assert!(looks_like_person("jdoe42"));
+        assert!(!looks_like_person("gamedev"));
+        assert!(!looks_like_person("Game Designer"));
+    }
+
+    #[test]
     fn prompts_are_not_a_reflection() {
         let prompts = "(Note: this section is for your own reflection. Here are the prompts:)\n\
             Which role did I choose and why? (Think about it.)\n\
             How does my skillset compare to the market demands?";
         assert!(!is_own_writing(prompts));
+        let pasted = "Important\nWrite this section without an LLM. It is a chance to think things over.\n\
+            In docs/notes.md, in the reflection section write 5-10 sentences on these questions:";
+        assert!(!is_own_writing(pasted));
         assert!(is_own_writing("Building a complex system requires not only coding skills but also infrastructure."));
     }
 }

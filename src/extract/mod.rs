@@ -5,14 +5,18 @@
 //! they sit and whatever their level; each field's extractor then reads the
 //! section's nodes, whatever list, table or heading layout the student used.
 
+mod components;
 mod fields;
+mod postings;
+mod product;
+mod responsibilities;
 pub mod sections;
 pub mod text;
 
 use crate::parse::outline::{Kind, Node};
 pub use sections::Section;
 use serde::Serialize;
-use text::{clean_name, tidy};
+use text::tidy;
 
 /// A name as written plus the full text it came from (for skill matching).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -60,6 +64,9 @@ pub struct Extracted {
     pub responsibilities: Vec<RawResponsibility>,
     pub common_skills: Vec<Named>,
     pub chosen_role: Option<Named>,
+    /// "I chose the backend engineer role because ..." in the reflection:
+    /// the chosen role when no role line names one.
+    pub role_in_reflection: Option<Named>,
     pub skills_have: Vec<Named>,
     pub skills_lack: Vec<Named>,
     pub postings: Vec<RawPosting>,
@@ -68,6 +75,11 @@ pub struct Extracted {
     pub reflection: Option<Named>,
     /// Sections present, with where each starts.
     pub sections: Vec<(Section, String, usize)>,
+    /// Template leftovers ("- ...", "<your role>", "IT specialist 1"), where
+    /// they sit.
+    pub placeholders: Vec<Named>,
+    /// The components section is the assignment's template, left unfilled.
+    pub template_components: Option<(String, usize)>,
 }
 
 /// One parsed file of a submission.
@@ -96,11 +108,7 @@ pub(crate) struct Found<'a> {
 impl Found<'_> {
     /// The nodes inside the section, minus nested sections of other kinds.
     pub fn content(&self, all: &[Found<'_>]) -> Vec<&Node> {
-        self.node
-            .children
-            .iter()
-            .filter(|c| !all.iter().any(|f| std::ptr::eq(f.node, *c)))
-            .collect()
+        self.node.children.iter().filter(|c| !all.iter().any(|f| std::ptr::eq(f.node, *c))).collect()
     }
 
     pub fn named(&self, name: String, text: String, line: usize) -> Named {
@@ -120,10 +128,15 @@ pub fn extract(files: &[FileOutline<'_>]) -> Extracted {
         FileRole::Architecture => 2,
     });
     for f in &ordered {
-        find_sections(f.root, None, f.path, &mut found);
+        find_sections(f.root, None, f, &mut found);
     }
     let mut out = Extracted {
         sections: found.iter().map(|f| (f.section, f.file.to_string(), f.node.line)).collect(),
+        placeholders: ordered.iter().flat_map(|f| placeholders_in(f)).collect(),
+        template_components: found
+            .iter()
+            .find(|f| f.section == Section::Components && components::is_template(f, &found))
+            .map(|f| (f.file.to_string(), f.node.line)),
         ..Default::default()
     };
     let first_file_with = |s: Section| found.iter().find(|f| f.section == s).map(|f| f.file);
@@ -132,38 +145,107 @@ pub fn extract(files: &[FileOutline<'_>]) -> Extracted {
         found.iter().filter(|f| f.section == s && Some(f.file) == file).collect()
     };
 
-    out.components = of(Section::Components).iter().flat_map(|f| fields::components(f, &found)).collect();
+    out.components = components_of(&of(Section::Components), &of(Section::Responsibilities), &found, &ordered);
     out.main_components = of(Section::MainComponents).iter().flat_map(|f| fields::flat_names(f, &found)).collect();
     out.responsibilities =
-        of(Section::Responsibilities).iter().flat_map(|f| fields::responsibilities(f, &found)).collect();
+        of(Section::Responsibilities).iter().flat_map(|f| responsibilities::responsibilities(f, &found)).collect();
     out.common_skills = of(Section::CommonSkills).iter().flat_map(|f| fields::counted_items(f, &found)).collect();
     out.chosen_role = fields::chosen_role(&of(Section::RoleName), &of(Section::ChosenRole), &found);
-    out.skills_have = of(Section::SkillsHave).iter().flat_map(|f| fields::skill_items(f, &found)).collect();
-    out.skills_lack = of(Section::SkillsLack).iter().flat_map(|f| fields::skill_items(f, &found)).collect();
+    out.skills_have =
+        first_of(&of(Section::SkillsHave), &[]).map(|f| fields::skill_items(f, &found)).unwrap_or_default();
+    out.skills_lack = first_of(&of(Section::SkillsLack), &["lack", "missing", "не хватает", "недоста"])
+        .map(|f| fields::skill_items(f, &found))
+        .unwrap_or_default();
     out.skills_several = of(Section::SkillsSeveral).iter().flat_map(|f| fields::skill_items(f, &found)).collect();
     out.skills_single = of(Section::SkillsSingle).iter().flat_map(|f| fields::skill_items(f, &found)).collect();
     let market: Vec<&Found<'_>> =
         found.iter().filter(|f| matches!(f.section, Section::JobMarket | Section::Posting)).collect();
-    out.postings = fields::postings(&market, &found);
+    out.postings = postings::postings(&market, &found);
     out.reflection = fields::reflection(&of(Section::Reflection), &found);
-    fill_product(&mut out, &ordered, &found);
+    out.role_in_reflection = out.reflection.as_ref().and_then(|r| {
+        let role = r.text.lines().find_map(fields::role_in_sentence)?;
+        Some(Named { name: role, text: r.text.clone(), file: r.file.clone(), line: r.line })
+    });
+    product::fill_product(&mut out, &ordered, &found);
     out
+}
+
+/// Components from their section; from "Component" + "Role: duty" lines
+/// where that section is the untouched template; from a flat alternating
+/// list where the roles file has no such section at all.
+fn components_of(
+    sections: &[&Found<'_>],
+    duties: &[&Found<'_>],
+    all: &[Found<'_>],
+    files: &[&FileOutline<'_>],
+) -> Vec<RawComponent> {
+    if sections.iter().any(|f| components::is_template(f, all)) {
+        let real: Vec<RawComponent> =
+            duties.iter().flat_map(|f| components::from_labelled_paragraphs(f, all)).collect();
+        if !real.is_empty() {
+            return real;
+        }
+    }
+    if sections.is_empty() {
+        return files
+            .iter()
+            .find(|f| f.role == FileRole::Roles)
+            .map(|f| components::from_flat_list(f.root, f.path))
+            .unwrap_or_default();
+    }
+    sections.iter().flat_map(|f| components::components(f, all)).collect()
+}
+
+/// Items and short lines still holding the template's placeholders.
+fn placeholders_in(f: &FileOutline<'_>) -> Vec<Named> {
+    f.root
+        .walk()
+        .into_iter()
+        .filter(|n| matches!(n.kind, Kind::Item | Kind::Paragraph) && text::is_placeholder(&n.text))
+        .map(|n| Named { name: n.text.clone(), text: n.text.clone(), file: f.path.to_string(), line: n.line })
+        .collect()
+}
+
+/// The one list of skills had (or lacked): later look-alikes ("Skills that
+/// I can improve" in a reflection) answer other questions. A title with
+/// one of `prefer`'s words wins over an earlier one without.
+fn first_of<'f, 'a>(list: &[&'f Found<'a>], prefer: &[&str]) -> Option<&'f Found<'a>> {
+    let has = |f: &Found<'_>| {
+        let t = text::fold(&f.node.text);
+        prefer.iter().any(|p| t.contains(p))
+    };
+    list.iter().find(|f| has(f)).or(list.first()).copied()
 }
 
 /// Record every section heading or label below `node`. A heading of the same
 /// kind as the section it sits in is part of that section, not a new one.
-fn find_sections<'a>(node: &'a Node, inside: Option<Section>, file: &'a str, out: &mut Vec<Found<'a>>) {
+fn find_sections<'a>(node: &'a Node, inside: Option<Section>, file: &FileOutline<'a>, out: &mut Vec<Found<'a>>) {
     for child in &node.children {
-        let hit = classify_node(child, inside).filter(|(s, _)| {
-            Some(*s) != inside && !(inside == Some(Section::JobMarket) && *s == Section::JobMarket)
+        // "**Chosen role: X**" inside "My chosen role" still carries a value.
+        let hit = classify_node(child, inside).filter(|(s, inline)| {
+            (Some(*s) != inside || inline.is_some())
+                && !(inside == Some(Section::JobMarket) && *s == Section::JobMarket)
+                && allowed_in(*s, inside, file.role)
         });
         match hit {
             Some((section, inline)) => {
-                out.push(Found { section, node: child, inline, file });
+                out.push(Found { section, node: child, inline, file: file.path });
                 find_sections(child, Some(section), file, out);
             }
             None => find_sections(child, inside, file, out),
         }
+    }
+}
+
+/// The architecture's own sections are recognised only at the top of a
+/// file, and its component list only in architecture.md: inside the roles
+/// sections "Collaboration & product thinking" is a group of skills, and
+/// "components analysed previously:" an intro line.
+fn allowed_in(section: Section, inside: Option<Section>, role: FileRole) -> bool {
+    match section {
+        Section::Product => inside.is_none(),
+        Section::MainComponents => inside.is_none() && role == FileRole::Architecture,
+        _ => true,
     }
 }
 
@@ -202,45 +284,4 @@ fn classify_node(node: &Node, inside: Option<Section>) -> Option<(Section, Optio
     }
     let inline = inline.or_else(|| (!rest.is_empty()).then_some(rest));
     Some((section, inline))
-}
-
-fn fill_product(out: &mut Extracted, files: &[&FileOutline<'_>], found: &[Found<'_>]) {
-    if let Some(f) = found.iter().find(|f| f.section == Section::Product) {
-        let text = f.inline.clone().or_else(|| {
-            f.content(found).iter().find(|n| !n.text.trim().is_empty()).map(|n| n.text.clone())
-        });
-        if let Some(t) = text {
-            out.product_texts.push(t.clone());
-            out.product_named = Some(clean_name(&t, None));
-        }
-    }
-    // Job postings name employers, not the product: leave those sections out.
-    let market: Vec<&Node> = found
-        .iter()
-        .filter(|f| matches!(f.section, Section::JobMarket | Section::Posting | Section::SkillsSeveral | Section::SkillsSingle))
-        .map(|f| f.node)
-        .collect();
-    for role in [FileRole::Architecture, FileRole::Roles, FileRole::Other] {
-        for f in files.iter().filter(|f| f.role == role) {
-            out.product_texts.push(text_outside(f.root, &market));
-        }
-    }
-}
-
-fn text_outside(root: &Node, skip: &[&Node]) -> String {
-    let mut out = String::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if skip.iter().any(|s| std::ptr::eq(*s, n)) {
-            continue;
-        }
-        out.push_str(&n.text);
-        for cell in &n.cells {
-            out.push(' ');
-            out.push_str(cell);
-        }
-        out.push('\n');
-        stack.extend(n.children.iter().rev());
-    }
-    out
 }

@@ -53,10 +53,8 @@ impl Section {
 /// value written after the colon.
 pub fn classify(title: &str) -> Option<(Section, Option<String>)> {
     let title = title.trim();
-    if let Some(s) = classify_words(title) {
-        return Some((s, None));
-    }
-    // "**Role:** Backend Engineer", "Chosen role - Backend", "Skills I have: a, b"
+    // "**Role:** Backend Engineer", "Chosen role - Backend", "Skills I have: a, b":
+    // the head alone first, so the whole line cannot swallow the value.
     for sep in [":", " — ", " – ", " - "] {
         if let Some((head, tail)) = title.split_once(sep)
             && let Some(s) = classify_words(head)
@@ -65,7 +63,7 @@ pub fn classify(title: &str) -> Option<(Section, Option<String>)> {
             return Some((s, (!tail.is_empty()).then(|| tail.to_string())));
         }
     }
-    None
+    classify_words(title).map(|s| (s, None))
 }
 
 fn classify_words(title: &str) -> Option<Section> {
@@ -82,8 +80,21 @@ fn classify_words(title: &str) -> Option<Section> {
         return Some(Section::Posting);
     }
     if (skill || posting)
-        && has(&["several", "multiple", "many", "most", "frequent*", "repeated", "recurring",
-            "нескольких", "несколько", "многих", "часто*", "повторя*", "common requirement*"])
+        && has(&[
+            "several",
+            "multiple",
+            "many",
+            "most",
+            "frequent*",
+            "repeated",
+            "recurring",
+            "нескольких",
+            "несколько",
+            "многих",
+            "часто*",
+            "повторя*",
+            "common requirement*",
+        ])
         && !has(&["across role*", "all role*"])
         && !t.contains("common skills across")
     {
@@ -94,29 +105,78 @@ fn classify_words(title: &str) -> Option<Section> {
     {
         return Some(Section::SkillsSingle);
     }
-    if has(&["responsib*", "обязанност*", "duties", "what each role does", "зон* ответственност*"]) {
+    // "My skills and market demands" answers the reflection's questions.
+    if skill && posting && has(&["demand*", "compare*", "vs", "versus", "match*"]) {
+        return Some(Section::Reflection);
+    }
+    if has(&["responsib*", "обязанност*", "duties", "what each role does", "зон* ответственност*"])
+    {
         return Some(Section::Responsibilities);
     }
     if skill
-        && has(&["common", "cross cutting", "crosscutting", "shared", "general", "universal",
-            "core", "общие", "общих", "общ*", "сквозн*", "across"])
+        && has(&[
+            "common",
+            "cross cutting",
+            "crosscutting",
+            "shared",
+            "general",
+            "universal",
+            "core",
+            "общие",
+            "общих",
+            "общ*",
+            "сквозн*",
+            "across",
+        ])
     {
         return Some(Section::CommonSkills);
     }
     if (skill || has(&["my", "мои"]))
-        && has(&["lack*", "missing", "improve*", "to develop", "to learn", "gap*", "need",
-            "не хватает", "недоста*", "не имею", "нет", "развит*", "улучш*", "изучить", "want"])
+        && has(&[
+            "lack*",
+            "missing",
+            "improve*",
+            "to develop",
+            "to learn",
+            "gap*",
+            "need",
+            "не хватает",
+            "недоста*",
+            "не имею",
+            "нет",
+            "развит*",
+            "улучш*",
+            "изучить",
+            "want",
+        ])
     {
         return Some(Section::SkillsLack);
     }
     if skill
-        && has(&["have", "has", "current*", "existing", "already", "my", "possess", "know",
-            "есть", "имею*", "мои", "текущ*", "уже"])
+        && has(&[
+            "have",
+            "has",
+            "current*",
+            "existing",
+            "already",
+            "my",
+            "possess",
+            "know",
+            "есть",
+            "имею*",
+            "мои",
+            "текущ*",
+            "уже",
+        ])
     {
         return Some(Section::SkillsHave);
     }
-    if has(&["component*", "module*", "компонент*", "модул*", "service*", "сервис*"])
-        && has(&["role*", "роли", "ролей", "рол*", "specialist*", "специалист*", "engineer*", "team*", "it"])
+    // "compon*": "Componenets and roles" is still the components section.
+    let parts = has(&["compon*", "module*", "компонент*", "модул*"]);
+    let roles = has(&["role*", "роли", "ролей", "рол*"]);
+    // "Backend Engineer - High-load Service" is a job title, not a section.
+    if (parts && (roles || has(&["specialist*", "специалист*", "engineer*", "team*", "it"])))
+        || (roles && has(&["service*", "сервис*"]))
     {
         return Some(Section::Components);
     }
@@ -131,7 +191,8 @@ fn classify_words(title: &str) -> Option<Section> {
     if matches!(t, "role" | "роль" | "target role" | "my target role" | "position" | "должность") {
         return Some(Section::RoleName);
     }
-    if has(&["reflection*", "reflect*", "takeaway*", "рефлекс*", "вывод*", "conclusion*", "итог*", "размышлени*"]) {
+    if has(&["reflection*", "reflect*", "takeaway*", "рефлекс*", "вывод*", "conclusion*", "итог*", "размышлени*"])
+    {
         return Some(Section::Reflection);
     }
     if posting && !has(&["marketplace*", "маркетплейс*"]) || has(&["research job*", "hh ru", "headhunter"]) {
@@ -140,7 +201,8 @@ fn classify_words(title: &str) -> Option<Section> {
     if has(&["product*", "продукт*"]) && !has(&["manager*", "designer*", "engineer*", "owner*"]) {
         return Some(Section::Product);
     }
-    if has(&["component*", "компонент*", "architecture", "архитектур*"]) {
+    // Not a bare "Architecture": that is architecture.md's document title.
+    if has(&["compon*", "компонент*"]) {
         return Some(Section::MainComponents);
     }
     None
@@ -184,9 +246,7 @@ pub fn contains_word(text: &str, pattern: &str) -> bool {
     }
     tw.windows(pw.len()).any(|win| {
         let last = pw.len() - 1;
-        win.iter().zip(&pw).enumerate().all(|(i, (w, p))| {
-            if i == last && prefix { w.starts_with(p) } else { w == p }
-        })
+        win.iter().zip(&pw).enumerate().all(|(i, (w, p))| if i == last && prefix { w.starts_with(p) } else { w == p })
     })
 }
 
@@ -203,6 +263,7 @@ mod tests {
         assert_eq!(c("Components and roles"), Some(Section::Components));
         assert_eq!(c("3.1 Roles per module"), Some(Section::Components));
         assert_eq!(c("Roles for components"), Some(Section::Components));
+        assert_eq!(c("Componenets and roles"), Some(Section::Components));
         assert_eq!(c("Roles and responsibilities"), Some(Section::Responsibilities));
         assert_eq!(c("Common skills across roles"), Some(Section::CommonSkills));
         assert_eq!(c("3.2 Cross-cutting skills"), Some(Section::CommonSkills));
@@ -217,6 +278,7 @@ mod tests {
         assert_eq!(c("Skills that appear in several postings"), Some(Section::SkillsSeveral));
         assert_eq!(c("Skills specific to a single posting"), Some(Section::SkillsSingle));
         assert_eq!(c("7. Personal reflection"), Some(Section::Reflection));
+        assert_eq!(c("My skills vs market demands"), Some(Section::Reflection));
         assert_eq!(c("Posting 1: Middle Python Developer"), Some(Section::Posting));
     }
 
@@ -237,8 +299,14 @@ mod tests {
             Some((Section::ChosenRole, Some("Backend Engineer".into())))
         );
         assert_eq!(classify("Role:"), Some((Section::RoleName, None)));
+        assert_eq!(classify("Chosen role: Data Engineer"), Some((Section::ChosenRole, Some("Data Engineer".into()))));
+        assert_eq!(
+            classify("Posting 2: Junior QA Engineer"),
+            Some((Section::Posting, Some("Junior QA Engineer".into())))
+        );
         assert_eq!(c("Cart & Checkout service"), None);
         assert_eq!(c("Mobile Engineer"), None);
+        assert_eq!(c("QA Engineer - Payments Service"), None);
         assert_eq!(c("Marketplace frontend"), None);
     }
 }

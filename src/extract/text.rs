@@ -42,13 +42,19 @@ pub fn is_placeholder(s: &str) -> bool {
     let f = fold(t);
     if (t.starts_with('<') && t.ends_with('>')) || t.starts_with("[") && t.ends_with(']') && !t.contains("](") {
         let inner = fold(&t[1..t.len() - 1]);
-        return inner.contains("your") || inner.contains("name") || inner.contains("role")
-            || inner.contains("skill") || inner.contains("link") || inner.contains("ваш");
+        return inner.contains("your")
+            || inner.contains("name")
+            || inner.contains("role")
+            || inner.contains("skill")
+            || inner.contains("link")
+            || inner.contains("ваш");
     }
     matches!(f.as_str(), "todo" | "tbd" | "n a" | "none" | "skill" | "role" | "link" | "company" | "title")
         || ["it specialist", "it specalist", "role ", "skill ", "component ", "posting ", "company name", "job title"]
             .iter()
-            .any(|p| f.starts_with(p) && f[p.len()..].trim().chars().all(|c| c.is_ascii_digit() || c == ' ' || c == 'x'))
+            .any(|p| {
+                f.starts_with(p) && f[p.len()..].trim().chars().all(|c| c.is_ascii_digit() || c == ' ' || c == 'x')
+            })
 }
 
 /// The name an item stands for: bold label or the text before a
@@ -75,10 +81,16 @@ pub fn clean_name(text: &str, label: Option<&str>) -> String {
 /// "Role – description" or "Name: description" -> the name, when the head is
 /// short enough to be a name.
 fn head_before_description(s: &str) -> &str {
-    for sep in [" — ", " – ", " - ", ": ", " —", "— ", ":"] {
+    for sep in [" → ", " -> ", " — ", " – ", " - ", ": ", " —", "— ", ":"] {
         if let Some((head, _)) = s.split_once(sep) {
             let words = head.split_whitespace().count();
-            if (1..=7).contains(&words) && !head.contains('(') || head.contains('(') && head.contains(')') && words <= 8 {
+            // A long dash is a separator whatever the head's length.
+            let dash = matches!(sep.trim(), "—" | "–" | "→" | "->") && words <= 12;
+            let parens_closed = head.matches('(').count() == head.matches(')').count();
+            if dash && parens_closed
+                || (1..=7).contains(&words) && !head.contains('(')
+                || head.contains('(') && head.contains(')') && words <= 8
+            {
                 return head;
             }
         }
@@ -135,6 +147,44 @@ pub fn split_inline(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// True when the text names a job: "QA engineer", "Backend developer",
+/// "DBA", "UX/UI designer".
+pub fn has_role_noun(s: &str) -> bool {
+    const NOUNS: &[&str] = &[
+        "engineer",
+        "engineers",
+        "developer",
+        "developers",
+        "designer",
+        "designers",
+        "administrator",
+        "manager",
+        "analyst",
+        "specialist",
+        "architect",
+        "scientist",
+        "tester",
+        "qa",
+        "devops",
+        "sre",
+        "dba",
+        "programmer",
+        "lead",
+        "researcher",
+        "dev",
+        "инженер",
+        "разработчик",
+        "аналитик",
+        "тестировщик",
+        "дизайнер",
+        "администратор",
+        "специалист",
+        "архитектор",
+        "менеджер",
+    ];
+    fold(s).split_whitespace().any(|w| NOUNS.contains(&w))
+}
+
 /// Number of words in a text.
 pub fn word_count(s: &str) -> usize {
     s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
@@ -154,6 +204,10 @@ mod tests {
         assert_eq!(clean_name("QA engineer – writes tests for every release", None), "QA engineer");
         assert_eq!(clean_name("Cloud technologies.", None), "Cloud technologies");
         assert_eq!(clean_name("Python [cite:3]", None), "Python");
+        assert_eq!(
+            clean_name("Message queues (Kafka, NATS, RabbitMQ, SQS) — used by every team I looked at", None),
+            "Message queues (Kafka, NATS, RabbitMQ, SQS)"
+        );
     }
 
     #[test]
@@ -164,6 +218,14 @@ mod tests {
         );
         assert_eq!(split_inline("REST,  OAuth,  PosgreSQL"), ["REST", "OAuth", "PosgreSQL"]);
         assert_eq!(split_inline("Security engineer (PCI, fraud), QA"), ["Security engineer (PCI, fraud)", "QA"]);
+    }
+
+    #[test]
+    fn role_nouns() {
+        assert!(has_role_noun("Frontend Engineer (Asset Optimization)"));
+        assert!(has_role_noun("DevOps/SRE Engineer"));
+        assert!(!has_role_noun("Product Catalog Service"));
+        assert!(!has_role_noun("Web Application (Frontend)"));
     }
 
     #[test]

@@ -74,9 +74,7 @@ pub(crate) fn budget(len: usize) -> usize {
 
 /// Whether a text token may be treated as a typo at all.
 pub(crate) fn eligible(token: &str) -> bool {
-    token.chars().count() >= 5
-        && token.chars().all(char::is_alphabetic)
-        && !ORDINARY_WORDS.contains(&token)
+    token.chars().count() >= 5 && token.chars().all(char::is_alphabetic) && !ORDINARY_WORDS.contains(&token)
 }
 
 /// A 64-bit set of the letters of `word`, hashed. Two words within `d` edits
@@ -109,9 +107,7 @@ pub(crate) fn within(a: &[char], b: &[char], max: usize) -> Option<usize> {
         let mut row_min = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (rows[prev * w + j] + 1)
-                .min(rows[cur * w + j - 1] + 1)
-                .min(rows[prev * w + j - 1] + cost);
+            let mut v = (rows[prev * w + j] + 1).min(rows[cur * w + j - 1] + 1).min(rows[prev * w + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(rows[prev2 * w + j - 2] + 1);
             }

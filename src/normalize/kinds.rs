@@ -18,11 +18,7 @@ const PREPOSITIONS: &[&str] = &["for", "of", "to", "on", "in", "via", "through",
 pub(crate) fn component_kind(section: &Section, text: &str) -> Option<String> {
     let toks = tokenize(text);
     let hits = section.matcher.scan(&toks, false);
-    let outside: Vec<Hit> = hits
-        .iter()
-        .copied()
-        .filter(|h| !toks[h.start].in_parens)
-        .collect();
+    let outside: Vec<Hit> = hits.iter().copied().filter(|h| !toks[h.start].in_parens).collect();
     let pool = if outside.is_empty() { hits } else { outside };
     let pick = best_in_first_segment(&toks, pool.iter().filter(|h| !h.weak))
         .or_else(|| best_in_first_segment(&toks, pool.iter().filter(|h| h.weak)))?;
@@ -33,14 +29,8 @@ pub(crate) fn component_kind(section: &Section, text: &str) -> Option<String> {
 fn best_in_first_segment<'a>(toks: &[Token], hits: impl Iterator<Item = &'a Hit>) -> Option<Hit> {
     let hits: Vec<&Hit> = hits.collect();
     let seg = toks[hits.first()?.start].seg;
-    let in_seg: Vec<&Hit> = hits
-        .into_iter()
-        .filter(|h| toks[h.start].seg == seg)
-        .collect();
-    let prep = toks
-        .iter()
-        .position(|t| t.seg == seg && PREPOSITIONS.contains(&t.lower.as_str()))
-        .unwrap_or(usize::MAX);
+    let in_seg: Vec<&Hit> = hits.into_iter().filter(|h| toks[h.start].seg == seg).collect();
+    let prep = toks.iter().position(|t| t.seg == seg && PREPOSITIONS.contains(&t.lower.as_str())).unwrap_or(usize::MAX);
     let head = in_seg.iter().copied().rfind(|h| h.start < prep);
     head.or_else(|| in_seg.last().copied()).copied()
 }
@@ -69,11 +59,7 @@ mod tests {
 
     #[track_caller]
     fn kind_is(text: &str, want: Option<&str>) {
-        assert_eq!(
-            TAX.component_kind(text).as_deref(),
-            want,
-            "component_kind({text:?})"
-        );
+        assert_eq!(TAX.component_kind(text).as_deref(), want, "component_kind({text:?})");
     }
 
     #[test]
@@ -117,10 +103,7 @@ mod tests {
             kind_is(text, Some(want));
         }
         kind_is("3rd party bot services", Some("Integrations"));
-        kind_is(
-            "External Services (Yandex Pay, Yandex Maps)",
-            Some("Integrations"),
-        );
+        kind_is("External Services (Yandex Pay, Yandex Maps)", Some("Integrations"));
         kind_is("Yandex Pay", Some("Payments"));
         kind_is("PVZ Software (Pickup Point)", Some("Delivery & Logistics"));
         // No typo matching in component names: "server" is not "servers".
@@ -131,19 +114,12 @@ mod tests {
 
     #[track_caller]
     fn product_is(text: &str, want: Option<&str>) {
-        assert_eq!(
-            TAX.product_in(text).as_deref(),
-            want,
-            "product_in({text:?})"
-        );
+        assert_eq!(TAX.product_in(text).as_deref(), want, "product_in({text:?})");
     }
 
     #[test]
     fn products() {
-        product_is(
-            "Architecture of Telegram: MTProto gateway, DC",
-            Some("Telegram"),
-        );
+        product_is("Architecture of Telegram: MTProto gateway, DC", Some("Telegram"));
         product_is("We mapped the MTProto stack", Some("Telegram"));
         product_is("Архитектура Телеграм", Some("Telegram"));
         product_is("ChatGPT architecture", Some("ChatGPT"));
@@ -154,10 +130,7 @@ mod tests {
         product_is("Яндекс Go", Some("Yandex Go"));
         product_is("Spotify vs YouTube; Spotify streaming", Some("Spotify"));
         product_is("WhatsApp and Telegram", Some("WhatsApp"));
-        product_is(
-            "Telegram, unlike WhatsApp, runs Telegram DCs",
-            Some("Telegram"),
-        );
+        product_is("Telegram, unlike WhatsApp, runs Telegram DCs", Some("Telegram"));
         product_is("Uber, Ozon, Avito", Some("Uber"));
     }
 

@@ -68,12 +68,7 @@ impl Matcher {
                 continue;
             }
             let alias = Alias {
-                forms: spec.strict.then(|| {
-                    super::tokens::tokenize(&spec.text)
-                        .into_iter()
-                        .map(|t| t.orig)
-                        .collect()
-                }),
+                forms: spec.strict.then(|| super::tokens::tokenize(&spec.text).into_iter().map(|t| t.orig).collect()),
                 tokens: tokens.clone(),
                 target: spec.target,
                 weak: spec.weak,
@@ -93,35 +88,21 @@ impl Matcher {
         }
         let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
         for (id, alias) in aliases.iter().enumerate() {
-            by_first
-                .entry(alias.tokens[0].clone())
-                .or_default()
-                .push(id);
+            by_first.entry(alias.tokens[0].clone()).or_default().push(id);
         }
         let mut fuzzy_keys: HashMap<char, Vec<(Vec<char>, u64, String)>> = HashMap::new();
         for (key, ids) in &mut by_first {
             ids.sort_by_key(|&id| std::cmp::Reverse(aliases[id].tokens.len()));
             let chars: Vec<char> = key.chars().collect();
             let reachable = ids.iter().any(|&id| aliases[id].fuzzy);
-            if reachable
-                && fuzzy::budget(chars.len()) > 0
-                && chars.iter().all(|c| c.is_alphabetic())
-            {
-                fuzzy_keys.entry(chars[0]).or_default().push((
-                    chars.clone(),
-                    fuzzy::letter_mask(&chars),
-                    key.clone(),
-                ));
+            if reachable && fuzzy::budget(chars.len()) > 0 && chars.iter().all(|c| c.is_alphabetic()) {
+                fuzzy_keys.entry(chars[0]).or_default().push((chars.clone(), fuzzy::letter_mask(&chars), key.clone()));
             }
         }
         for keys in fuzzy_keys.values_mut() {
             keys.sort();
         }
-        Matcher {
-            aliases,
-            by_first,
-            fuzzy_keys,
-        }
+        Matcher { aliases, by_first, fuzzy_keys }
     }
 
     /// All alias occurrences in `toks`, left to right, non-overlapping.
@@ -133,12 +114,7 @@ impl Matcher {
             match self.match_at(toks, i, relaxed) {
                 Some((len, target, weak)) => {
                     if let Some(target) = target {
-                        hits.push(Hit {
-                            target,
-                            start: i,
-                            end: i + len,
-                            weak,
-                        });
+                        hits.push(Hit { target, start: i, end: i + len, weak });
                     }
                     i += len;
                 }
@@ -149,12 +125,7 @@ impl Matcher {
     }
 
     /// The longest alias at `i`: (token count, target, weak).
-    fn match_at(
-        &self,
-        toks: &[Token],
-        i: usize,
-        relaxed: bool,
-    ) -> Option<(usize, Option<usize>, bool)> {
+    fn match_at(&self, toks: &[Token], i: usize, relaxed: bool) -> Option<(usize, Option<usize>, bool)> {
         let (ids, typo) = match self.by_first.get(&toks[i].lower) {
             Some(ids) => (ids, false),
             None => (self.by_first.get(self.typo_key(&toks[i].lower)?)?, true),
@@ -163,10 +134,7 @@ impl Matcher {
             let n = alias.tokens.len();
             let fits = i + n <= toks.len()
                 && (!typo || alias.fuzzy)
-                && alias.tokens[1..]
-                    .iter()
-                    .zip(&toks[i + 1..])
-                    .all(|(a, t)| *a == t.lower)
+                && alias.tokens[1..].iter().zip(&toks[i + 1..]).all(|(a, t)| *a == t.lower)
                 && self.case_ok(alias, toks, i, relaxed);
             fits.then_some((n, alias.target, alias.weak))
         })
@@ -183,10 +151,7 @@ impl Matcher {
         let mut best: Option<(usize, &str)> = None;
         for (key, key_mask, name) in keys {
             let max = fuzzy::budget(key.len().min(chars.len()));
-            if max == 0
-                || key.len().abs_diff(chars.len()) > max
-                || (mask ^ key_mask).count_ones() as usize > 2 * max
-            {
+            if max == 0 || key.len().abs_diff(chars.len()) > max || (mask ^ key_mask).count_ones() as usize > 2 * max {
                 continue;
             }
             if let Some(d) = fuzzy::within(&chars, key, max)
@@ -203,9 +168,10 @@ impl Matcher {
             return true;
         };
         let n = forms.len();
-        let as_written = forms.iter().zip(&toks[i..i + n]).all(|(f, t)| {
-            t.orig == *f || (t.orig.chars().count() > 1 && t.orig == f.to_uppercase())
-        });
+        let as_written = forms
+            .iter()
+            .zip(&toks[i..i + n])
+            .all(|(f, t)| t.orig == *f || (t.orig.chars().count() > 1 && t.orig == f.to_uppercase()));
         as_written || relaxed || standalone(toks, i, i + n)
     }
 }
@@ -214,6 +180,5 @@ impl Matcher {
 fn standalone(toks: &[Token], start: usize, end: usize) -> bool {
     let seg_start = toks[start].seg;
     let seg_end = toks[end - 1].seg;
-    (start == 0 || toks[start - 1].seg != seg_start)
-        && (end == toks.len() || toks[end].seg != seg_end)
+    (start == 0 || toks[start - 1].seg != seg_start) && (end == toks.len() || toks[end].seg != seg_end)
 }

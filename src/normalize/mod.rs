@@ -188,11 +188,7 @@ impl Section {
             fuzzy: false,
             priority: 0,
         }));
-        Section {
-            entries,
-            by_name,
-            matcher: Matcher::new(&specs),
-        }
+        Section { entries, by_name, matcher: Matcher::new(&specs) }
     }
 
     fn name(&self, idx: usize) -> &str {
@@ -277,12 +273,7 @@ impl Taxonomy {
 
     /// Canonical skill names, sorted.
     pub fn skills(&self) -> impl Iterator<Item = &str> {
-        let mut names: Vec<&str> = self
-            .skills
-            .entries
-            .iter()
-            .map(|e| e.name.as_str())
-            .collect();
+        let mut names: Vec<&str> = self.skills.entries.iter().map(|e| e.name.as_str()).collect();
         names.sort_unstable();
         names.into_iter()
     }
@@ -300,9 +291,7 @@ fn dedup_names(section: &Section, targets: impl Iterator<Item = usize>) -> Vec<S
             seen.push(t);
         }
     }
-    seen.into_iter()
-        .map(|t| section.name(t).to_owned())
-        .collect()
+    seen.into_iter().map(|t| section.name(t).to_owned()).collect()
 }
 
 /// Applies config entries to one builtin list.
@@ -313,9 +302,7 @@ fn merge(raw: &mut Vec<RawEntry>, cfg: &[EntryConfig], list: &str) -> Result<(),
             return Err(format!("taxonomy {list}: an entry has an empty name"));
         }
         if let Some(a) = c.aliases.iter().find(|a| tokens::phrase(a).is_empty()) {
-            return Err(format!(
-                "taxonomy {list}: {name:?} has an alias with no letters: {a:?}"
-            ));
+            return Err(format!("taxonomy {list}: {name:?} has an alias with no letters: {a:?}"));
         }
         let idx = match raw.iter().position(|e| key(&e.name) == key(name)) {
             Some(idx) => idx,
@@ -332,18 +319,10 @@ fn merge(raw: &mut Vec<RawEntry>, cfg: &[EntryConfig], list: &str) -> Result<(),
         if let Some(new) = &c.rename {
             let new = new.trim();
             if new.is_empty() {
-                return Err(format!(
-                    "taxonomy {list}: {name:?} is renamed to an empty name"
-                ));
+                return Err(format!("taxonomy {list}: {name:?} is renamed to an empty name"));
             }
-            if raw
-                .iter()
-                .enumerate()
-                .any(|(i, e)| i != idx && key(&e.name) == key(new))
-            {
-                return Err(format!(
-                    "taxonomy {list}: cannot rename {name:?} to {new:?}: it exists"
-                ));
+            if raw.iter().enumerate().any(|(i, e)| i != idx && key(&e.name) == key(new)) {
+                return Err(format!("taxonomy {list}: cannot rename {name:?} to {new:?}: it exists"));
             }
             // The old spelling keeps matching.
             let old = std::mem::replace(&mut raw[idx].name, new.to_owned());

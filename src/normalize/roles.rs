@@ -55,70 +55,38 @@ const DEVELOPER_WORDS: &[&str] = &[
 pub(crate) fn role(tax: &Taxonomy, text: &str) -> Option<RoleMatch> {
     let toks = tokenize(text);
     let hits = tax.roles.matcher.scan(&toks, true);
-    let outside: Vec<Hit> = hits
-        .iter()
-        .copied()
-        .filter(|h| !toks[h.start].in_parens)
-        .collect();
-    let pool = if outside.is_empty() {
-        hits.clone()
-    } else {
-        outside
-    };
-    let fixed: Vec<usize> = pool
-        .iter()
-        .map(|h| h.target)
-        .filter(|&t| !tax.roles.entries[t].extra)
-        .collect();
-    let chosen = if fixed.is_empty() {
-        pool.iter().map(|h| h.target).collect()
-    } else {
-        fixed
-    };
+    let outside: Vec<Hit> = hits.iter().copied().filter(|h| !toks[h.start].in_parens).collect();
+    let pool = if outside.is_empty() { hits.clone() } else { outside };
+    let fixed: Vec<usize> = pool.iter().map(|h| h.target).filter(|&t| !tax.roles.entries[t].extra).collect();
+    let chosen = if fixed.is_empty() { pool.iter().map(|h| h.target).collect() } else { fixed };
 
     // Stack: skills outside the tokens a role alias took ("ML Engineer").
     let skill_hits = tax.skills.matcher.scan(&toks, true);
-    let free = skill_hits
-        .iter()
-        .filter(|s| !hits.iter().any(|r| s.start < r.end && r.start < s.end));
+    let free = skill_hits.iter().filter(|s| !hits.iter().any(|r| s.start < r.end && r.start < s.end));
     let stack = dedup_names(&tax.skills, free.map(|h| h.target));
 
     let mut canonical = dedup_names(&tax.roles, chosen.into_iter());
-    if canonical.is_empty()
-        && toks
-            .iter()
-            .any(|t| DEVELOPER_WORDS.contains(&t.lower.as_str()))
-    {
+    if canonical.is_empty() && toks.iter().any(|t| DEVELOPER_WORDS.contains(&t.lower.as_str())) {
         canonical = stack_role(tax, &stack).into_iter().collect();
     }
     if canonical.is_empty() {
         return None;
     }
-    Some(RoleMatch {
-        canonical,
-        level: level(&toks),
-        stack,
-    })
+    Some(RoleMatch { canonical, level: level(&toks), stack })
 }
 
 /// The role whose `stack` lists the first skill of `stack` that any role lists.
 fn stack_role(tax: &Taxonomy, stack: &[String]) -> Option<String> {
     stack.iter().find_map(|skill| {
         let entries = &tax.roles.entries;
-        entries
-            .iter()
-            .find(|e| e.stack.iter().any(|s| s == skill))
-            .map(|e| e.name.clone())
+        entries.iter().find(|e| e.stack.iter().any(|s| s == skill)).map(|e| e.name.clone())
     })
 }
 
 fn level(toks: &[Token]) -> Option<String> {
     toks.iter().find_map(|t| {
         let word = t.lower.trim_end_matches('+');
-        LEVELS
-            .iter()
-            .find(|(w, _)| *w == word)
-            .map(|(_, l)| (*l).to_owned())
+        LEVELS.iter().find(|(w, _)| *w == word).map(|(_, l)| (*l).to_owned())
     })
 }
 
@@ -144,24 +112,12 @@ mod tests {
         let m = TAX.role("Back-end engineer (C/C++)").unwrap();
         assert_eq!(
             (m.canonical, m.stack),
-            (
-                vec!["Backend Engineer".to_owned()],
-                vec!["C".to_owned(), "C++".to_owned()]
-            )
+            (vec!["Backend Engineer".to_owned()], vec!["C".to_owned(), "C++".to_owned()])
         );
         let m = TAX.role("Golang Developer (Junior+)").unwrap();
-        assert_eq!(
-            (m.canonical, m.level.as_deref()),
-            (vec!["Backend Engineer".to_owned()], Some("junior"))
-        );
+        assert_eq!((m.canonical, m.level.as_deref()), (vec!["Backend Engineer".to_owned()], Some("junior")));
         let m = TAX.role("Flutter Developer (Senior-track)").unwrap();
-        assert_eq!(
-            (m.canonical, m.stack),
-            (
-                vec!["Mobile Engineer".to_owned()],
-                vec!["Flutter".to_owned()]
-            )
-        );
+        assert_eq!((m.canonical, m.stack), (vec!["Mobile Engineer".to_owned()], vec!["Flutter".to_owned()]));
         let m = TAX.role("ML Engineer").unwrap();
         assert!(m.stack.is_empty() && m.level.is_none());
         let m = TAX.role("Frontend Engineer (React/Next.js)").unwrap();
@@ -189,23 +145,12 @@ mod tests {
                 "Backend Engineer",
             ),
             (
-                &[
-                    "Фронтенд-разработчик",
-                    "Frontend Engineer (React/Next.js)",
-                    "Front-end developer",
-                ][..],
+                &["Фронтенд-разработчик", "Frontend Engineer (React/Next.js)", "Front-end developer"][..],
                 "Frontend Engineer",
             ),
+            (&["Full-stack", "Fullstack developer", "Full Stack Engineer"][..], "Full-Stack Engineer"),
             (
-                &["Full-stack", "Fullstack developer", "Full Stack Engineer"][..],
-                "Full-Stack Engineer",
-            ),
-            (
-                &[
-                    "SRE (Site Reliability Engineer)",
-                    "Site Reliability Engineer (SRE)",
-                    "SRE",
-                ][..],
+                &["SRE (Site Reliability Engineer)", "Site Reliability Engineer (SRE)", "SRE"][..],
                 "Site Reliability Engineer",
             ),
             (
@@ -218,13 +163,7 @@ mod tests {
                 "Database Engineer",
             ),
             (
-                &[
-                    "QA",
-                    "QA/Manual Tester",
-                    "Tester",
-                    "QA engineer (functional & integration)",
-                    "Тестировщик",
-                ][..],
+                &["QA", "QA/Manual Tester", "Tester", "QA engineer (functional & integration)", "Тестировщик"][..],
                 "QA Engineer",
             ),
             (
@@ -255,39 +194,16 @@ mod tests {
                 ][..],
                 "Security Engineer",
             ),
-            (
-                &["Product Designer (UI/UX)", "UI/UX designer", "UX designer"][..],
-                "UI/UX Designer",
-            ),
+            (&["Product Designer (UI/UX)", "UI/UX designer", "UX designer"][..], "UI/UX Designer"),
             (&["Data engineer"][..], "Data Engineer"),
             (&["Data analyst"][..], "Data Analyst"),
             (&["Data Scientist"][..], "Data Scientist"),
-            (
-                &[
-                    "ML Engineer",
-                    "Machine Learning Engineer",
-                    "ML Safety Researcher",
-                ][..],
-                "ML Engineer",
-            ),
+            (&["ML Engineer", "Machine Learning Engineer", "ML Safety Researcher"][..], "ML Engineer"),
             (&["Product manager", "Product owner"][..], "Product Manager"),
-            (
-                &["Network engineer", "Network Engineer"][..],
-                "Network Engineer",
-            ),
-            (
-                &[
-                    "Blockchain Developer",
-                    "Web3 developer",
-                    "Smart contract developer",
-                ][..],
-                "Blockchain Engineer",
-            ),
+            (&["Network engineer", "Network Engineer"][..], "Network Engineer"),
+            (&["Blockchain Developer", "Web3 developer", "Smart contract developer"][..], "Blockchain Engineer"),
             (&["Game developer", "Unity developer"][..], "Game Developer"),
-            (
-                &["Systems engineer", "Embedded developer"][..],
-                "Systems Engineer",
-            ),
+            (&["Systems engineer", "Embedded developer"][..], "Systems Engineer"),
             (&["DevOps engineer", "DevOps"][..], "DevOps Engineer"),
         ] {
             for text in texts {
@@ -298,35 +214,20 @@ mod tests {
 
     #[test]
     fn combined_roles_split() {
-        role_is(
-            "DevOps / SRE",
-            &["DevOps Engineer", "Site Reliability Engineer"],
-        );
-        role_is(
-            "Frontend/Backend developer",
-            &["Frontend Engineer", "Backend Engineer"],
-        );
+        role_is("DevOps / SRE", &["DevOps Engineer", "Site Reliability Engineer"]);
+        role_is("Frontend/Backend developer", &["Frontend Engineer", "Backend Engineer"]);
         role_is("Full-stack", &["Full-Stack Engineer"]);
     }
 
     #[test]
     fn extra_roles_yield_to_fixed_ones() {
-        role_is(
-            "Infrastructure / Storage engineer",
-            &["Infrastructure Engineer", "Storage Engineer"],
-        );
+        role_is("Infrastructure / Storage engineer", &["Infrastructure Engineer", "Storage Engineer"]);
         role_is("Storage Engineer", &["Storage Engineer"]);
         role_is("GPU Infrastructure Engineer", &["Infrastructure Engineer"]);
-        role_is(
-            "Search engineer (Elasticsearch / relevance)",
-            &["Search Engineer"],
-        );
+        role_is("Search engineer (Elasticsearch / relevance)", &["Search Engineer"]);
         role_is("Compliance specialist", &["Compliance Specialist"]);
         role_is("Compliance / Risk specialist", &["Compliance Specialist"]);
-        role_is(
-            "Backend Engineer, Distributed Systems",
-            &["Backend Engineer"],
-        );
+        role_is("Backend Engineer, Distributed Systems", &["Backend Engineer"]);
     }
 
     #[test]

@@ -24,38 +24,14 @@ fn builtin_yaml_parses_and_compiles() {
 
 #[test]
 fn skills_found_in_items() {
-    has(
-        "Basic experience with backend development using Python and C++",
-        &["Python", "C++"],
-    );
-    has(
-        "Database integration (PostgreSQL, SQL basics, ORM/pgx)",
-        &["PostgreSQL", "SQL"],
-    );
-    has(
-        "Writing tests in Go (table-driven tests, mocks)",
-        &["Testing", "Go"],
-    );
-    has(
-        "Working with Docker and containerized applications",
-        &["Docker"],
-    );
-    has(
-        "System design basics for backend services",
-        &["System Design"],
-    );
-    has(
-        "Understanding of client-server architecture and REST APIs",
-        &["REST API"],
-    );
-    has(
-        "Experience using Git for version control and teamwork",
-        &["Git", "Teamwork"],
-    );
-    has(
-        "Practical experience with cloud platforms such as AWS or GCP",
-        &["AWS", "GCP"],
-    );
+    has("Basic experience with backend development using Python and C++", &["Python", "C++"]);
+    has("Database integration (PostgreSQL, SQL basics, ORM/pgx)", &["PostgreSQL", "SQL"]);
+    has("Writing tests in Go (table-driven tests, mocks)", &["Testing", "Go"]);
+    has("Working with Docker and containerized applications", &["Docker"]);
+    has("System design basics for backend services", &["System Design"]);
+    has("Understanding of client-server architecture and REST APIs", &["REST API"]);
+    has("Experience using Git for version control and teamwork", &["Git", "Teamwork"]);
+    has("Practical experience with cloud platforms such as AWS or GCP", &["AWS", "GCP"]);
 }
 
 #[test]
@@ -127,11 +103,7 @@ fn skill_aliases() {
         ("MySQL", "MySQL"),
         ("GitHub", "GitHub"),
     ] {
-        assert_eq!(
-            skills(text).first().map(String::as_str),
-            Some(want),
-            "skills_in({text:?})"
-        );
+        assert_eq!(skills(text).first().map(String::as_str), Some(want), "skills_in({text:?})");
     }
 }
 
@@ -184,23 +156,14 @@ fn no_false_hits_on_english_words() {
         "Springfield office",
     ] {
         let got = skills(text);
-        let bad = [
-            "Go", "Rust", "C", "React", "Scala", "Spring", "Dart", "Swift", "REST API", "Testing",
-            "Git",
-        ];
-        assert!(
-            !got.iter().any(|s| bad.contains(&s.as_str())),
-            "skills_in({text:?}) = {got:?}"
-        );
+        let bad = ["Go", "Rust", "C", "React", "Scala", "Spring", "Dart", "Swift", "REST API", "Testing", "Git"];
+        assert!(!got.iter().any(|s| bad.contains(&s.as_str())), "skills_in({text:?}) = {got:?}");
     }
 }
 
 #[test]
 fn capitalised_names_in_prose_are_found() {
-    has(
-        "Building services in Go with Rust bindings",
-        &["Go", "Rust"],
-    );
+    has("Building services in Go with Rust bindings", &["Go", "Rust"]);
     has("Go to market strategy", &[]);
     has("Writing React components", &["React"]);
     has("iOS apps in Swift", &["iOS", "Swift"]);
@@ -227,13 +190,10 @@ fn typos_within_budget() {
 
 #[test]
 fn typos_do_not_invent_skills() {
-    for text in [
-        "string", "sprint", "resting", "texting", "catching", "Kotlinx", "Docket", "Dockers",
-    ] {
+    for text in ["string", "sprint", "resting", "texting", "catching", "Kotlinx", "Docket", "Dockers"] {
         let got = skills(text);
         assert!(
-            !got.iter()
-                .any(|s| ["Spring", "Testing", "Caching"].contains(&s.as_str())),
+            !got.iter().any(|s| ["Spring", "Testing", "Caching"].contains(&s.as_str())),
             "skills_in({text:?}) = {got:?}"
         );
     }
@@ -260,10 +220,7 @@ fn cyrillic_context() {
 #[test]
 fn first_mention_order_and_dedup() {
     has("Go, Golang, Python, go", &["Go", "Python"]);
-    has(
-        "Redis caching and cache invalidation",
-        &["Redis", "Caching"],
-    );
+    has("Redis caching and cache invalidation", &["Redis", "Caching"]);
 }
 
 #[test]
@@ -367,11 +324,7 @@ fn every_required_canonical_name_exists() {
         "Systems Engineer",
     ] {
         assert!(TAX.is_role(r), "role {r}");
-        assert_eq!(
-            TAX.role(r).map(|m| m.canonical),
-            Some(vec![r.to_owned()]),
-            "role {r}"
-        );
+        assert_eq!(TAX.role(r).map(|m| m.canonical), Some(vec![r.to_owned()]), "role {r}");
     }
 }
 
@@ -387,14 +340,8 @@ fn config_adds_and_overrides() {
     assert_eq!(tax.skill_category("Ziglang"), Some("systems"));
     assert!(!tax.is_skill("Zig") && tax.is_skill("Ziglang"));
     assert_eq!(tax.skills_in("Zig"), ["Ziglang"]);
-    assert_eq!(
-        tax.role("Backend").unwrap().canonical,
-        ["Backend Developer"]
-    );
-    assert_eq!(
-        tax.product_in("the EduPlatform app"),
-        Some("EduPlatform".to_owned())
-    );
+    assert_eq!(tax.role("Backend").unwrap().canonical, ["Backend Developer"]);
+    assert_eq!(tax.product_in("the EduPlatform app"), Some("EduPlatform".to_owned()));
     // Builtin behaviour survives.
     assert_eq!(tax.skills_in("K8s"), ["Kubernetes"]);
 }
@@ -402,11 +349,7 @@ fn config_adds_and_overrides() {
 #[test]
 fn config_alias_wins_over_builtin() {
     let cfg = TaxonomyConfig {
-        skills: vec![EntryConfig {
-            name: "Kubernetes Lite".into(),
-            aliases: vec!["k8s".into()],
-            ..Default::default()
-        }],
+        skills: vec![EntryConfig { name: "Kubernetes Lite".into(), aliases: vec!["k8s".into()], ..Default::default() }],
         ..Default::default()
     };
     let tax = Taxonomy::with_config(&cfg).unwrap();
@@ -421,36 +364,11 @@ fn config_errors() {
         rename: rename.map(Into::into),
         ..Default::default()
     };
-    assert!(
-        bad(TaxonomyConfig {
-            skills: vec![entry(" ", None)],
-            ..Default::default()
-        })
-        .contains("empty name")
-    );
-    assert!(
-        bad(TaxonomyConfig {
-            skills: vec![entry("Go", Some("Rust"))],
-            ..Default::default()
-        })
-        .contains("exists")
-    );
-    let alias = EntryConfig {
-        name: "X".into(),
-        aliases: vec!["--".into()],
-        ..Default::default()
-    };
-    assert!(
-        bad(TaxonomyConfig {
-            skills: vec![alias],
-            ..Default::default()
-        })
-        .contains("no letters")
-    );
-    assert!(
-        serde_yaml::from_str::<TaxonomyConfig>("skills:\n  - name: Go\n    strict: [Go]\n")
-            .is_err()
-    );
+    assert!(bad(TaxonomyConfig { skills: vec![entry(" ", None)], ..Default::default() }).contains("empty name"));
+    assert!(bad(TaxonomyConfig { skills: vec![entry("Go", Some("Rust"))], ..Default::default() }).contains("exists"));
+    let alias = EntryConfig { name: "X".into(), aliases: vec!["--".into()], ..Default::default() };
+    assert!(bad(TaxonomyConfig { skills: vec![alias], ..Default::default() }).contains("no letters"));
+    assert!(serde_yaml::from_str::<TaxonomyConfig>("skills:\n  - name: Go\n    strict: [Go]\n").is_err());
 }
 
 /// Timing guard: `cargo test --release -- --ignored --nocapture`. Reports the
@@ -473,17 +391,13 @@ fn five_kilobytes_well_under_a_millisecond() {
     let tech = "Experience with Golang, PosgreSQL and Kubernates; writing unit tests, \
                 caching with Redis, REST APIs, Docker и контейнеризация, знание Python. \
                 Understanding of networking, concurrency patterns and system design. ";
-    let prose =
-        "The quick brown fox jumps over the lazy dog while reviewing architecture documents. ";
+    let prose = "The quick brown fox jumps over the lazy dog while reviewing architecture documents. ";
     for (label, para) in [("tech", tech), ("prose", prose)] {
         let text = para.repeat(5 * 1024 / para.len() + 1);
         let tokenize = best(&text, |t| drop(std::hint::black_box(tokens::tokenize(t))));
         let skills = best(&text, |t| drop(std::hint::black_box(TAX.skills_in(t))));
         let product = best(&text, |t| drop(std::hint::black_box(TAX.product_in(t))));
-        eprintln!(
-            "{label} {} bytes: tokenize {tokenize:?}, skills_in {skills:?}, product_in {product:?}",
-            text.len()
-        );
+        eprintln!("{label} {} bytes: tokenize {tokenize:?}, skills_in {skills:?}, product_in {product:?}", text.len());
         assert!(skills < std::time::Duration::from_millis(1));
     }
 }
@@ -491,10 +405,7 @@ fn five_kilobytes_well_under_a_millisecond() {
 #[test]
 fn urls_code_and_experiments_name_no_skill() {
     has("Link: https://hh.ru/vacancy/91552034", &[]);
-    has(
-        "https://careers.example.com/tunebox/flutter-dev — Flutter, Dart",
-        &["Flutter", "Dart"],
-    );
+    has("https://careers.example.com/tunebox/flutter-dev — Flutter, Dart", &["Flutter", "Dart"]);
     has("KAFKA_CFG_NODE_ID=1", &[]);
     has("a CRUD service with `net/http`", &["HTTP"]);
     has("A/B testing design", &[]);
@@ -506,10 +417,7 @@ fn urls_code_and_experiments_name_no_skill() {
 #[test]
 fn testing_tools_and_extra_skills() {
     has("Selenium / Playwright", &["Testing"]);
-    has(
-        "Testing (Jest, React Testing Library)",
-        &["Testing", "React"],
-    );
+    has("Testing (Jest, React Testing Library)", &["Testing", "React"]);
     has("SIEM in practice (Splunk, ELK)", &["SIEM", "Elasticsearch"]);
     has("DataLens or Superset", &["BI Tools"]);
     assert_eq!(TAX.skill_category("SIEM"), Some("security"));

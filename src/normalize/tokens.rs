@@ -56,11 +56,7 @@ fn breaks_segment(c: char) -> bool {
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     // Most text is already NFKC (ASCII, Cyrillic): skip the normaliser then.
     let normal = text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes;
-    let chars: Vec<char> = if normal {
-        text.chars().collect()
-    } else {
-        text.nfkc().collect()
-    };
+    let chars: Vec<char> = if normal { text.chars().collect() } else { text.nfkc().collect() };
     let mut out = Vec::new();
     let mut seg = 0u32;
     let mut depth = 0u32;
@@ -72,12 +68,10 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
             while i < chars.len() {
                 let d = chars[i];
-                let joins_dot = d == '.'
-                    && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
-                    && chars[i - 1].is_alphanumeric();
+                let joins_dot =
+                    d == '.' && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()) && chars[i - 1].is_alphanumeric();
                 // `_` keeps identifiers whole: "KAFKA_CFG_NODE_ID", "ivan_dev99".
-                let joins_underscore =
-                    d == '_' && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+                let joins_underscore = d == '_' && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
                 if d.is_alphanumeric() || d == '+' || d == '#' || joins_dot || joins_underscore {
                     i += 1;
                 } else {
@@ -95,20 +89,10 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             let lower = lowercase(&orig);
             if CONNECTIVES.contains(&lower.as_str()) {
                 seg += 1;
-                out.push(Token {
-                    orig,
-                    lower,
-                    seg,
-                    in_parens: depth > 0,
-                });
+                out.push(Token { orig, lower, seg, in_parens: depth > 0 });
                 seg += 1;
             } else {
-                out.push(Token {
-                    orig,
-                    lower,
-                    seg,
-                    in_parens: depth > 0,
-                });
+                out.push(Token { orig, lower, seg, in_parens: depth > 0 });
             }
             continue;
         }
@@ -133,11 +117,7 @@ fn lowercase(word: &str) -> String {
         return word.to_ascii_lowercase();
     }
     let lower = word.to_lowercase();
-    if lower.contains('ё') {
-        lower.replace('ё', "е")
-    } else {
-        lower
-    }
+    if lower.contains('ё') { lower.replace('ё', "е") } else { lower }
 }
 
 /// Lowercase token forms of a phrase (an alias), tokenised like text.
@@ -155,19 +135,13 @@ mod tests {
 
     #[test]
     fn keeps_plus_hash_and_inner_dots() {
-        assert_eq!(
-            lowers("C/C++, C# and Node.js."),
-            ["c", "c++", "c#", "and", "node.js"]
-        );
+        assert_eq!(lowers("C/C++, C# and Node.js."), ["c", "c++", "c#", "and", "node.js"]);
         assert_eq!(lowers("Back-end (Vue.js)"), ["back", "end", "vue.js"]);
     }
 
     #[test]
     fn cyrillic_and_nfkc() {
-        assert_eq!(
-            lowers("Docker и контейнеризация"),
-            ["docker", "и", "контейнеризация"]
-        );
+        assert_eq!(lowers("Docker и контейнеризация"), ["docker", "и", "контейнеризация"]);
         assert_eq!(lowers("Ｐｙｔｈｏｎ, Ёлка"), ["python", "елка"]);
     }
 

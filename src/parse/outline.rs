@@ -5,7 +5,10 @@
 //! Every node keeps its 1-based line so diagnostics can point at it.
 //! Markup is dropped: a node's `text` is what a reader sees.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use repair::{repair_markers, split_lazy_labels};
+
+mod repair;
 
 /// Level given to a paragraph that acts as a heading ("**Mobile app**" alone
 /// on its line, or a short "Components:" line): below every real heading.
@@ -87,12 +90,26 @@ impl Node {
 
 /// Parse Markdown into an outline rooted at a `Kind::Root` node.
 pub fn parse(text: &str) -> Node {
+    parse_with(text, &|_| false)
+}
+
+/// Like [`parse`], and a short plain line for which `is_title` holds (a
+/// section title written without `#`, "Skills I lack") becomes a label.
+pub fn parse_with(text: &str, is_title: &dyn Fn(&str) -> bool) -> Node {
+    let text = repair_markers(text);
+    let mut root = parse_inner(&text, is_title, 0);
+    split_lazy_labels(&mut root);
+    root
+}
+
+/// Indented blocks are re-read as Markdown this many times at most.
+const MAX_REPARSE: usize = 2;
+
+fn parse_inner(text: &str, is_title: &dyn Fn(&str) -> bool, reparse: usize) -> Node {
     let lines = LineIndex::new(text);
-    let mut b = Builder { stack: vec![Node::new(Kind::Root, 1)], ..Default::default() };
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_GFM;
+    let mut b =
+        Builder { stack: vec![Node::new(Kind::Root, 1)], is_title: Some(is_title), reparse, ..Default::default() };
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_GFM;
     for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
         b.event(event, lines.line(range.start));
     }
@@ -100,8 +117,13 @@ pub fn parse(text: &str) -> Node {
 }
 
 #[derive(Default)]
-struct Builder {
+struct Builder<'t> {
     stack: Vec<Node>,
+    is_title: Option<&'t dyn Fn(&str) -> bool>,
+    /// How many indented blocks deep this parse is.
+    reparse: usize,
+    /// The open code block is indented (prose, re-read as Markdown).
+    in_indented_code: bool,
     /// Items not pushed because of MAX_DEPTH; their text joins the parent.
     skipped_items: usize,
     /// Raw HTML block being collected (comments and pseudo-tags in it).
@@ -111,7 +133,7 @@ struct Builder {
     in_fenced_code: bool,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn event(&mut self, event: Event<'_>, line: usize) {
         match event {
             Event::Start(tag) => self.start(tag, line),
@@ -159,18 +181,15 @@ impl Builder {
             Tag::TableRow => self.stack.push(Node::new(Kind::Row, line)),
             Tag::TableCell => self.cell = Some(String::new()),
             Tag::CodeBlock(kind) => {
-                // Indented "code" in student files is nearly always prose
-                // indented by accident: keep it as a paragraph.
-                self.in_fenced_code = matches!(kind, pulldown_cmark::CodeBlockKind::Fenced(_));
+                self.in_fenced_code = matches!(kind, CodeBlockKind::Fenced(_));
+                self.in_indented_code = !self.in_fenced_code;
                 let kind = if self.in_fenced_code { Kind::Code } else { Kind::Paragraph };
                 self.stack.push(Node::new(kind, line));
             }
             Tag::HtmlBlock => self.html = Some((String::new(), line)),
-            Tag::Strong => {
-                if self.current_text().is_some_and(|t| t.trim().is_empty()) && self.strong.is_none()
-                {
-                    self.strong = Some(String::new());
-                }
+            // Only a bold run at the very start of a block is its label.
+            Tag::Strong if self.current_text().is_some_and(|t| t.trim().is_empty()) && self.strong.is_none() => {
+                self.strong = Some(String::new());
             }
             Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
                 if let Some(n) = self.stack.last_mut() {
@@ -206,7 +225,11 @@ impl Builder {
             TagEnd::TableHead | TagEnd::TableRow | TagEnd::Table => self.pop_attach(),
             TagEnd::CodeBlock => {
                 self.in_fenced_code = false;
-                self.pop_attach();
+                if std::mem::take(&mut self.in_indented_code) && self.reparse < MAX_REPARSE {
+                    self.reparse_indented();
+                } else {
+                    self.pop_attach();
+                }
             }
             TagEnd::HtmlBlock => {
                 if let Some((raw, line)) = self.html.take() {
@@ -244,6 +267,18 @@ impl Builder {
         }
     }
 
+    /// Indented "code" in student files is nearly always prose or a list
+    /// indented by accident: read it again as Markdown, in place.
+    fn reparse_indented(&mut self) {
+        let Some(block) = self.stack.pop() else { return };
+        let is_title = self.is_title.unwrap_or(&|_| false);
+        let inner = parse_inner(&block.text, is_title, self.reparse + 1);
+        for mut child in inner.children {
+            shift_lines(&mut child, block.line - 1);
+            self.attach(child);
+        }
+    }
+
     fn current_text(&self) -> Option<&str> {
         self.stack.last().map(|n| n.text.as_str())
     }
@@ -252,24 +287,31 @@ impl Builder {
         let Some(mut para) = self.stack.pop() else { return };
         finish_node(&mut para);
         let doc_level = self.at_document_level();
+        let label = doc_level && (is_label(&para) || self.is_plain_title(&para));
         match self.stack.last_mut() {
             // The first paragraph of a loose list item is the item's own text.
-            Some(item)
-                if item.kind == Kind::Item
-                    && item.text.trim().is_empty()
-                    && item.children.is_empty() =>
-            {
+            Some(item) if item.kind == Kind::Item && item.text.trim().is_empty() && item.children.is_empty() => {
                 item.text = para.text;
                 item.label = para.label;
                 item.links.extend(para.links);
             }
-            _ if doc_level && is_label(&para) => {
+            _ if label => {
                 para.kind = Kind::Heading(LABEL_LEVEL);
                 self.close_headings(LABEL_LEVEL);
                 self.stack.push(para);
             }
             _ => self.attach(para),
         }
+    }
+
+    /// A short plain line that names a section ("Skills I lack").
+    fn is_plain_title(&self, p: &Node) -> bool {
+        let text = p.text.trim();
+        !text.contains('\n')
+            && p.links.is_empty()
+            && !text.ends_with(['.', '?', '!'])
+            && (1..=8).contains(&text.split_whitespace().count())
+            && self.is_title.is_some_and(|f| f(text))
     }
 
     /// True when the stack holds only the root and headings.
@@ -279,9 +321,7 @@ impl Builder {
 
     /// Called at a heading's end: was the heading opened at document level?
     fn at_level_below_top(&self) -> bool {
-        self.stack[..self.stack.len() - 1]
-            .iter()
-            .all(|n| matches!(n.kind, Kind::Root | Kind::Heading(_)))
+        self.stack[..self.stack.len() - 1].iter().all(|n| matches!(n.kind, Kind::Root | Kind::Heading(_)))
     }
 
     fn depth(&self) -> usize {
@@ -321,6 +361,13 @@ impl Builder {
     }
 }
 
+fn shift_lines(node: &mut Node, by: usize) {
+    node.line += by;
+    for c in &mut node.children {
+        shift_lines(c, by);
+    }
+}
+
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -339,9 +386,7 @@ fn finish_node(node: &mut Node) {
         node.text = trimmed.to_string();
     }
     for word in node.text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']')) {
-        if (word.starts_with("http://") || word.starts_with("https://"))
-            && !node.links.iter().any(|l| l == word)
-        {
+        if (word.starts_with("http://") || word.starts_with("https://")) && !node.links.iter().any(|l| l == word) {
             node.links.push(word.trim_end_matches(['.', ',', ';']).to_string());
         }
     }
@@ -355,8 +400,9 @@ fn is_label(p: &Node) -> bool {
         return false;
     }
     let words = text.split_whitespace().count();
-    let all_bold = p.label.as_deref().is_some_and(|l| l == text.trim_end_matches(':').trim()
-        || l.trim_end_matches(':') == text.trim_end_matches(':').trim());
+    let all_bold = p.label.as_deref().is_some_and(|l| {
+        l == text.trim_end_matches(':').trim() || l.trim_end_matches(':') == text.trim_end_matches(':').trim()
+    });
     (all_bold && words <= 12) || (text.ends_with(':') && words <= 8)
 }
 
@@ -395,15 +441,101 @@ pub fn html_as_text(raw: &str) -> String {
 
 fn is_html_tag(name: &str) -> bool {
     const TAGS: &[&str] = &[
-        "a", "abbr", "b", "blockquote", "body", "br", "center", "code", "dd", "del", "details",
-        "div", "dl", "dt", "em", "embed", "font", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-        "head", "hr", "html", "i", "iframe", "img", "input", "ins", "kbd", "li", "link", "mark",
-        "meta", "object", "ol", "p", "picture", "pre", "q", "s", "script", "small", "source",
-        "span", "strike", "strong", "style", "sub", "summary", "sup", "svg", "table", "tbody",
-        "td", "th", "thead", "title", "tr", "u", "ul", "video", "audio", "button", "textarea",
-        "select", "option", "label", "section", "article", "header", "footer", "nav", "main",
-        "figure", "figcaption", "caption", "col", "colgroup", "tfoot", "wbr", "frame", "frameset",
-        "base", "noscript", "template", "math", "canvas", "map", "area", "param", "track",
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "body",
+        "br",
+        "center",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "font",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "hr",
+        "html",
+        "i",
+        "iframe",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "li",
+        "link",
+        "mark",
+        "meta",
+        "object",
+        "ol",
+        "p",
+        "picture",
+        "pre",
+        "q",
+        "s",
+        "script",
+        "small",
+        "source",
+        "span",
+        "strike",
+        "strong",
+        "style",
+        "sub",
+        "summary",
+        "sup",
+        "svg",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "u",
+        "ul",
+        "video",
+        "audio",
+        "button",
+        "textarea",
+        "select",
+        "option",
+        "label",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "figure",
+        "figcaption",
+        "caption",
+        "col",
+        "colgroup",
+        "tfoot",
+        "wbr",
+        "frame",
+        "frameset",
+        "base",
+        "noscript",
+        "template",
+        "math",
+        "canvas",
+        "map",
+        "area",
+        "param",
+        "track",
     ];
     TAGS.iter().any(|t| t.eq_ignore_ascii_case(name))
 }

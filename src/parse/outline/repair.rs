@@ -1,0 +1,131 @@
+//! Repairs for slips that change how CommonMark reads a student's file:
+//! done on the text before parsing (line count kept, so lines stay right)
+//! or on the outline after it.
+
+use super::{Kind, LABEL_LEVEL, Node};
+use std::borrow::Cow;
+
+/// Repair two slips that change how CommonMark reads a line, keeping the
+/// line count: `##Title` (a paragraph to CommonMark) and `-item` (not a
+/// list item). Fenced code is left alone.
+pub(super) fn repair_markers(text: &str) -> Cow<'_, str> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut changed = false;
+    let mut fence: Option<&str> = None;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        let indent = line.len() - body.len();
+        if let Some(f) = fence {
+            if body.starts_with(f) {
+                fence = None;
+            }
+            out.push_str(line);
+            continue;
+        }
+        if indent < 4 && (body.starts_with("```") || body.starts_with("~~~")) {
+            fence = Some(&body[..3]);
+            out.push_str(line);
+            continue;
+        }
+        let hashes = body.len() - body.trim_start_matches('#').len();
+        let after = &body[hashes..];
+        let fix_heading = indent < 4
+            && (1..=6).contains(&hashes)
+            && after.starts_with(|c: char| c.is_alphabetic() || c.is_ascii_digit());
+        let fix_dash = body.starts_with('-') && body[1..].starts_with(|c: char| c.is_alphabetic() || c == '*');
+        if fix_heading || fix_dash {
+            let cut = indent + if fix_heading { hashes } else { 1 };
+            out.push_str(&line[..cut]);
+            out.push(' ');
+            out.push_str(&line[cut..]);
+            changed = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    if changed { Cow::Owned(out) } else { Cow::Borrowed(text) }
+}
+
+/// "Label:" lines written straight under a list, with no blank line, are
+/// read by CommonMark as the last item's continuation ("- DevOps\nKafka:").
+/// Cut them out into labels of their own, taking the items that follow.
+pub(super) fn split_lazy_labels(node: &mut Node) {
+    for c in &mut node.children {
+        split_lazy_labels(c);
+    }
+    if !node.children.iter().any(|c| c.kind == Kind::Heading(LABEL_LEVEL)) {
+        return;
+    }
+    let mut out: Vec<Node> = Vec::with_capacity(node.children.len());
+    for child in std::mem::take(&mut node.children) {
+        if child.kind != Kind::Heading(LABEL_LEVEL) {
+            out.push(child);
+            continue;
+        }
+        let mut label = Node { children: Vec::new(), ..child.clone() };
+        for mut item in child.children {
+            let lazy = (item.kind == Kind::Item && item.children.is_empty())
+                .then(|| item.text.rsplit_once('\n'))
+                .flatten()
+                .filter(|(_, last)| is_colon_label(last.trim()))
+                .map(|(head, last)| (head.trim().to_string(), last.trim().to_string()));
+            match lazy {
+                Some((head, last)) => {
+                    let extra = head.lines().count();
+                    item.text = head;
+                    label.children.push(item.clone());
+                    let mut next = Node::new(Kind::Heading(LABEL_LEVEL), item.line + extra);
+                    next.text = last;
+                    out.push(std::mem::replace(&mut label, next));
+                }
+                None => label.children.push(item),
+            }
+        }
+        out.push(label);
+    }
+    node.children = out;
+}
+
+fn is_colon_label(line: &str) -> bool {
+    line.ends_with(':') && (1..=6).contains(&line.split_whitespace().count()) && !line.starts_with(['-', '*'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+    use super::*;
+
+    #[test]
+    fn markers_without_spaces() {
+        assert_eq!(repair_markers("##Notes\n    -one\n-two\n---\n"), "## Notes\n    - one\n- two\n---\n");
+        assert_eq!(repair_markers("```\n#include\n```\n"), "```\n#include\n```\n");
+        assert!(matches!(repair_markers("# Fine\n- ok\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn indented_blocks_are_read_as_markdown() {
+        let root = parse("##Tools\n\n    -Editor\n        -Vim\n    -Shell\n");
+        let tools = &root.children[0];
+        assert_eq!(tools.kind, Kind::Heading(2));
+        assert_eq!(tools.children[0].text, "Editor");
+        assert_eq!(tools.children[0].children[0].text, "Vim");
+        assert_eq!(tools.children[0].children[0].line, 4);
+    }
+
+    #[test]
+    fn lazy_labels_become_their_own_labels() {
+        let root = parse("## Parts\nFront:\n- Web dev\nBack:\n- Server dev\n");
+        let labels: Vec<&str> = root.children[0].children.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(labels, ["Front:", "Back:"]);
+        assert_eq!(root.children[0].children[0].children[0].text, "Web dev");
+        assert_eq!(root.children[0].children[1].children[0].text, "Server dev");
+        assert_eq!(root.children[0].children[1].line, 4);
+    }
+
+    #[test]
+    fn plain_titles_become_labels() {
+        let root = super::super::parse_with("Intro text here.\n\nSkills I lack\n- Go\n", &|s| s.starts_with("Skills"));
+        assert_eq!(root.children[1].kind, Kind::Heading(LABEL_LEVEL));
+        assert_eq!(root.children[1].children[0].text, "Go");
+    }
+}
