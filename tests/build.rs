@@ -228,3 +228,21 @@ fn base_url_and_title_reach_the_pages() {
     assert_eq!(atlas["submissions"][0]["chosen_role"]["canonical"], "QA Engineer");
     assert_eq!(atlas["submissions"][0]["source"], "ann__lab");
 }
+
+/// Issue bar for real, untemplated submissions: overall F1 >= 0.95 and no
+/// field below 0.85 (the scorer prints per-field figures).
+#[test]
+fn the_real_corpus_is_understood() {
+    let Some(shared) = shared() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("corpus");
+    build(&shared.join("corpus"), &out, None, &[]);
+    let (ok, report) = score(&shared.join("gold/corpus.yaml"), &out.join("atlas.json"), "0.95");
+    assert!(ok, "corpus extraction F1 below 0.95:\n{report}");
+    let fields = report.lines().find_map(|l| l.strip_prefix("per field: ")).expect("per-field line");
+    for part in fields.split(", ") {
+        let (name, value) = part.split_once('=').unwrap();
+        let value: f64 = value.parse().unwrap();
+        assert!(value >= 0.85, "field {name} = {value} < 0.85:\n{report}");
+    }
+}
