@@ -2,8 +2,11 @@
 //!
 //! Each top-level folder is one submission (a cloned fork) and each loose
 //! top-level `.md` file is one too. Hidden folders, `node_modules` and
-//! `target` are skipped; symlinks are read only when they resolve inside the
-//! content dir, and linked folders are never entered (no loops).
+//! `target` are skipped; linked folders are never entered (no loops).
+//!
+//! Discovery lists; it does not judge. Symlinked, special and unreadable
+//! entries are listed too, and [`crate::parse::read_source`] refuses each
+//! with a diagnostic naming it (a link out of the content dir is never read).
 
 use anyhow::{Context, Result};
 use std::collections::BTreeSet;
@@ -22,10 +25,18 @@ pub struct Unit {
 
 const SKIP_DIRS: &[&str] = &["node_modules", "target", "public", "themes"];
 
+/// Markdown files read per fork, and folder depth searched: far beyond any
+/// assignment, and a bound on what one hostile fork can make the build read.
+pub const MAX_FILES_PER_UNIT: usize = 200;
+const MAX_WALK_DEPTH: usize = 16;
+
+/// Page paths are built from slugs; keep each well under the 255-byte limit
+/// of file names.
+const MAX_SLUG_BYTES: usize = 100;
+
 pub fn discover(content: &Path) -> Result<Vec<Unit>> {
-    let root = content
-        .canonicalize()
-        .with_context(|| format!("content folder {} does not exist", content.display()))?;
+    let root =
+        content.canonicalize().with_context(|| format!("content folder {} does not exist", content.display()))?;
     let mut entries: Vec<_> = std::fs::read_dir(&root)
         .with_context(|| format!("reading {}", root.display()))?
         .filter_map(|e| e.ok())
@@ -37,13 +48,28 @@ pub fn discover(content: &Path) -> Result<Vec<Unit>> {
         if name.starts_with('.') || name.starts_with('_') || SKIP_DIRS.contains(&name.as_str()) {
             continue;
         }
-        let Some(kind) = resolve_inside(&root, &entry.path()) else { continue };
-        if kind.is_dir() && !entry.file_type().is_ok_and(|t| t.is_symlink()) {
-            let files = markdown_files(&root, &entry.path());
+        let Ok(kind) = entry.file_type() else { continue };
+        let path = entry.path();
+        let loose_md = is_markdown(Path::new(&name)) && !is_site_readme(&name);
+        if kind.is_dir() {
+            let files = markdown_files(&root, &path);
             if !files.is_empty() {
                 units.push(Unit { source: name, files, id: String::new() });
             }
-        } else if kind.is_file() && is_markdown(Path::new(&name)) && !is_site_readme(&name) {
+            continue;
+        }
+        let listed = if kind.is_symlink() {
+            match resolve_inside(&root, &path) {
+                // A second name for a folder already listed: counted once.
+                Some(meta) => loose_md && !meta.is_dir(),
+                // Out of the content dir, or broken: listed so that reading
+                // reports it (and refuses it).
+                None => loose_md || std::fs::metadata(&path).is_ok_and(|m| m.is_dir()),
+            }
+        } else {
+            loose_md
+        };
+        if listed {
             units.push(Unit { source: name.clone(), files: vec![PathBuf::from(&name)], id: String::new() });
         }
     }
@@ -60,30 +86,47 @@ fn resolve_inside(root: &Path, path: &Path) -> Option<std::fs::Metadata> {
     std::fs::metadata(&real).ok()
 }
 
+/// Every `.md` entry under `dir` (files, links, pipes alike), plus folders
+/// that could not be listed, so that reading can report them.
 fn markdown_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
-    let walker = WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
-        let n = e.file_name().to_string_lossy();
-        e.depth() == 0 || !(n.starts_with('.') || SKIP_DIRS[..2].contains(&n.as_ref()))
-    });
+    let walker =
+        WalkDir::new(dir).follow_links(false).max_depth(MAX_WALK_DEPTH).sort_by_file_name().into_iter().filter_entry(
+            |e| {
+                let n = e.file_name().to_string_lossy();
+                e.depth() == 0 || !(n.starts_with('.') || SKIP_DIRS[..2].contains(&n.as_ref()))
+            },
+        );
     let mut out = Vec::new();
-    for entry in walker.filter_map(|e| e.ok()) {
-        if !is_markdown(entry.path()) {
-            continue;
-        }
-        let ok = if entry.path_is_symlink() {
-            resolve_inside(root, entry.path()).is_some_and(|m| m.is_file())
-        } else {
-            entry.file_type().is_file()
+    for entry in walker {
+        let path = match &entry {
+            Ok(e) if is_markdown(e.path()) && !e.file_type().is_dir() => e.path(),
+            Ok(_) => continue,
+            Err(e) => match e.path() {
+                Some(p) => p,
+                None => continue,
+            },
         };
-        if ok && let Ok(rel) = entry.path().strip_prefix(root) {
+        if let Ok(rel) = path.strip_prefix(root) {
             out.push(rel.to_path_buf());
+        }
+        if out.len() > MAX_FILES_PER_UNIT {
+            // Unit has no field for discovery notes yet: say it here rather
+            // than drop files silently.
+            eprintln!(
+                "warning: {}: more than {MAX_FILES_PER_UNIT} Markdown files; only the first {MAX_FILES_PER_UNIT} are read",
+                dir.strip_prefix(root).unwrap_or(dir).display()
+            );
+            out.truncate(MAX_FILES_PER_UNIT);
+            break;
         }
     }
     out
 }
 
 fn is_markdown(p: &Path) -> bool {
-    p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 /// A README or index at the top of the content dir describes the site.
@@ -95,11 +138,12 @@ fn is_site_readme(name: &str) -> bool {
 /// Slugs unique even on a case-insensitive file system: `Ivan` and `ivan`
 /// become `ivan` and `ivan-2` (in sorted order, so stable).
 fn assign_ids(units: &mut [Unit]) {
-    let mut taken = BTreeSet::new();
+    // Device names Windows cannot use as folder names.
+    let mut taken: BTreeSet<String> = ["con", "prn", "aux", "nul"].iter().map(|s| s.to_string()).collect();
+    taken.extend((1..=9).flat_map(|i| [format!("com{i}"), format!("lpt{i}")]));
     for u in units.iter_mut() {
         let stem = u.source.strip_suffix(".md").unwrap_or(&u.source);
         let base = slug(stem);
-        let base = if base.is_empty() { "submission".to_string() } else { base };
         let mut id = base.clone();
         let mut n = 2;
         while !taken.insert(id.clone()) {
@@ -111,18 +155,26 @@ fn assign_ids(units: &mut [Unit]) {
 }
 
 /// Lower-case ASCII letters, digits and dashes; other letters are kept
-/// (browsers and GitHub Pages handle UTF-8 paths), case folded.
+/// (browsers and GitHub Pages handle UTF-8 paths), case folded and in NFC,
+/// so names a file system would treat as one file get one slug. At most
+/// [`MAX_SLUG_BYTES`] long.
 pub fn slug(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let mut out = String::new();
     let s = s.replace("++", "pp").replace('#', "sharp").replace('+', "plus");
-    for c in s.chars().flat_map(char::to_lowercase) {
+    for c in s.nfc().flat_map(char::to_lowercase) {
+        if out.len() + c.len_utf8() > MAX_SLUG_BYTES {
+            break;
+        }
         if c.is_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
     }
-    out.trim_end_matches('-').to_string()
+    let out = out.trim_end_matches('-');
+    // "products//index.html" would overwrite the products list.
+    if out.is_empty() { "untitled".to_string() } else { out.to_string() }
 }
 
 #[cfg(test)]
@@ -140,5 +192,8 @@ mod tests {
         assert_eq!(ids, ["ivan", "ivan-2", "back-end"]);
         assert_eq!(slug("C++ / Go"), "cpp-go");
         assert_eq!(slug("C#"), "csharp");
+        assert_eq!(slug("!!!"), "untitled");
+        assert_eq!(slug("Jose\u{301}"), slug("Jos\u{e9}"));
+        assert!(slug(&"#".repeat(300)).len() <= MAX_SLUG_BYTES);
     }
 }

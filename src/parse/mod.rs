@@ -1,46 +1,229 @@
 //! Parse stage: read a submission's files and turn each into an outline.
+//!
+//! [`read_source`] is the one gate every student file passes: it refuses
+//! what must not be read (links out of the content folder, pipes, binary
+//! files), caps the size, and turns any encoding into UTF-8 text with LF
+//! line ends. Each refusal or repair is a diagnostic naming the file.
 
 pub mod outline;
 
 use crate::diagnostics::{Diagnostic, Severity};
+use std::io::Read;
 use std::path::Path;
 
 /// Files larger than this are read only this far: enough for any honest
 /// submission, and it keeps one hostile file from holding the build.
 pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
 
-/// Read a Markdown file as text: BOM dropped, CRLF made LF, invalid UTF-8
-/// replaced. Problems come back as diagnostics naming `rel`.
+/// How much of a file's start is checked for binary content.
+const SNIFF_BYTES: usize = 8192;
+
+/// Read a Markdown file as text: BOM dropped, CRLF made LF, legacy encodings
+/// decoded. `abs` must be `content.join(rel)`; problems come back as
+/// diagnostics naming `rel`, and `None` means the file was not read.
 pub fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let bytes = match std::fs::read(abs) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(Diagnostic::new(rel, 0, Severity::Error, format!("cannot read the file: {e}; check its permissions")));
-            return (None, diags);
-        }
+    let error = |msg: String| Diagnostic::new(rel, 0, Severity::Error, msg);
+    let (bytes, size) = match read_capped(abs, rel) {
+        Ok(read) => read,
+        Err(msg) => return (None, vec![error(msg)]),
     };
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        diags.push(Diagnostic::new(rel, 0, Severity::Error, "binary file with a .md name: skipped; commit the text version instead"));
+    let truncated = size > MAX_FILE_BYTES as u64;
+    if truncated {
+        diags.push(Diagnostic::new(
+            rel,
+            0,
+            Severity::Warning,
+            format!("file is {size} bytes; only the first {MAX_FILE_BYTES} are read: split or shorten it"),
+        ));
+    }
+    let Some((text, note)) = decode(&bytes, truncated) else {
+        diags.push(error("binary file with a .md name: skipped; commit the text version instead".into()));
         return (None, diags);
-    }
-    let mut bytes = bytes;
-    if bytes.len() > MAX_FILE_BYTES {
-        diags.push(Diagnostic::new(rel, 0, Severity::Warning,
-            format!("file is {} bytes; only the first {} are read: split or shorten it", bytes.len(), MAX_FILE_BYTES)));
-        bytes.truncate(MAX_FILE_BYTES);
-    }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text = match std::str::from_utf8(body) {
-        Ok(t) => t.to_string(),
-        Err(_) => {
-            diags.push(Diagnostic::new(rel, 0, Severity::Warning, "file is not valid UTF-8: unreadable bytes were replaced; save it as UTF-8"));
-            String::from_utf8_lossy(body).into_owned()
-        }
     };
+    if let Some((line, msg)) = note {
+        diags.push(Diagnostic::new(rel, line, Severity::Warning, msg));
+    }
     let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
     if text.trim().is_empty() {
         diags.push(Diagnostic::new(rel, 0, Severity::Warning, "file is empty: write your answers into it"));
     }
     (Some(text), diags)
+}
+
+/// The file's first `MAX_FILE_BYTES + 1` bytes and its full size, once it is
+/// known to be a regular file inside the content folder. `Err` says why not.
+fn read_capped(abs: &Path, rel: &str) -> Result<(Vec<u8>, u64), String> {
+    let link = std::fs::symlink_metadata(abs).map_err(|e| format!("cannot read the file: {}", os_reason(&e)))?;
+    let real = abs.canonicalize().map_err(|_| {
+        if link.file_type().is_symlink() {
+            "broken symlink or symlink loop: not read; commit the file itself".to_string()
+        } else {
+            "cannot read the file: a folder above it cannot be opened; check its permissions".to_string()
+        }
+    })?;
+    // `rel` has one component per level below the content folder.
+    let root = abs.ancestors().nth(Path::new(rel).components().count()).and_then(|r| r.canonicalize().ok());
+    if !root.is_some_and(|r| real.starts_with(r)) {
+        return Err("symlink to something outside the content folder: not read; commit the files themselves".into());
+    }
+    let meta = std::fs::metadata(&real).map_err(|e| format!("cannot read the file: {}", os_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(match std::fs::read_dir(&real) {
+            Err(e) => format!("cannot open the folder: {}; check its permissions", os_reason(&e)),
+            Ok(_) => "is a folder, not a Markdown file: skipped".into(),
+        });
+    }
+    if !meta.is_file() {
+        return Err("not a regular file (a pipe, socket or device): skipped".into());
+    }
+    let file = std::fs::File::open(&real)
+        .map_err(|e| format!("cannot read the file: {}; check its permissions", os_reason(&e)))?;
+    let mut bytes = Vec::with_capacity((meta.len() as usize).min(MAX_FILE_BYTES + 1));
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {}", os_reason(&e)))?;
+    let size = meta.len().max(bytes.len() as u64);
+    bytes.truncate(MAX_FILE_BYTES);
+    Ok((bytes, size))
+}
+
+/// An I/O error without the path (diagnostics are published on the site).
+fn os_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "it does not exist (any more)".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// A repair worth telling the student about: line (0 = whole file), message.
+type Note = Option<(usize, String)>;
+
+/// Bytes -> text. `None` for binary content. UTF-8 (with or without BOM) and
+/// UTF-16 with a BOM are read as such; anything else is mostly-UTF-8 with a
+/// few bad bytes (replaced) or a legacy encoding (guessed by chardetng).
+fn decode(bytes: &[u8], truncated: bool) -> Option<(String, Note)> {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        let note = (enc != encoding_rs::UTF_8)
+            .then(|| (0, format!("file is saved as {}, not UTF-8: it was converted; save it as UTF-8", enc.name())));
+        return Some((text.into_owned(), note));
+    }
+    if looks_binary(&bytes[..bytes.len().min(SNIFF_BYTES)]) {
+        return None;
+    }
+    let bad = match std::str::from_utf8(bytes) {
+        Ok(t) => return Some((t.to_string(), None)),
+        // Cut mid-character by the size cap: drop the partial character.
+        Err(e) if truncated && e.error_len().is_none() => {
+            return Some((String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(), None));
+        }
+        Err(e) => e.valid_up_to(),
+    };
+    let line = 1 + bytes[..bad].iter().filter(|&&b| b == b'\n').count();
+    let (good, invalid) = utf8_counts(bytes);
+    if good >= 2 * invalid {
+        let msg = format!("file is not valid UTF-8: {invalid} unreadable bytes were replaced; save it as UTF-8");
+        return Some((String::from_utf8_lossy(bytes).into_owned(), Some((line, msg))));
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let enc = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    let msg = format!(
+        "file is not UTF-8 (first non-UTF-8 byte on line {line}); it was read as {}: check the text on this page and save it as UTF-8",
+        enc.name()
+    );
+    Some((text.into_owned(), Some((0, msg))))
+}
+
+/// NUL bytes, or more than 1 in 100 control bytes that text never holds.
+fn looks_binary(head: &[u8]) -> bool {
+    let odd = head.iter().filter(|&&b| matches!(b, 0x01..=0x08 | 0x0E..=0x1A | 0x1C..=0x1F)).count();
+    head.contains(&0) || odd * 100 > head.len()
+}
+
+/// Non-ASCII characters in the valid UTF-8 runs, and invalid bytes.
+fn utf8_counts(bytes: &[u8]) -> (usize, usize) {
+    bytes.utf8_chunks().fold((0, 0), |(good, bad), chunk| {
+        (good + chunk.valid().chars().filter(|c| !c.is_ascii()).count(), bad + chunk.invalid().len())
+    })
+}
+
+/// Parse, extract, normalise and render one submission held in memory: the
+/// whole per-file pipeline, for the fuzz harness. Returns the page HTML.
+pub fn fuzz_one(markdown: &str) -> String {
+    use crate::extract::{FileOutline, FileRole};
+    let root = outline::parse(markdown);
+    let files = [FileOutline { path: "fuzz.md", role: FileRole::Roles, root: &root }];
+    let extracted = crate::extract::extract(&files);
+    static TAXONOMY: std::sync::LazyLock<crate::normalize::Taxonomy> =
+        std::sync::LazyLock::new(crate::normalize::Taxonomy::builtin);
+    let ident = crate::model::Identity {
+        id: "fuzz".into(),
+        source: "fuzz.md".into(),
+        author: "fuzz".into(),
+        main_file: "fuzz.md".into(),
+    };
+    let sub = crate::model::normalize(ident, extracted, &TAXONOMY, vec![("fuzz.md".into(), markdown.into())]);
+    std::hint::black_box(serde_json::to_string(&sub).ok());
+    crate::render::markdown::to_html(markdown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> (Option<String>, Vec<Diagnostic>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), bytes).unwrap();
+        read_source(&dir.path().join("a.md"), "a.md")
+    }
+
+    #[test]
+    fn bom_and_crlf_are_dropped() {
+        let (text, diags) = read(b"\xEF\xBB\xBF# T\r\n\r\nx\ry\n");
+        assert_eq!(text.as_deref(), Some("# T\n\nx\ny\n"));
+        assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn legacy_encodings_are_detected_and_named() {
+        let (cp1251, _, _) =
+            encoding_rs::WINDOWS_1251.encode("## Мои навыки\n\nЯ знаю Python и немного SQL, хочу изучить Docker.\n");
+        let (text, diags) = read(&cp1251);
+        assert!(text.unwrap().contains("Мои навыки"));
+        assert!(diags[0].message.contains("windows-1251"), "{diags:?}");
+        let (text, diags) = read(b"\xFF\xFE#\x00 \x00T\x00\n\x00");
+        assert_eq!(text.as_deref(), Some("# T\n"));
+        assert!(diags[0].message.contains("UTF-16LE"), "{diags:?}");
+    }
+
+    #[test]
+    fn a_stray_byte_in_utf8_is_replaced_not_redecoded() {
+        let mut bytes = "Привет, мир, это текст\n\n".as_bytes().to_vec();
+        bytes.push(0xFF);
+        let (text, diags) = read(&bytes);
+        assert!(text.unwrap().starts_with("Привет"));
+        assert_eq!(diags[0].line, 3, "{diags:?}");
+    }
+
+    #[test]
+    fn binary_empty_and_oversized_files() {
+        let (text, diags) = read(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+        assert!(text.is_none() && diags[0].severity == Severity::Error);
+        let (text, diags) = read(b"  \n");
+        assert!(text.is_some() && diags[0].message.contains("empty"));
+        let mut big = "я".repeat(MAX_FILE_BYTES / 2);
+        big.push_str("tail");
+        let (text, diags) = read(big.as_bytes());
+        assert!(text.unwrap().len() <= MAX_FILE_BYTES);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+    }
+
+    #[test]
+    fn fuzz_one_renders() {
+        assert!(fuzz_one("# Hi\n\n<script>x</script>").contains("Hi"));
+    }
 }

@@ -1,11 +1,11 @@
 //! Code highlighting through syntect CSS classes; the stylesheet (a light and
 //! a dark theme, picked by `prefers-color-scheme`) is generated at build time.
 
+use std::sync::LazyLock;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
-use std::sync::LazyLock;
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -14,9 +14,8 @@ const MAX_HIGHLIGHT_BYTES: usize = 64 * 1024;
 
 /// A `<pre><code>` block, highlighted when the language is known.
 pub fn block(code: &str, lang: &str) -> String {
-    let syntax = (!lang.is_empty() && code.len() <= MAX_HIGHLIGHT_BYTES)
-        .then(|| SYNTAXES.find_syntax_by_token(lang))
-        .flatten();
+    let syntax =
+        (!lang.is_empty() && code.len() <= MAX_HIGHLIGHT_BYTES).then(|| SYNTAXES.find_syntax_by_token(lang)).flatten();
     let Some(syntax) = syntax else {
         return format!("<pre><code>{}</code></pre>\n", escape(code));
     };
