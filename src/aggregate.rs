@@ -106,6 +106,9 @@ struct RoleAcc {
     mentioned_by: std::collections::BTreeSet<String>,
 }
 
+/// Display name, submissions, component counts.
+type ProductAcc = (String, Vec<SubRef>, BTreeMap<String, usize>);
+
 #[derive(Default)]
 struct ComponentAcc {
     title: String,
@@ -119,7 +122,7 @@ pub fn aggregate(subs: &[Submission], tax: &Taxonomy) -> Cohort {
     let mut roles: BTreeMap<String, RoleAcc> = BTreeMap::new();
     let mut skills: BTreeMap<String, SkillAgg> = BTreeMap::new();
     let mut components: BTreeMap<String, ComponentAcc> = BTreeMap::new();
-    let mut products: BTreeMap<String, (Vec<SubRef>, BTreeMap<String, usize>)> = BTreeMap::new();
+    let mut products: BTreeMap<String, ProductAcc> = BTreeMap::new();
     let mut unknown: BTreeMap<(&'static str, String), Vec<SubRef>> = BTreeMap::new();
 
     for s in subs {
@@ -192,10 +195,11 @@ pub fn aggregate(subs: &[Submission], tax: &Taxonomy) -> Cohort {
             }
         }
         if let Some(p) = &s.product {
-            let e = products.entry(p.clone()).or_default();
-            e.0.push(me.clone());
+            // Keyed by slug, like components: "Go!" and "Go?" are one page.
+            let e = products.entry(slug(p)).or_insert_with(|| (p.clone(), Vec::new(), BTreeMap::new()));
+            e.1.push(me.clone());
             for c in &s.components {
-                *e.1.entry(c.kind.clone().unwrap_or_else(|| c.name.clone())).or_default() += 1;
+                *e.2.entry(c.kind.clone().unwrap_or_else(|| c.name.clone())).or_default() += 1;
             }
         }
     }
@@ -234,8 +238,8 @@ pub fn aggregate(subs: &[Submission], tax: &Taxonomy) -> Cohort {
             .collect(),
         products: products
             .into_iter()
-            .map(|(name, (subs, comps))| ProductAgg {
-                slug: slug(&name),
+            .map(|(key, (name, subs, comps))| ProductAgg {
+                slug: key,
                 submissions: subs,
                 components: counts(comps),
                 name,

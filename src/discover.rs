@@ -21,6 +21,8 @@ pub struct Unit {
     /// Markdown files, relative to the content dir, sorted.
     pub files: Vec<PathBuf>,
     pub id: String,
+    /// Problems found while listing the unit (e.g. too many files).
+    pub notes: Vec<crate::diagnostics::Diagnostic>,
 }
 
 const SKIP_DIRS: &[&str] = &["node_modules", "target", "public", "themes"];
@@ -52,9 +54,9 @@ pub fn discover(content: &Path) -> Result<Vec<Unit>> {
         let path = entry.path();
         let loose_md = is_markdown(Path::new(&name)) && !is_site_readme(&name);
         if kind.is_dir() {
-            let files = markdown_files(&root, &path);
+            let (files, notes) = markdown_files(&root, &path);
             if !files.is_empty() {
-                units.push(Unit { source: name, files, id: String::new() });
+                units.push(Unit { source: name, files, id: String::new(), notes });
             }
             continue;
         }
@@ -70,7 +72,12 @@ pub fn discover(content: &Path) -> Result<Vec<Unit>> {
             loose_md
         };
         if listed {
-            units.push(Unit { source: name.clone(), files: vec![PathBuf::from(&name)], id: String::new() });
+            units.push(Unit {
+                source: name.clone(),
+                files: vec![PathBuf::from(&name)],
+                id: String::new(),
+                notes: vec![],
+            });
         }
     }
     assign_ids(&mut units);
@@ -88,7 +95,7 @@ fn resolve_inside(root: &Path, path: &Path) -> Option<std::fs::Metadata> {
 
 /// Every `.md` entry under `dir` (files, links, pipes alike), plus folders
 /// that could not be listed, so that reading can report them.
-fn markdown_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
+fn markdown_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<crate::diagnostics::Diagnostic>) {
     let walker =
         WalkDir::new(dir).follow_links(false).max_depth(MAX_WALK_DEPTH).sort_by_file_name().into_iter().filter_entry(
             |e| {
@@ -97,6 +104,7 @@ fn markdown_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
             },
         );
     let mut out = Vec::new();
+    let mut notes = Vec::new();
     for entry in walker {
         let path = match &entry {
             Ok(e) if is_markdown(e.path()) && !e.file_type().is_dir() => e.path(),
@@ -110,17 +118,18 @@ fn markdown_files(root: &Path, dir: &Path) -> Vec<PathBuf> {
             out.push(rel.to_path_buf());
         }
         if out.len() > MAX_FILES_PER_UNIT {
-            // Unit has no field for discovery notes yet: say it here rather
-            // than drop files silently.
-            eprintln!(
-                "warning: {}: more than {MAX_FILES_PER_UNIT} Markdown files; only the first {MAX_FILES_PER_UNIT} are read",
-                dir.strip_prefix(root).unwrap_or(dir).display()
-            );
             out.truncate(MAX_FILES_PER_UNIT);
+            let folder = dir.strip_prefix(root).unwrap_or(dir).display().to_string();
+            notes.push(crate::diagnostics::Diagnostic::new(
+                &folder,
+                0,
+                crate::diagnostics::Severity::Warning,
+                format!("more than {MAX_FILES_PER_UNIT} Markdown files; only the first {MAX_FILES_PER_UNIT} are read"),
+            ));
             break;
         }
     }
-    out
+    (out, notes)
 }
 
 fn is_markdown(p: &Path) -> bool {
@@ -185,7 +194,7 @@ mod tests {
     fn slugs_are_unique_ignoring_case() {
         let mut units: Vec<Unit> = ["Ivan", "ivan", "Back end!"]
             .iter()
-            .map(|s| Unit { source: s.to_string(), files: vec![], id: String::new() })
+            .map(|s| Unit { source: s.to_string(), files: vec![], id: String::new(), notes: vec![] })
             .collect();
         assign_ids(&mut units);
         let ids: Vec<_> = units.iter().map(|u| u.id.as_str()).collect();

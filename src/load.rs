@@ -9,7 +9,7 @@ use crate::parse::{outline, read_source};
 use std::path::Path;
 
 pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
-    let mut diags = Vec::new();
+    let mut diags = unit.notes.clone();
     let mut sources = Vec::new();
     for rel in &unit.files {
         let rel_str = rel.to_string_lossy().replace('\\', "/");

@@ -33,6 +33,9 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             let kept: Vec<&str> = value.split_whitespace().filter(|c| c.starts_with("hl-")).collect();
             (!kept.is_empty()).then(|| kept.join(" ").into())
         })
+        // A student's relative link points into their fork (docs/x.md, an
+        // image), not into the atlas: keep the text, drop the dead href.
+        .url_relative(ammonia::UrlRelative::Deny)
         .strip_comments(true);
     b
 });

@@ -67,7 +67,7 @@ pub fn check(path: &Path, config: Option<&Path>) -> Result<Checked> {
         let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         (root.to_path_buf(), vec![PathBuf::from(name)], name.to_string_lossy().into_owned())
     };
-    let unit = Unit { id: slug(source.trim_end_matches(".md")), source: source.clone(), files };
+    let unit = Unit { id: slug(source.trim_end_matches(".md")), source: source.clone(), files, notes: vec![] };
     let sub: Submission = crate::load::load_unit(&unit, &root, &tax);
     let mut review = review_submission(&sub, &rubric);
     let shown = |rel: &str| {
