@@ -355,11 +355,11 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
-/// `cargo test --release --test review -- --ignored --nocapture`: near
-/// duplicates over 10,000 made-up submissions, one copied pair among them.
+/// Near duplicates over many made-up submissions, one copied pair among
+/// them. 2,000 by default; the 10,000 figure in the README comes from
+/// `NEAR_DUP_N=10000 cargo test --release --test review near_duplicates_at_scale -- --nocapture`.
 #[test]
-#[ignore]
-fn near_duplicates_scale_to_ten_thousand() {
+fn near_duplicates_at_scale() {
     use skills_atlas::{model, normalize, review};
     let tax = normalize::Taxonomy::with_config(&Default::default()).unwrap();
     let sub = |i: usize, text: String| {
@@ -368,7 +368,7 @@ fn near_duplicates_scale_to_ten_thousand() {
             model::Identity { id: name.clone(), source: name.clone(), author: name.clone(), main_file: name.clone() };
         model::normalize(ident, Default::default(), &tax, vec![(name, text)])
     };
-    let n = 10_000;
+    let n: usize = std::env::var("NEAR_DUP_N").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000);
     let mut subs: Vec<model::Submission> = (0..n).map(|i| sub(i, filler(i as u64 + 1))).collect();
     subs.push(sub(n, format!("{}\nAnd one more line of my own.\n", filler(42))));
     let start = std::time::Instant::now();
