@@ -77,16 +77,12 @@ impl Review {
 pub struct CohortReview {
     pub reviews: Vec<Review>,
     pub near_duplicates: Vec<Pair>,
-    /// Time spent finding near duplicates.
-    pub duplicate_seconds: f64,
 }
 
 /// Review every submission, then look for near duplicates across them.
 pub fn review_cohort(subs: &[Submission], rubric: &Rubric) -> CohortReview {
     let mut reviews: Vec<Review> = subs.par_iter().map(|s| review_submission(s, rubric)).collect();
-    let start = std::time::Instant::now();
     let near_duplicates = duplicates::near_duplicates(subs, &rubric.near_duplicates);
-    let duplicate_seconds = start.elapsed().as_secs_f64();
     let index: std::collections::HashMap<&str, usize> =
         subs.iter().enumerate().map(|(i, s)| (s.source.as_str(), i)).collect();
     for p in &near_duplicates {
@@ -96,7 +92,7 @@ pub fn review_cohort(subs: &[Submission], rubric: &Rubric) -> CohortReview {
             }
         }
     }
-    CohortReview { reviews, near_duplicates, duplicate_seconds }
+    CohortReview { reviews, near_duplicates }
 }
 
 /// Messages of the extractor that this stage replaces with located ones.

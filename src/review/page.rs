@@ -11,7 +11,6 @@ use std::collections::HashMap;
 pub struct ReviewView<'a> {
     rows: Vec<Row<'a>>,
     pairs: Vec<PairView<'a>>,
-    duplicate_seconds: f64,
 }
 
 #[derive(Serialize)]
@@ -81,5 +80,5 @@ pub fn view<'a>(subs: &'a [Submission], review: &'a CohortReview) -> ReviewView<
             passages: &p.passages,
         })
         .collect();
-    ReviewView { rows, pairs, duplicate_seconds: review.duplicate_seconds }
+    ReviewView { rows, pairs }
 }
