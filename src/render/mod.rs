@@ -144,15 +144,17 @@ pub fn render_site(
     ];
     let per_sub: Vec<Page> = subs
         .par_iter()
-        .map(|s| {
+        .zip(review.reviews.par_iter())
+        .map(|(s, rev)| {
             let files: Vec<FileView<'_>> =
                 s.sources.iter().map(|(p, text)| FileView { path: p, html: markdown::to_html(text) }).collect();
             #[derive(Serialize)]
             struct View<'a> {
                 sub: &'a Submission,
+                review: &'a crate::review::Review,
                 files: Vec<FileView<'a>>,
             }
-            r.page(&format!("submissions/{}/index.html", s.id), "submission.html", View { sub: s, files })
+            r.page(&format!("submissions/{}/index.html", s.id), "submission.html", View { sub: s, review: rev, files })
         })
         .collect::<Result<_>>()?;
     pages.extend(per_sub);
