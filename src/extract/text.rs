@@ -18,17 +18,30 @@ pub fn fold(s: &str) -> String {
     out.trim().to_string()
 }
 
-/// Strip LLM citation artifacts: `[cite:7]`, `[cite_start]`,
-/// `:contentReference[oaicite:0]{index=0}`, `【4†source】`.
+/// The first LLM citation artifact in a line: `[cite:7]`, `[cite_start]`,
+/// `:contentReference[oaicite:0]`, `{index=0}`, `【4†source】`. Not
+/// `[citation needed]` or other bracketed prose.
+pub fn citation_in(line: &str) -> Option<&str> {
+    const MARKS: [(&str, &str); 5] =
+        [(":contentReference[", "]"), ("[oaicite", "]"), ("[cite", "]"), ("【", "】"), ("{index=", "}")];
+    MARKS.iter().find_map(|&(open, close)| {
+        line.match_indices(open).find_map(|(i, _)| {
+            let rest = &line[i..];
+            let end = rest.find(close).map(|j| j + close.len()).unwrap_or(rest.len().min(open.len()));
+            let m = &rest[..end];
+            let cite_like =
+                !open.starts_with("[cite") || m.starts_with("[cite]") || m[5..].starts_with([':', '_', ' ']);
+            (cite_like && (open != "【" || m.contains('†'))).then_some(m)
+        })
+    })
+}
+
+/// The text without its LLM citation artifacts (see [`citation_in`]).
 pub fn strip_citations(s: &str) -> String {
     let mut out = s.to_string();
-    for (open, close) in [("[cite", "]"), (":contentReference[", "]"), ("【", "】"), ("{index=", "}")] {
-        while let Some(i) = out.find(open) {
-            match out[i..].find(close) {
-                Some(j) => out.replace_range(i..i + j + close.len(), ""),
-                None => break,
-            }
-        }
+    while let Some(m) = citation_in(&out) {
+        let i = m.as_ptr() as usize - out.as_ptr() as usize;
+        out.replace_range(i..i + m.len(), "");
     }
     out
 }
@@ -240,5 +253,6 @@ mod tests {
     #[test]
     fn citations_are_removed() {
         assert_eq!(strip_citations("Go [cite:7] and Rust:contentReference[oaicite:0]{index=0}"), "Go  and Rust");
+        assert_eq!(strip_citations("see [citation needed] [cite_start]here"), "see [citation needed] here");
     }
 }

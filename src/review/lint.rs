@@ -4,7 +4,7 @@
 
 use super::Finding;
 use crate::diagnostics::Severity;
-use crate::extract::text::{fold, is_placeholder};
+use crate::extract::text::{citation_in, fold, is_placeholder};
 use crate::extract::{Section, sections::classify};
 use crate::model::Submission;
 use crate::parse::outline;
@@ -96,25 +96,6 @@ pub fn prose_lines<'a>(sub: &'a Submission, files: &[usize]) -> Vec<(usize, usiz
         }
     }
     out
-}
-
-/// `[cite:7]`, `[cite_start]`, `:contentReference[oaicite:0]{index=0}`, `【4†source】`.
-pub fn citation_in(line: &str) -> Option<&str> {
-    for (open, close) in
-        [(":contentReference[", "]"), ("[oaicite", "]"), ("[cite", "]"), ("【", "】"), ("{index=", "}")]
-    {
-        if let Some(i) = line.find(open) {
-            let rest = &line[i..];
-            let end = rest.find(close).map(|j| j + close.len()).unwrap_or(rest.len().min(open.len()));
-            let m = &rest[..end];
-            let cite_like =
-                !open.starts_with("[cite") || m.starts_with("[cite]") || m[5..].starts_with([':', '_', ' ']);
-            if cite_like && (open != "【" || m.contains('†')) {
-                return Some(m);
-            }
-        }
-    }
-    None
 }
 
 /// A line's content without its list marker, quote marks and emphasis.
