@@ -120,6 +120,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     clock.lap("render");
     pages.push(render::Page { path: "atlas.json".into(), bytes: atlas::to_json(&config, &subs, &cohort, &review)? });
     pages.push(render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(&subs, &review).into_bytes() });
+    pages.push(render::search::index_page(&subs, &cohort));
     pages.push(render::Page { path: ".nojekyll".into(), bytes: Vec::new() });
     let robots = if config.indexable { "User-agent: *\nAllow: /\n" } else { "User-agent: *\nDisallow: /\n" };
     pages.push(render::Page { path: "robots.txt".into(), bytes: robots.as_bytes().to_vec() });

@@ -4,8 +4,10 @@
 //! templates by name. Student text only ever reaches templates as data
 //! (autoescaped) or as HTML that went through the sanitiser.
 
+pub mod charts;
 pub mod highlight;
 pub mod markdown;
+pub mod search;
 
 use crate::aggregate::Cohort;
 use crate::config::Config;

@@ -1,0 +1,1 @@
+//! Inline SVG charts, drawn at build time: readable without JavaScript.
