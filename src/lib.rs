@@ -116,23 +116,37 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let review = review::review_cohort(&subs, &rubric);
     clock.lap("review");
 
-    let mut pages = render::render_site(&subs, &cohort, &config, &tera, &review)?;
-    clock.lap("render");
-    pages.push(render::Page { path: "atlas.json".into(), bytes: atlas::to_json(&config, &subs, &cohort, &review)? });
-    pages.push(render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(&subs, &review).into_bytes() });
-    pages.push(render::search::index_page(&subs, &cohort));
-    pages.push(render::Page { path: ".nojekyll".into(), bytes: Vec::new() });
+    // Render and write interleave, a batch at a time; the laps split them.
+    let mut staging = write::Staging::create(&opts.output)?;
+    let mut writing = 0.0;
+    let mut html_pages = 0;
+    let mut sink = |batch: Vec<render::Page>| {
+        let t = Instant::now();
+        html_pages += batch.iter().filter(|p| p.path.ends_with(".html")).count();
+        let done = staging.put(batch);
+        writing += t.elapsed().as_secs_f64();
+        done
+    };
+    render::render_site(&subs, &cohort, &config, &tera, &review, &mut sink)?;
     let robots = if config.indexable { "User-agent: *\nAllow: /\n" } else { "User-agent: *\nDisallow: /\n" };
-    pages.push(render::Page { path: "robots.txt".into(), bytes: robots.as_bytes().to_vec() });
-    let sitemap = sitemap(&config.base_url, &pages);
-    pages.push(render::Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
-    write::write_site(&opts.output, &pages)?;
-    clock.lap("write");
+    sink(vec![
+        render::Page { path: "atlas.json".into(), bytes: atlas::to_json(&config, &subs, &cohort, &review)? },
+        render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(&subs, &review).into_bytes() },
+        render::search::index_page(&subs, &cohort),
+        render::Page { path: ".nojekyll".into(), bytes: Vec::new() },
+        render::Page { path: "robots.txt".into(), bytes: robots.as_bytes().to_vec() },
+    ])?;
+    let render_time = clock.last.elapsed().as_secs_f64() - writing;
+    let sitemap = sitemap(&config.base_url, staging.paths());
+    staging.put(vec![render::Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() }])?;
+    staging.commit()?;
+    clock.laps.push(("render", render_time));
+    clock.laps.push(("write", clock.last.elapsed().as_secs_f64() - render_time));
 
     let diagnostics = subs.iter().flat_map(|s| s.diagnostics.iter().cloned()).collect();
     Ok(BuildReport {
         submissions: subs.len(),
-        pages: pages.iter().filter(|p| p.path.ends_with(".html")).count(),
+        pages: html_pages,
         diagnostics,
         near_duplicates: review.near_duplicates.len(),
         seconds: start.elapsed().as_secs_f64(),
@@ -141,10 +155,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 }
 
 /// Every HTML page but the 404, under the base URL, in path order.
-fn sitemap(base_url: &str, pages: &[render::Page]) -> String {
+fn sitemap(base_url: &str, paths: &[String]) -> String {
     let base = base_url.trim_end_matches('/');
     let mut paths: Vec<&str> =
-        pages.iter().map(|p| p.path.as_str()).filter(|p| p.ends_with(".html") && *p != "404.html").collect();
+        paths.iter().map(String::as_str).filter(|p| p.ends_with(".html") && *p != "404.html").collect();
     paths.sort_unstable();
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -9,6 +9,8 @@
 
 use crate::render::Page;
 use anyhow::{Context, Result, bail};
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -78,32 +80,145 @@ fn is_ours(dir: &Path) -> bool {
 }
 
 /// Write every page under a staging folder, then swap it in for `output`.
-pub fn write_site(output: &Path, pages: &[Page]) -> Result<()> {
-    let out = absolute(output)?;
-    let parent = out.parent().context("output folder has no parent")?;
-    fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    let name = out.file_name().context("output folder has no name")?.to_string_lossy().into_owned();
-    let staging = parent.join(format!(".{name}.staging"));
-    let old = parent.join(format!(".{name}.old"));
-    for leftover in [&staging, &old] {
-        remove_ours(leftover)?;
-    }
-    fs::create_dir_all(&staging).with_context(|| format!("creating {}", staging.display()))?;
-    if let Err(e) = write_pages(&staging, pages) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if out.exists() {
-        fs::rename(&out, &old).with_context(|| format!("moving the previous site {} aside", out.display()))?;
-    }
-    if let Err(e) = fs::rename(&staging, &out) {
-        // Put the previous site back rather than leave none.
-        if old.exists() {
-            let _ = fs::rename(&old, &out);
+pub fn write_site(output: &Path, pages: Vec<Page>) -> Result<()> {
+    let mut staging = Staging::create(output)?;
+    staging.put(pages)?;
+    staging.commit()
+}
+
+/// A site being written: pages arrive in batches (so a large cohort is never
+/// held in memory at once) and land in a staging folder that replaces the
+/// output folder only on [`Staging::commit`]. Dropped uncommitted, it removes
+/// itself and the previous site stays.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    /// Lower-cased path -> the path written, to catch case collisions.
+    seen: HashMap<String, String>,
+    dirs: HashSet<PathBuf>,
+    /// Every path written, in arrival order.
+    paths: Vec<String>,
+    bytes: u64,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn create(output: &Path) -> Result<Staging> {
+        let out = absolute(output)?;
+        let parent = out.parent().context("output folder has no parent")?;
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        let name = out.file_name().context("output folder has no name")?.to_string_lossy().into_owned();
+        let dir = parent.join(format!(".{name}.staging"));
+        let old = parent.join(format!(".{name}.old"));
+        for leftover in [&dir, &old] {
+            remove_ours(leftover)?;
         }
-        return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
+        fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let staging = Staging {
+            out,
+            dir,
+            old,
+            seen: HashMap::new(),
+            dirs: HashSet::new(),
+            paths: Vec::new(),
+            bytes: 0,
+            committed: false,
+        };
+        let marker = staging.dir.join(MARKER);
+        fs::write(&marker, "This folder was written by skills-atlas and is replaced by each build.\n")
+            .with_context(|| format!("writing {}", marker.display()))?;
+        Ok(staging)
     }
-    remove_ours(&old)
+
+    /// Write a batch of pages (in parallel). Of pages whose paths differ at
+    /// most by letter case (one file on macOS and Windows), the first to
+    /// arrive is written and the others named on stderr.
+    pub fn put(&mut self, pages: Vec<Page>) -> Result<()> {
+        use rayon::prelude::*;
+        let mut keep = Vec::with_capacity(pages.len());
+        for p in pages {
+            check_path(&p.path)?;
+            match self.seen.entry(p.path.to_lowercase()) {
+                Entry::Occupied(first) => {
+                    eprintln!(
+                        "warning: pages {:?} and {:?} would be one file; only the first is written",
+                        first.get(),
+                        p.path
+                    );
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(p.path.clone());
+                    keep.push(p);
+                }
+            }
+        }
+        for p in &keep {
+            if let Some(d) = Path::new(&p.path).parent().filter(|d| !d.as_os_str().is_empty())
+                && !self.dirs.contains(d)
+            {
+                let full = self.dir.join(d);
+                fs::create_dir_all(&full).with_context(|| format!("creating {}", full.display()))?;
+                self.dirs.insert(d.to_path_buf());
+            }
+        }
+        keep.par_iter().try_for_each(|p| {
+            let path = self.dir.join(&p.path);
+            let mut f = fs::File::create_new(&path).with_context(|| format!("writing {}", path.display()))?;
+            f.write_all(&p.bytes).with_context(|| format!("writing {}", path.display()))
+        })?;
+        self.bytes += keep.iter().map(|p| p.bytes.len() as u64).sum::<u64>();
+        self.paths.extend(keep.into_iter().map(|p| p.path));
+        Ok(())
+    }
+
+    /// Every path written so far, in arrival order.
+    pub fn paths(&self) -> &[String] {
+        &self.paths
+    }
+
+    /// Bytes written so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Swap the staging folder in for the output folder.
+    pub fn commit(mut self) -> Result<()> {
+        let (out, dir, old) = (&self.out, &self.dir, &self.old);
+        if out.exists() {
+            fs::rename(out, old).with_context(|| format!("moving the previous site {} aside", out.display()))?;
+        }
+        if let Err(e) = fs::rename(dir, out) {
+            // Put the previous site back rather than leave none.
+            if old.exists() {
+                let _ = fs::rename(old, out);
+            }
+            return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
+        }
+        self.committed = true;
+        remove_ours(old)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// A page path must be plain and relative, so it lands inside the output.
+fn check_path(path: &str) -> Result<()> {
+    use std::path::Component;
+    let plain = !path.is_empty()
+        && !path.contains("//")
+        && path != MARKER
+        && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)));
+    if !plain {
+        bail!("internal error: page path {path:?} is not a plain relative path");
+    }
+    Ok(())
 }
 
 /// Remove a leftover staging or old folder, only if a build of ours wrote it.
@@ -117,57 +232,6 @@ fn remove_ours(dir: &Path) -> Result<()> {
     fs::remove_dir_all(dir).with_context(|| format!("removing leftover {}", dir.display()))
 }
 
-fn write_pages(dir: &Path, pages: &[Page]) -> Result<()> {
-    use rayon::prelude::*;
-    fs::write(dir.join(MARKER), "This folder was written by skills-atlas and is replaced by each build.\n")
-        .with_context(|| format!("writing {}", dir.join(MARKER).display()))?;
-    let pages = distinct_pages(pages)?;
-    let mut dirs: Vec<PathBuf> =
-        pages.iter().filter_map(|p| dir.join(&p.path).parent().map(Path::to_path_buf)).collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
-    }
-    pages.par_iter().try_for_each(|p| {
-        let path = dir.join(&p.path);
-        let mut f = fs::File::create_new(&path).with_context(|| format!("writing {}", path.display()))?;
-        f.write_all(&p.bytes).with_context(|| format!("writing {}", path.display()))
-    })
-}
-
-/// The pages to write: each lands inside the output folder (else an error),
-/// and of pages whose paths differ at most by letter case (one file on macOS
-/// and Windows), the first is written and the others named on stderr.
-fn distinct_pages(pages: &[Page]) -> Result<Vec<&Page>> {
-    use std::path::Component;
-    let mut seen = std::collections::HashMap::new();
-    let mut out = Vec::with_capacity(pages.len());
-    for p in pages {
-        let plain = !p.path.is_empty()
-            && !p.path.contains("//")
-            && p.path != MARKER
-            && Path::new(&p.path).components().all(|c| matches!(c, Component::Normal(_)));
-        if !plain {
-            bail!("internal error: page path {:?} is not a plain relative path", p.path);
-        }
-        match seen.entry(p.path.to_lowercase()) {
-            std::collections::hash_map::Entry::Occupied(first) => {
-                eprintln!(
-                    "warning: pages {:?} and {:?} would be one file; only the first is written",
-                    first.get(),
-                    p.path
-                );
-            }
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(&p.path);
-                out.push(p);
-            }
-        }
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,14 +242,17 @@ mod tests {
 
     #[test]
     fn page_paths_stay_inside_and_do_not_collide() {
-        assert_eq!(distinct_pages(&[page("a/index.html"), page("b/index.html")]).unwrap().len(), 2);
+        let dir = tempfile::tempdir().unwrap();
         for bad in ["../x.html", "/etc/x", "a//index.html", "", ".skills-atlas"] {
-            assert!(distinct_pages(&[page(bad)]).is_err(), "{bad}");
+            assert!(write_site(&dir.path().join("bad"), vec![page(bad)]).is_err(), "{bad}");
+            assert!(!dir.path().join("bad").exists() && !dir.path().join(".bad.staging").exists(), "{bad}");
         }
-        let pages = [page("Ivan/index.html"), page("ivan/index.html")];
-        let kept = distinct_pages(&pages).unwrap();
-        assert_eq!(kept.len(), 1);
-        assert_eq!(kept[0].path, "Ivan/index.html");
+        let mut staging = Staging::create(&dir.path().join("site")).unwrap();
+        staging.put(vec![page("Ivan/index.html"), page("a/index.html")]).unwrap();
+        staging.put(vec![page("ivan/index.html")]).unwrap();
+        assert_eq!(staging.paths(), ["Ivan/index.html", "a/index.html"]);
+        staging.commit().unwrap();
+        assert!(dir.path().join("site/Ivan/index.html").exists());
     }
 
     #[test]
@@ -194,11 +261,11 @@ mod tests {
         let stray = dir.path().join(".site.staging");
         fs::create_dir(&stray).unwrap();
         fs::write(stray.join("notes.txt"), "mine").unwrap();
-        assert!(write_site(&dir.path().join("site"), &[page("index.html")]).is_err());
+        assert!(write_site(&dir.path().join("site"), vec![page("index.html")]).is_err());
         assert_eq!(fs::read_to_string(stray.join("notes.txt")).unwrap(), "mine");
         fs::remove_dir_all(&stray).unwrap();
-        write_site(&dir.path().join("site"), &[page("index.html")]).unwrap();
-        write_site(&dir.path().join("site"), &[page("other.html")]).unwrap();
+        write_site(&dir.path().join("site"), vec![page("index.html")]).unwrap();
+        write_site(&dir.path().join("site"), vec![page("other.html")]).unwrap();
         assert!(!dir.path().join("site/index.html").exists());
         assert!(dir.path().join("site/other.html").exists());
     }

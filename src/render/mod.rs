@@ -123,17 +123,24 @@ struct FileView<'a> {
     html: String,
 }
 
+/// Pages per batch handed to the sink: enough to keep both cores busy,
+/// few enough that a large cohort is never held in memory at once.
+const BATCH: usize = 256;
+
+/// Render every page, handing them to `sink` in batches, in a fixed order
+/// (so what the sink sees never depends on thread count).
 pub fn render_site(
     subs: &[Submission],
     cohort: &Cohort,
     config: &Config,
     tera: &Tera,
     review: &crate::review::CohortReview,
-) -> Result<Vec<Page>> {
+    sink: &mut dyn FnMut(Vec<Page>) -> Result<()>,
+) -> Result<()> {
     let site = SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable };
     let rows: Vec<SubmissionRow<'_>> = subs.iter().map(row).collect();
     let r = Renderer { tera, site: &site, cohort, rows: &rows };
-    let mut pages = vec![
+    sink(vec![
         r.list("index.html", "index.html")?,
         r.list("submissions/index.html", "submissions.html")?,
         r.list("roles/index.html", "roles.html")?,
@@ -143,48 +150,31 @@ pub fn render_site(
         r.list("unknown/index.html", "unknown.html")?,
         r.page("404.html", "404.html", ())?,
         r.page("review/index.html", "review.html", crate::review::page::view(subs, review))?,
-    ];
-    let per_sub: Vec<Page> = subs
-        .par_iter()
-        .zip(review.reviews.par_iter())
-        .map(|(s, rev)| {
-            let files: Vec<FileView<'_>> =
-                s.sources.iter().map(|(p, text)| FileView { path: p, html: markdown::to_html(text) }).collect();
-            #[derive(Serialize)]
-            struct View<'a> {
-                sub: &'a Submission,
-                review: &'a crate::review::Review,
-                files: Vec<FileView<'a>>,
-            }
-            r.page(&format!("submissions/{}/index.html", s.id), "submission.html", View { sub: s, review: rev, files })
-        })
-        .collect::<Result<_>>()?;
-    pages.extend(per_sub);
-    let roles: Vec<Page> = cohort
-        .roles
-        .par_iter()
-        .map(|x| r.page(&format!("roles/{}/index.html", x.slug), "role.html", x))
-        .collect::<Result<_>>()?;
-    let skills: Vec<Page> = cohort
-        .skills
-        .par_iter()
-        .map(|x| r.page(&format!("skills/{}/index.html", x.slug), "skill.html", x))
-        .collect::<Result<_>>()?;
-    let comps: Vec<Page> = cohort
-        .components
-        .par_iter()
-        .map(|x| r.page(&format!("components/{}/index.html", x.slug), "component.html", x))
-        .collect::<Result<_>>()?;
-    let prods: Vec<Page> = cohort
-        .products
-        .par_iter()
-        .map(|x| r.page(&format!("products/{}/index.html", x.slug), "product.html", x))
-        .collect::<Result<_>>()?;
-    pages.extend(roles.into_iter().chain(skills).chain(comps).chain(prods));
-    pages.push(Page { path: "static/style.css".into(), bytes: STYLE_CSS.as_bytes().to_vec() });
-    pages.push(Page { path: "static/review.js".into(), bytes: REVIEW_JS.as_bytes().to_vec() });
-    pages.push(Page { path: "static/highlight.css".into(), bytes: highlight::stylesheet().into_bytes() });
-    Ok(pages)
+    ])?;
+    for (subs, reviews) in subs.chunks(BATCH).zip(review.reviews.chunks(BATCH)) {
+        sink(subs.par_iter().zip(reviews.par_iter()).map(|(s, rev)| r.submission(s, rev)).collect::<Result<_>>()?)?;
+    }
+    batched(&cohort.roles, sink, |x| r.page(&format!("roles/{}/index.html", x.slug), "role.html", x))?;
+    batched(&cohort.skills, sink, |x| r.page(&format!("skills/{}/index.html", x.slug), "skill.html", x))?;
+    batched(&cohort.components, sink, |x| r.page(&format!("components/{}/index.html", x.slug), "component.html", x))?;
+    batched(&cohort.products, sink, |x| r.page(&format!("products/{}/index.html", x.slug), "product.html", x))?;
+    sink(vec![
+        Page { path: "static/style.css".into(), bytes: STYLE_CSS.as_bytes().to_vec() },
+        Page { path: "static/review.js".into(), bytes: REVIEW_JS.as_bytes().to_vec() },
+        Page { path: "static/highlight.css".into(), bytes: highlight::stylesheet().into_bytes() },
+    ])
+}
+
+/// One page per item, rendered in parallel, handed over a batch at a time.
+fn batched<T: Sync>(
+    items: &[T],
+    sink: &mut dyn FnMut(Vec<Page>) -> Result<()>,
+    render: impl Fn(&T) -> Result<Page> + Sync,
+) -> Result<()> {
+    for chunk in items.chunks(BATCH) {
+        sink(chunk.par_iter().map(&render).collect::<Result<_>>()?)?;
+    }
+    Ok(())
 }
 
 struct Renderer<'a> {
@@ -198,6 +188,17 @@ impl Renderer<'_> {
     /// A list page: sees the whole cohort.
     fn list(&self, path: &str, template: &str) -> Result<Page> {
         self.render(path, template, (), true)
+    }
+
+    fn submission(&self, s: &Submission, review: &crate::review::Review) -> Result<Page> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            sub: &'a Submission,
+            review: &'a crate::review::Review,
+            files: Vec<FileView<'a>>,
+        }
+        let files = s.sources.iter().map(|(p, text)| FileView { path: p, html: markdown::to_html(text) }).collect();
+        self.page(&format!("submissions/{}/index.html", s.id), "submission.html", View { sub: s, review, files })
     }
 
     /// An entity page: sees only its own data.
