@@ -6,6 +6,7 @@ use crate::model::Submission;
 use crate::review::{CohortReview, Pair, Review};
 use anyhow::Result;
 use serde::Serialize;
+use std::io::Write;
 
 #[derive(Serialize)]
 struct Atlas<'a> {
@@ -30,7 +31,15 @@ struct Reviewed<'a> {
     review: &'a Review,
 }
 
-pub fn to_json(config: &Config, subs: &[Submission], cohort: &Cohort, review: &CohortReview) -> Result<Vec<u8>> {
+/// Write the atlas as compact JSON: at 10,000 submissions pretty-printing
+/// would triple its size (hundreds of MB); `jq .` restores the layout.
+pub fn write_json(
+    out: &mut dyn Write,
+    config: &Config,
+    subs: &[Submission],
+    cohort: &Cohort,
+    review: &CohortReview,
+) -> Result<()> {
     let atlas = Atlas {
         generator: "skills-atlas",
         version: env!("CARGO_PKG_VERSION"),
@@ -44,7 +53,7 @@ pub fn to_json(config: &Config, subs: &[Submission], cohort: &Cohort, review: &C
         products: &cohort.products,
         unknown: &cohort.unknown,
     };
-    let mut out = serde_json::to_vec_pretty(&atlas)?;
-    out.push(b'\n');
-    Ok(out)
+    serde_json::to_writer(&mut *out, &atlas)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }

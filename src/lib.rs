@@ -130,13 +130,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     render::render_site(&subs, &cohort, &config, &tera, &review, &mut sink)?;
     let robots = if config.indexable { "User-agent: *\nAllow: /\n" } else { "User-agent: *\nDisallow: /\n" };
     sink(vec![
-        render::Page { path: "atlas.json".into(), bytes: atlas::to_json(&config, &subs, &cohort, &review)? },
         render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(&subs, &review).into_bytes() },
         render::search::index_page(&subs, &cohort),
         render::Page { path: ".nojekyll".into(), bytes: Vec::new() },
         render::Page { path: "robots.txt".into(), bytes: robots.as_bytes().to_vec() },
     ])?;
     let render_time = clock.last.elapsed().as_secs_f64() - writing;
+    staging.put_with("atlas.json", |w| atlas::write_json(w, &config, &subs, &cohort, &review))?;
     let sitemap = sitemap(&config.base_url, staging.paths());
     staging.put(vec![render::Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() }])?;
     staging.commit()?;

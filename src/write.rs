@@ -172,6 +172,23 @@ impl Staging {
         Ok(())
     }
 
+    /// Write one file through a buffered writer, for outputs too large to
+    /// hold in memory whole.
+    pub fn put_with(&mut self, path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        check_path(path)?;
+        if self.seen.insert(path.to_lowercase(), path.to_string()).is_some() {
+            bail!("internal error: page {path:?} written twice");
+        }
+        let full = self.dir.join(path);
+        let file = fs::File::create_new(&full).with_context(|| format!("writing {}", full.display()))?;
+        let mut buf = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut buf).with_context(|| format!("writing {}", full.display()))?;
+        buf.flush().with_context(|| format!("writing {}", full.display()))?;
+        self.bytes += buf.get_ref().metadata().map(|m| m.len()).unwrap_or(0);
+        self.paths.push(path.to_string());
+        Ok(())
+    }
+
     /// Every path written so far, in arrival order.
     pub fn paths(&self) -> &[String] {
         &self.paths
