@@ -45,6 +45,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 const STYLE_CSS: &str = include_str!("../../themes/default/static/style.css");
 const REVIEW_JS: &str = include_str!("../../themes/default/static/review.js");
+const SEARCH_JS: &str = include_str!("../../themes/default/static/search.js");
 
 /// Load the embedded templates, then any `templates/*.html` of `theme_dir`
 /// over them by name.
@@ -161,6 +162,7 @@ pub fn render_site(
     sink(vec![
         Page { path: "static/style.css".into(), bytes: STYLE_CSS.as_bytes().to_vec() },
         Page { path: "static/review.js".into(), bytes: REVIEW_JS.as_bytes().to_vec() },
+        Page { path: "static/search.js".into(), bytes: SEARCH_JS.as_bytes().to_vec() },
         Page { path: "static/highlight.css".into(), bytes: highlight::stylesheet().into_bytes() },
     ])
 }

@@ -147,7 +147,16 @@ fn without_site_scripts(html: &str) -> String {
         let tag = &rest[i..];
         let end = tag.find("</script>").map(|e| e + "</script>".len()).unwrap_or(tag.len());
         let src = tag["<script src=\"".len()..].split('"').next().unwrap_or("");
-        let own = src.trim_start_matches("../").starts_with("static/") && src.ends_with(".js");
+        // Relative on most pages; from the base URL on the 404 page, which
+        // is served at any depth (`/atlas/static/x.js`, `https://host/atlas/static/x.js`).
+        let from_base = src.rsplit_once("/static/").is_some_and(|(base, file)| {
+            !file.contains('/')
+                && (base.is_empty()
+                    || (base.starts_with('/') && !base.starts_with("//"))
+                    || base.starts_with("https://")
+                    || base.starts_with("http://"))
+        });
+        let own = (src.trim_start_matches("../").starts_with("static/") || from_base) && src.ends_with(".js");
         let inline = tag[..end].trim_end_matches("</script>").ends_with('>');
         if !(own && inline) {
             out.push_str(&tag[..end]);

@@ -1,0 +1,356 @@
+//! End to end in a real browser: the example site and a hostile cohort are
+//! built, served on loopback under `/atlas/` (as GitHub Pages serves a
+//! project site) and driven in headless Chromium by `tests/e2e/run.js`
+//! (playwright-core and axe-core): navigation across every page type by
+//! clicking, search, console errors and failed requests, payloads that must
+//! never run, accessibility, screenshots (into `target/screenshots/`).
+//!
+//! Needs `/usr/bin/chromium` (or `$CHROMIUM`) and Node.js 20+; runs `npm ci`
+//! in tests/e2e when its node_modules is missing. Without them the test says
+//! why it skips, and fails under `CI=true`.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The whole browser run, at most (it takes about 20 s).
+const NODE_TIMEOUT: Duration = Duration::from_secs(180);
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Skip (locally) or fail (under CI) because something is not installed.
+fn missing(what: &str) {
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but {what}; .ci/run installs it");
+    eprintln!("skipping the browser tests: {what} (.ci/run installs it)");
+}
+
+/// Node's major version, if `node` runs.
+fn node_major() -> Option<u32> {
+    let out = Command::new("node").arg("--version").output().ok()?;
+    let v = String::from_utf8_lossy(&out.stdout);
+    v.trim().trim_start_matches('v').split('.').next()?.parse().ok()
+}
+
+/// tests/e2e/node_modules, installed from the lock file when missing or
+/// not the locked versions (so no registry is needed once installed).
+fn node_modules(e2e: &Path) -> Result<(), String> {
+    let json = |p: PathBuf| -> serde_json::Value {
+        std::fs::read(p).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    };
+    let lock = json(e2e.join("package-lock.json"));
+    let installed = |m: &str| {
+        let want = &lock["packages"][format!("node_modules/{m}")]["version"];
+        want.is_string() && json(e2e.join("node_modules").join(m).join("package.json"))["version"] == *want
+    };
+    if installed("playwright-core") && installed("axe-core") {
+        return Ok(());
+    }
+    eprintln!("installing tests/e2e/node_modules (npm ci)");
+    let out = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(e2e)
+        .output()
+        .map_err(|e| format!("npm is not installed ({e})"))?;
+    assert!(
+        out.status.success(),
+        "npm ci in tests/e2e failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(())
+}
+
+// ---------- a static server: GitHub Pages rules, std only ----------
+
+/// Serve `root` under `/atlas/` on `listener`, one thread per connection:
+/// `dir/` serves `dir/index.html`, a missing path under `/atlas/` gets
+/// `404.html` with status 404.
+fn serve(listener: TcpListener, root: PathBuf) {
+    let root = root.canonicalize().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(100_000) {
+            let Ok(stream) = stream else { continue };
+            let root = root.clone();
+            std::thread::spawn(move || respond(&root, stream));
+        }
+    });
+}
+
+fn respond(root: &Path, mut stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(&stream);
+    let mut request = String::new();
+    if reader.read_line(&mut request).unwrap_or(0) == 0 {
+        return; // a preconnect that never asked for anything
+    }
+    // Read the headers to the blank line: closing a socket with unread
+    // input resets the connection and the browser reports a failed request.
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) if line == "\r\n" || line == "\n" => break,
+            Ok(_) => {}
+        }
+    }
+    let mut parts = request.split_whitespace();
+    let method = parts.next().unwrap_or("");
+    let target = parts.next().unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let file = path.strip_prefix("/atlas/").and_then(|rest| {
+        let rest = percent_decode(rest);
+        if rest.split('/').any(|seg| seg == ".." || seg == ".") {
+            return None;
+        }
+        let p = root.join(&rest);
+        let p = if p.is_dir() { p.join("index.html") } else { p };
+        p.canonicalize().ok().filter(|p| p.starts_with(root) && p.is_file())
+    });
+    let (status, file) = match file {
+        Some(f) => ("200 OK", Some(f)),
+        None if path.starts_with("/atlas/") => ("404 Not Found", Some(root.join("404.html"))),
+        None => ("404 Not Found", None),
+    };
+    let body = file.as_ref().and_then(|f| std::fs::read(f).ok()).unwrap_or_default();
+    let kind = file.as_deref().map(content_type).unwrap_or("text/plain; charset=utf-8");
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nX-Content-Type-Options: nosniff\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    if method != "HEAD" {
+        let _ = stream.write_all(&body);
+    }
+    let _ = stream.flush();
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "csv" => "text/csv; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+// ---------- the hostile cohort ----------
+
+/// Each payload either sets `window.__pwned` or changes the page title; the
+/// browser test fails if either ever happens.
+/// A folder name is the author (up to `__`), shown on many pages.
+const HOSTILE_AUTHOR: &str = "mallory<img src=x onerror=document.title='PWNED'>";
+
+fn hostile_roles() -> String {
+    r#"# Roles and skills <script>window.__pwned='h1'</script>
+
+## Components and roles
+
+| Component | Roles |
+|---|---|
+| Payments <img src=x onerror="window.__pwned='table'"> | Backend Developer |
+| <svg onload="window.__pwned='svg'"><script>window.__pwned='svg-script'</script></svg> Search | QA Engineer |
+| Mobile app"><script>document.title='PWNED'</script> | iOS Developer<img src=x onerror=document.title='PWNED'> |
+
+## Roles and responsibilities
+
+- **Backend Developer**: builds <a href="javascript:window.__pwned='a-href'">the API</a> and [tests](javascript:window.__pwned='md-link') it
+- **QA Engineer**: <details open ontoggle="window.__pwned='toggle'"><summary>tests</summary>everything</details>
+
+## Common skills across roles
+
+- Git, <iframe srcdoc="<script>parent.__pwned='iframe'</script>"></iframe>
+- <svg><a xlink:href="javascript:window.__pwned='xlink'"><text x="0" y="15">SQL</text></a></svg>
+
+## My chosen role
+
+Role: Backend Developer<script>document.title='PWNED'</script>
+
+## Skills I already have
+
+- Python, SQL, "><svg/onload=window.__pwned='attr'>
+- Template text {{ site.title }} {% if true %}tera{% endif %} ${7*7} {{constructor.constructor('window.__pwned=1')()}}
+
+## Skills I clearly lack
+
+- Kubernetes <math><mtext><table><mglyph><style><img src=x onerror=window.__pwned='mxss'>
+- <noscript><p title="</noscript><img src=x onerror=window.__pwned='noscript'>">
+
+## Job market snapshot
+
+### Posting 1: Backend <img src=x onerror=window.__pwned='posting'>
+
+[apply](javascript:window.__pwned='posting-link')
+
+Skills: Python, Docker
+
+### Posting 2: Data job
+
+<a href="  jav&#x09;ascript:window.__pwned='entity'">apply</a> https://jobs.example/2
+
+Skills: SQL, Docker
+
+## Personal reflection
+
+I wrote this reflection in my own words: the hardest part was telling roles
+apart. <object data="javascript:window.__pwned='object'"></object>
+<embed src="javascript:window.__pwned='embed'"> <form action="javascript:window.__pwned='form'"><button>send</button></form>
+<base href="https://evil.test/"> <meta http-equiv="refresh" content="0;url=javascript:window.__pwned='meta'">
+<style>body { display: none }</style> <div style="background:url(javascript:window.__pwned='css')">styled</div>
+<img src="data:image/svg+xml,<svg onload=window.__pwned='data-svg'>">
+"#
+    .to_string()
+}
+
+fn hostile_site(dir: &Path, base_url: &str) -> common::Site {
+    let site = common::Site::new(&["anna", "boris"]);
+    site.write(&format!("{HOSTILE_AUTHOR}__lab-01/docs/roles-and-skills.md"), hostile_roles().as_bytes());
+    site.write(
+        &format!("{HOSTILE_AUTHOR}__lab-01/docs/architecture.md"),
+        b"# Product choice\n\nEvil<script>window.__pwned='product'</script> Corp<img src=x onerror=window.__pwned='p'>\n\n\
+          ## Main components\n\n- <svg onload=window.__pwned='component'>Feed\n",
+    );
+    // A loose file whose name is the payload.
+    site.write("\"><svg onload=document.title='PWNED'>.md", common::good_submission("loose").as_bytes());
+    let run = site.build_to(&dir.join("hostile"), &["--base-url", base_url]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    site
+}
+
+fn build(content: &Path, out: &Path, base_url: &str) {
+    let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
+        .arg("build")
+        .arg(content)
+        .arg("-o")
+        .arg(out)
+        .args(["--base-url", base_url, "--quiet"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+}
+
+/// The id of the submission whose author is `author`, from atlas.json.
+fn id_of(site: &Path, author: &str) -> String {
+    let atlas: serde_json::Value = serde_json::from_slice(&std::fs::read(site.join("atlas.json")).unwrap()).unwrap();
+    let subs = atlas["submissions"].as_array().unwrap();
+    let sub = subs.iter().find(|s| s["author"] == author).unwrap_or_else(|| panic!("no submission by {author}"));
+    sub["id"].as_str().unwrap().to_string()
+}
+
+/// Run node, killing it after `timeout`; (success, stdout + stderr).
+fn run_node(e2e: &Path, config: &str, timeout: Duration) -> (bool, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("out.log");
+    let file = std::fs::File::create(&log).unwrap();
+    let mut child = Command::new("node")
+        .arg("run.js")
+        .current_dir(e2e)
+        .env("E2E_CONFIG", config)
+        .stdin(Stdio::null())
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .spawn()
+        .expect("node runs");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut out = std::fs::read_to_string(&log).unwrap_or_default();
+    if status.is_none() {
+        out.push_str(&format!("\nkilled after {} s\n", timeout.as_secs()));
+    }
+    (status.is_some_and(|s| s.success()), out)
+}
+
+#[test]
+fn sites_work_in_headless_chromium() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
+    if !Path::new(&chromium).is_file() {
+        return missing(&format!("{chromium} is not installed"));
+    }
+    match node_major() {
+        None => return missing("node is not installed"),
+        Some(v) if v < 20 => return missing(&format!("node {v} is too old (playwright-core needs 20+)")),
+        Some(_) => {}
+    }
+    let e2e = manifest_dir().join("tests/e2e");
+    if let Err(why) = node_modules(&e2e) {
+        return missing(&why);
+    }
+
+    let tmp = tempfile::tempdir().unwrap();
+    let example_listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let hostile_listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = |l: &TcpListener| format!("http://127.0.0.1:{}/atlas/", l.local_addr().unwrap().port());
+    let (example_url, hostile_url) = (url(&example_listener), url(&hostile_listener));
+
+    let example = tmp.path().join("example");
+    build(&manifest_dir().join("content"), &example, &example_url);
+    let _hostile_content = hostile_site(tmp.path(), &hostile_url);
+    let hostile = tmp.path().join("hostile");
+    let mallory = id_of(&hostile, HOSTILE_AUTHOR);
+    serve(example_listener, example.clone());
+    serve(hostile_listener, hostile.clone());
+
+    let screenshots = manifest_dir().join("target/screenshots");
+    let config = serde_json::json!({
+        "example": {"url": example_url, "dir": example},
+        "hostile": {
+            "url": hostile_url,
+            "dir": hostile,
+            "queries": ["mallory", "svg"],
+            "submission": format!("submissions/{mallory}/index.html"),
+        },
+        "screenshots": screenshots,
+    });
+    let started = Instant::now();
+    let (ok, output) = run_node(&e2e, &config.to_string(), NODE_TIMEOUT);
+    eprintln!("{output}");
+    assert!(ok, "browser tests failed:\n{output}");
+    // The Node side reports each check; this side makes sure they ran.
+    assert!(output.contains(" passed, 0 failed"), "{output}");
+    assert!(!output.contains("not ok"), "{output}");
+    for shot in ["overview.png", "submission.png", "phone-submission.png"] {
+        let bytes = std::fs::read(screenshots.join(shot)).unwrap_or_default();
+        assert!(bytes.starts_with(b"\x89PNG"), "no screenshot {shot}");
+    }
+    eprintln!("browser tests took {:.1} s", started.elapsed().as_secs_f64());
+}
