@@ -47,7 +47,46 @@ pub fn to_html(markdown: &str) -> String {
     let events = highlight_code(limit_raw_html(limit_depth(events)));
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
-    SANITIZER.clean(&html).to_string()
+    with_img_alt(SANITIZER.clean(&html).to_string())
+}
+
+/// Give every `<img>` an `alt` (empty: decorative) when the student wrote
+/// none, so screen readers don't read out the file name. Runs on the
+/// sanitiser's output, where attribute values are always double-quoted.
+fn with_img_alt(html: String) -> String {
+    if !html.contains("<img") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find("<img") {
+        out.push_str(&rest[..i]);
+        let tag = &rest[i..];
+        // The tag ends at the first '>' outside quotes.
+        let mut quoted = false;
+        let end = tag
+            .char_indices()
+            .find(|&(_, c)| {
+                quoted ^= c == '"';
+                c == '>' && !quoted
+            })
+            .map_or(tag.len(), |(j, _)| j + 1);
+        let (head, tail) = tag.split_at(end);
+        let mut in_quotes = false;
+        let has_alt = head.char_indices().any(|(j, c)| {
+            in_quotes ^= c == '"';
+            !in_quotes && c == ' ' && head[j + 1..].starts_with("alt=")
+        });
+        if has_alt || !head.ends_with('>') {
+            out.push_str(head);
+        } else {
+            out.push_str("<img alt=\"\"");
+            out.push_str(&head[4..]);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Drop the start and end tags of elements nested deeper than [`MAX_DEPTH`];
@@ -221,6 +260,16 @@ mod tests {
              [b](JaVaScRiPt:alert(1)) <a href=\"data:text/html,x\">c</a> <iframe src=x></iframe>",
         );
         assert_safe(&html);
+    }
+
+    #[test]
+    fn images_get_an_empty_alt_only_when_they_have_none() {
+        let html =
+            to_html("<img src=\"https://x.test/a.png\">\n\n<img title=\"a > alt=b\" src=\"https://x.test/b.png\">");
+        assert_eq!(html.matches("<img alt=\"\"").count(), 2, "{html}");
+        let html = to_html("![A diagram](https://x.test/c.png) <img alt=\"mine\" src=\"https://x.test/d.png\">");
+        assert!(html.contains("alt=\"A diagram\"") && html.contains("alt=\"mine\""), "{html}");
+        assert!(!html.contains("alt=\"\""), "{html}");
     }
 
     #[test]
