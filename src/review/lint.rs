@@ -209,12 +209,18 @@ pub fn prompt_in(line: &str, section: Option<Section>) -> bool {
     if words.len() < 3 || line.trim_start().starts_with('#') {
         return false;
     }
-    let padded = format!(" {f} ");
-    let addressed = ASSIGNMENT_WORDS.iter().any(|w| padded.contains(&format!(" {w} ")));
-    if INSTRUCTION_VERBS.contains(&words[0]) && addressed {
+    if INSTRUCTION_VERBS.contains(&words[0]) && ASSIGNMENT_WORDS.iter().any(|w| has_phrase(&f, w)) {
         return true;
     }
     section == Some(Section::Reflection) && c.trim_end_matches([')', '*', '_', ' ']).ends_with('?') && words.len() <= 30
+}
+
+/// `phrase` in folded text `f` as whole words.
+fn has_phrase(f: &str, phrase: &str) -> bool {
+    f.match_indices(phrase).any(|(i, _)| {
+        let end = i + phrase.len();
+        (i == 0 || f.as_bytes()[i - 1] == b' ') && (end == f.len() || f.as_bytes()[end] == b' ')
+    })
 }
 
 /// Findings from the raw text: citations, placeholders, prompts.
