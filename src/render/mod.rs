@@ -96,6 +96,8 @@ struct Ctx<'a, T: Serialize> {
     /// page would make rendering quadratic in cohort size.
     cohort: Option<&'a Cohort>,
     submissions: Option<&'a [SubmissionRow<'a>]>,
+    /// Only on list pages: the cohort charts, drawn once per build.
+    charts: Option<&'a charts::ListCharts>,
     page: T,
 }
 
@@ -132,7 +134,8 @@ pub fn render_site(
 ) -> Result<Vec<Page>> {
     let site = SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable };
     let rows: Vec<SubmissionRow<'_>> = subs.iter().map(row).collect();
-    let r = Renderer { tera, site: &site, cohort, rows: &rows };
+    let list_charts = charts::ListCharts::new(subs, cohort);
+    let r = Renderer { tera, site: &site, cohort, rows: &rows, charts: &list_charts };
     let mut pages = vec![
         r.list("index.html", "index.html")?,
         r.list("submissions/index.html", "submissions.html")?,
@@ -142,8 +145,13 @@ pub fn render_site(
         r.list("products/index.html", "products.html")?,
         r.list("unknown/index.html", "unknown.html")?,
         r.page("404.html", "404.html", ())?,
-        r.page("review/index.html", "review.html", crate::review::page::view(subs, review))?,
+        r.page(
+            "review/index.html",
+            "review.html",
+            charts::Charted { page: crate::review::page::view(subs, review), chart: charts::completeness(review) },
+        )?,
     ];
+    let gaps = charts::GapIndex::new(subs);
     let per_sub: Vec<Page> = subs
         .par_iter()
         .zip(review.reviews.par_iter())
@@ -155,8 +163,10 @@ pub fn render_site(
                 sub: &'a Submission,
                 review: &'a crate::review::Review,
                 files: Vec<FileView<'a>>,
+                gap: charts::Gap,
             }
-            r.page(&format!("submissions/{}/index.html", s.id), "submission.html", View { sub: s, review: rev, files })
+            let view = View { sub: s, review: rev, files, gap: gaps.gap(s) };
+            r.page(&format!("submissions/{}/index.html", s.id), "submission.html", view)
         })
         .collect::<Result<_>>()?;
     pages.extend(per_sub);
@@ -175,10 +185,11 @@ pub fn render_site(
         .par_iter()
         .map(|x| r.page(&format!("components/{}/index.html", x.slug), "component.html", x))
         .collect::<Result<_>>()?;
+    let heatmaps = charts::Heatmaps::new(subs);
     let prods: Vec<Page> = cohort
         .products
         .par_iter()
-        .map(|x| r.page(&format!("products/{}/index.html", x.slug), "product.html", x))
+        .map(|x| r.page(&format!("products/{}/index.html", x.slug), "product.html", heatmaps.page(x)))
         .collect::<Result<_>>()?;
     pages.extend(roles.into_iter().chain(skills).chain(comps).chain(prods));
     pages.push(Page { path: "static/style.css".into(), bytes: STYLE_CSS.as_bytes().to_vec() });
@@ -192,6 +203,7 @@ struct Renderer<'a> {
     site: &'a SiteCtx<'a>,
     cohort: &'a Cohort,
     rows: &'a [SubmissionRow<'a>],
+    charts: &'a charts::ListCharts,
 }
 
 impl Renderer<'_> {
@@ -214,6 +226,7 @@ impl Renderer<'_> {
             path,
             cohort: list.then_some(self.cohort),
             submissions: list.then_some(self.rows),
+            charts: list.then_some(self.charts),
             page,
         };
         let context = tera::Context::from_serialize(&ctx).map_err(|e| anyhow!("{path}: {}", error_chain(&e)))?;
