@@ -97,6 +97,8 @@ struct Ctx<'a, T: Serialize> {
     /// page would make rendering quadratic in cohort size.
     cohort: Option<&'a Cohort>,
     submissions: Option<&'a [SubmissionRow<'a>]>,
+    /// Only on list pages: the cohort charts, drawn once per build.
+    charts: Option<&'a charts::ListCharts>,
     page: T,
 }
 
@@ -140,7 +142,8 @@ pub fn render_site(
 ) -> Result<()> {
     let site = SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable };
     let rows: Vec<SubmissionRow<'_>> = subs.iter().map(row).collect();
-    let r = Renderer { tera, site: &site, cohort, rows: &rows };
+    let list_charts = charts::ListCharts::new(subs, cohort);
+    let r = Renderer { tera, site: &site, cohort, rows: &rows, charts: &list_charts };
     sink(vec![
         r.list("index.html", "index.html")?,
         r.list("submissions/index.html", "submissions.html")?,
@@ -150,15 +153,24 @@ pub fn render_site(
         r.list("products/index.html", "products.html")?,
         r.list("unknown/index.html", "unknown.html")?,
         r.page("404.html", "404.html", ())?,
-        r.page("review/index.html", "review.html", crate::review::page::view(subs, review))?,
+        r.page(
+            "review/index.html",
+            "review.html",
+            charts::Charted { page: crate::review::page::view(subs, review), chart: charts::completeness(review) },
+        )?,
     ])?;
+    let gaps = charts::GapIndex::new(subs);
     for (subs, reviews) in subs.chunks(BATCH).zip(review.reviews.chunks(BATCH)) {
-        sink(subs.par_iter().zip(reviews.par_iter()).map(|(s, rev)| r.submission(s, rev)).collect::<Result<_>>()?)?;
+        let batch = subs.par_iter().zip(reviews.par_iter()).map(|(s, rev)| r.submission(s, rev, &gaps));
+        sink(batch.collect::<Result<_>>()?)?;
     }
     batched(&cohort.roles, sink, |x| r.page(&format!("roles/{}/index.html", x.slug), "role.html", x))?;
     batched(&cohort.skills, sink, |x| r.page(&format!("skills/{}/index.html", x.slug), "skill.html", x))?;
     batched(&cohort.components, sink, |x| r.page(&format!("components/{}/index.html", x.slug), "component.html", x))?;
-    batched(&cohort.products, sink, |x| r.page(&format!("products/{}/index.html", x.slug), "product.html", x))?;
+    let heatmaps = charts::Heatmaps::new(subs);
+    batched(&cohort.products, sink, |x| {
+        r.page(&format!("products/{}/index.html", x.slug), "product.html", heatmaps.page(x))
+    })?;
     sink(vec![
         Page { path: "static/style.css".into(), bytes: STYLE_CSS.as_bytes().to_vec() },
         Page { path: "static/review.js".into(), bytes: REVIEW_JS.as_bytes().to_vec() },
@@ -184,6 +196,7 @@ struct Renderer<'a> {
     site: &'a SiteCtx<'a>,
     cohort: &'a Cohort,
     rows: &'a [SubmissionRow<'a>],
+    charts: &'a charts::ListCharts,
 }
 
 impl Renderer<'_> {
@@ -192,15 +205,17 @@ impl Renderer<'_> {
         self.render(path, template, (), true)
     }
 
-    fn submission(&self, s: &Submission, review: &crate::review::Review) -> Result<Page> {
+    fn submission(&self, s: &Submission, review: &crate::review::Review, gaps: &charts::GapIndex) -> Result<Page> {
         #[derive(Serialize)]
         struct View<'a> {
             sub: &'a Submission,
             review: &'a crate::review::Review,
             files: Vec<FileView<'a>>,
+            gap: charts::Gap,
         }
         let files = s.sources.iter().map(|(p, text)| FileView { path: p, html: markdown::to_html(text) }).collect();
-        self.page(&format!("submissions/{}/index.html", s.id), "submission.html", View { sub: s, review, files })
+        let view = View { sub: s, review, files, gap: gaps.gap(s) };
+        self.page(&format!("submissions/{}/index.html", s.id), "submission.html", view)
     }
 
     /// An entity page: sees only its own data.
@@ -217,6 +232,7 @@ impl Renderer<'_> {
             path,
             cohort: list.then_some(self.cohort),
             submissions: list.then_some(self.rows),
+            charts: list.then_some(self.charts),
             page,
         };
         let context = tera::Context::from_serialize(&ctx).map_err(|e| anyhow!("{path}: {}", error_chain(&e)))?;
