@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod highlight;
+pub mod lists;
 pub mod markdown;
 pub mod search;
 
@@ -95,7 +96,8 @@ struct Ctx<'a, T: Serialize> {
     path: &'a str,
     /// Only on overview and list pages: serialising the cohort per entity
     /// page would make rendering quadratic in cohort size.
-    cohort: Option<&'a Cohort>,
+    cohort: Option<&'a lists::Summary<'a>>,
+    /// Only on the submissions list.
     submissions: Option<&'a [SubmissionRow<'a>]>,
     /// Only on list pages: the cohort charts, drawn once per build.
     charts: Option<&'a charts::ListCharts>,
@@ -143,10 +145,11 @@ pub fn render_site(
     let site = SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable };
     let rows: Vec<SubmissionRow<'_>> = subs.iter().map(row).collect();
     let list_charts = charts::ListCharts::new(subs, cohort);
-    let r = Renderer { tera, site: &site, cohort, rows: &rows, charts: &list_charts };
+    let summary = lists::summary(cohort, subs.len());
+    let r = Renderer { tera, site: &site, summary: &summary, rows: &rows, charts: &list_charts };
     sink(vec![
         r.list("index.html", "index.html")?,
-        r.list("submissions/index.html", "submissions.html")?,
+        r.submissions()?,
         r.list("roles/index.html", "roles.html")?,
         r.list("skills/index.html", "skills.html")?,
         r.list("components/index.html", "components.html")?,
@@ -194,7 +197,7 @@ fn batched<T: Sync>(
 struct Renderer<'a> {
     tera: &'a Tera,
     site: &'a SiteCtx<'a>,
-    cohort: &'a Cohort,
+    summary: &'a lists::Summary<'a>,
     rows: &'a [SubmissionRow<'a>],
     charts: &'a charts::ListCharts,
 }
@@ -203,6 +206,11 @@ impl Renderer<'_> {
     /// A list page: sees the whole cohort.
     fn list(&self, path: &str, template: &str) -> Result<Page> {
         self.render(path, template, (), true)
+    }
+
+    /// The submissions list: the only page with a row per submission.
+    fn submissions(&self) -> Result<Page> {
+        self.render_ctx("submissions/index.html", "submissions.html", (), true, Some(self.rows))
     }
 
     fn submission(&self, s: &Submission, review: &crate::review::Review, gaps: &charts::GapIndex) -> Result<Page> {
@@ -224,14 +232,25 @@ impl Renderer<'_> {
     }
 
     fn render<T: Serialize>(&self, path: &str, template: &str, page: T, list: bool) -> Result<Page> {
+        self.render_ctx(path, template, page, list, None)
+    }
+
+    fn render_ctx<'a, T: Serialize>(
+        &'a self,
+        path: &str,
+        template: &str,
+        page: T,
+        list: bool,
+        rows: Option<&'a [SubmissionRow<'a>]>,
+    ) -> Result<Page> {
         let depth = path.matches('/').count();
         let ctx = Ctx {
             site: self.site,
             // GitHub Pages serves 404.html at any depth: only absolute links work there.
             root: if path == "404.html" { self.site.base_url.to_string() } else { "../".repeat(depth) },
             path,
-            cohort: list.then_some(self.cohort),
-            submissions: list.then_some(self.rows),
+            cohort: list.then_some(self.summary),
+            submissions: rows,
             charts: list.then_some(self.charts),
             page,
         };

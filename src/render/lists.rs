@@ -1,0 +1,117 @@
+//! What list pages read of the cohort: one row per role, skill, component
+//! and product, with counts where the cohort has lists of who. Serialising
+//! those lists into every list page's context cost more than the rest of
+//! the render at 10,000 submissions.
+
+use crate::aggregate::{Cohort, Count, Unknown};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Summary<'a> {
+    pub submissions: usize,
+    pub roles: Vec<RoleRow<'a>>,
+    pub skills: Vec<SkillRow<'a>>,
+    pub components: Vec<ComponentRow<'a>>,
+    pub products: Vec<ProductRow<'a>>,
+    pub unknown: &'a [Unknown],
+}
+
+#[derive(Serialize)]
+pub struct RoleRow<'a> {
+    name: &'a str,
+    slug: &'a str,
+    /// Students who chose it.
+    chosen: usize,
+    mentioned_by: usize,
+    /// Components that need it, most assigned first.
+    components: &'a [Count],
+}
+
+#[derive(Serialize)]
+pub struct SkillRow<'a> {
+    name: &'a str,
+    slug: &'a str,
+    category: Option<&'a str>,
+    /// Students who have / lack it.
+    have: usize,
+    lack: usize,
+    common: usize,
+    postings: usize,
+}
+
+#[derive(Serialize)]
+pub struct ComponentRow<'a> {
+    name: &'a str,
+    slug: &'a str,
+    submissions: usize,
+    names: &'a [Count],
+    roles: Vec<RoleCountRow<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct RoleCountRow<'a> {
+    name: &'a str,
+    slug: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+pub struct ProductRow<'a> {
+    name: &'a str,
+    slug: &'a str,
+    /// How many submissions chose it / components they mapped.
+    submissions: usize,
+    components: usize,
+}
+
+pub fn summary(cohort: &Cohort, submissions: usize) -> Summary<'_> {
+    Summary {
+        submissions,
+        roles: cohort
+            .roles
+            .iter()
+            .map(|r| RoleRow {
+                name: &r.name,
+                slug: &r.slug,
+                chosen: r.chosen_by.len(),
+                mentioned_by: r.mentioned_by,
+                components: &r.components,
+            })
+            .collect(),
+        skills: cohort
+            .skills
+            .iter()
+            .map(|k| SkillRow {
+                name: &k.name,
+                slug: &k.slug,
+                category: k.category.as_deref(),
+                have: k.have.len(),
+                lack: k.lack.len(),
+                common: k.common,
+                postings: k.postings,
+            })
+            .collect(),
+        components: cohort
+            .components
+            .iter()
+            .map(|c| ComponentRow {
+                name: &c.name,
+                slug: &c.slug,
+                submissions: c.submissions,
+                names: &c.names,
+                roles: c.roles.iter().map(|r| RoleCountRow { name: &r.name, slug: &r.slug, count: r.count }).collect(),
+            })
+            .collect(),
+        products: cohort
+            .products
+            .iter()
+            .map(|p| ProductRow {
+                name: &p.name,
+                slug: &p.slug,
+                submissions: p.submissions.len(),
+                components: p.components.len(),
+            })
+            .collect(),
+        unknown: &cohort.unknown,
+    }
+}
