@@ -23,6 +23,7 @@ use anyhow::{Result, anyhow};
 use diagnostics::{Diagnostic, Severity};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 #[derive(Debug, Clone)]
@@ -61,8 +62,25 @@ pub struct Loaded {
     pub stages: Vec<(&'static str, f64)>,
 }
 
+/// Progress for a terminal bar: called with a stage name, the items done so
+/// far and the stage's total, from any thread.
+pub type Progress<'a> = &'a (dyn Fn(&'static str, usize, usize) + Sync);
+
+/// For callers without a progress bar.
+pub fn no_progress(_: &'static str, _: usize, _: usize) {}
+
 /// Config, discover, parse, extract, normalise and aggregate.
 pub fn load(content: &Path, config: Option<&Path>, base_url: Option<&str>) -> Result<Loaded> {
+    load_with_progress(content, config, base_url, &no_progress)
+}
+
+/// [`load`], reporting parse progress per submission.
+pub fn load_with_progress(
+    content: &Path,
+    config: Option<&Path>,
+    base_url: Option<&str>,
+    progress: Progress,
+) -> Result<Loaded> {
     let (mut config, config_path) = config::Config::load(config, content)?;
     if let Some(url) = base_url {
         config.base_url = url.to_string();
@@ -73,8 +91,15 @@ pub fn load(content: &Path, config: Option<&Path>, base_url: Option<&str>) -> Re
     clock.lap("config+taxonomy");
     let units = discover::discover(content)?;
     clock.lap("discover");
-    let submissions: Vec<model::Submission> =
-        units.par_iter().map(|u| load::load_unit(u, content, &taxonomy)).collect();
+    let done = AtomicUsize::new(0);
+    let submissions: Vec<model::Submission> = units
+        .par_iter()
+        .map(|u| {
+            let sub = load::load_unit(u, content, &taxonomy);
+            progress("parse", done.fetch_add(1, Ordering::Relaxed) + 1, units.len());
+            sub
+        })
+        .collect();
     clock.lap("parse+extract+normalise");
     let cohort = aggregate::aggregate(&submissions, &taxonomy);
     clock.lap("aggregate");
@@ -102,10 +127,15 @@ impl Clock {
 /// Run the whole pipeline. Errors here are about the build itself (bad
 /// config, unwritable output); problems in submissions are diagnostics.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    build_with_progress(opts, &no_progress)
+}
+
+/// [`build`], reporting progress per submission parsed and per page written.
+pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<BuildReport> {
     let start = Instant::now();
     // Everything that can reject the build runs before anything is written.
     let Loaded { config, config_path, submissions: subs, cohort, stages } =
-        load(&opts.content, opts.config.as_deref(), opts.base_url.as_deref())?;
+        load_with_progress(&opts.content, opts.config.as_deref(), opts.base_url.as_deref(), progress)?;
     let mut clock = Clock { last: Instant::now(), laps: stages };
     let theme = theme_dir(&config, config_path.as_deref(), &opts.content)?;
     let tera = render::load_templates(theme.as_deref())?;
@@ -120,9 +150,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let mut staging = write::Staging::create(&opts.output)?;
     let mut writing = 0.0;
     let mut html_pages = 0;
+    let expected = render::page_count(&subs, &cohort);
     let mut sink = |batch: Vec<render::Page>| {
         let t = Instant::now();
         html_pages += batch.iter().filter(|p| p.path.ends_with(".html")).count();
+        progress("render", html_pages.min(expected), expected);
         let done = staging.put(batch);
         writing += t.elapsed().as_secs_f64();
         done

@@ -83,6 +83,30 @@ fn example_cohort_builds_every_page_type() {
 }
 
 #[test]
+fn progress_reaches_every_submission_and_page() {
+    use std::sync::Mutex;
+    let tmp = tempfile::tempdir().unwrap();
+    let opts = skills_atlas::BuildOptions {
+        content: repo().join("content"),
+        output: tmp.path().join("public"),
+        config: None,
+        base_url: None,
+    };
+    let last = Mutex::new(std::collections::BTreeMap::new());
+    let report = skills_atlas::build_with_progress(&opts, &|stage, done, total| {
+        let mut last = last.lock().unwrap();
+        let prev = last.insert(stage, (done, total));
+        assert!(prev.is_none_or(|(d, _)| d <= done || stage == "parse"), "{stage} went back");
+    })
+    .unwrap();
+    let last = last.into_inner().unwrap();
+    assert_eq!(last["render"], (report.pages, report.pages), "{last:?}");
+    let (parsed, of) = last["parse"];
+    assert_eq!(of, report.submissions);
+    assert!(parsed <= of && parsed > 0, "{last:?}");
+}
+
+#[test]
 fn same_input_same_bytes_whatever_the_thread_count() {
     let tmp = tempfile::tempdir().unwrap();
     let mut cohorts = vec![repo().join("content")];

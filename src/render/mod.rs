@@ -182,6 +182,11 @@ pub fn render_site(
     ])
 }
 
+/// How many HTML pages [`render_site`] makes, for progress bars.
+pub fn page_count(subs: &[Submission], cohort: &Cohort) -> usize {
+    9 + subs.len() + cohort.roles.len() + cohort.skills.len() + cohort.components.len() + cohort.products.len()
+}
+
 /// One page per item, rendered in parallel, handed over a batch at a time.
 fn batched<T: Sync>(
     items: &[T],
