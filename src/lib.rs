@@ -11,12 +11,15 @@ pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod extract;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod normalize;
 pub mod parse;
 pub mod render;
 pub mod review;
+pub mod serve;
+pub mod session;
 pub mod write;
 
 use anyhow::{Result, anyhow};

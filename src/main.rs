@@ -1,16 +1,21 @@
 //! The `skills-atlas` command line.
 
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use skills_atlas::diagnostics::Severity;
+use skills_atlas::serve::term;
 use skills_atlas::{BuildOptions, build};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
     name = "skills-atlas",
     version,
-    about = "Turn a class's Markdown submissions into a cross-linked skills atlas"
+    about = "Turn a class's Markdown submissions into a cross-linked skills atlas",
+    after_help = "Examples:\n  skills-atlas init my-atlas && cd my-atlas   # a starter site\n  skills-atlas serve                          # preview at http://127.0.0.1:1111/, rebuilt as you edit\n  skills-atlas build                          # content/ -> public/\n  skills-atlas check docs/roles-and-skills.md # one submission against the rubric\n\nColours: only on a terminal, and never with NO_COLOR set."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -27,7 +32,7 @@ enum Format {
 enum Command {
     /// Build the site from a folder of submissions.
     #[command(
-        after_help = "Examples:\n  skills-atlas build\n  skills-atlas build ~/class/forks -o site --base-url https://org.github.io/atlas/"
+        after_help = "Examples:\n  skills-atlas build\n  skills-atlas build ~/class/forks -o site --base-url https://org.github.io/atlas/\n  skills-atlas build --strict -q      # for CI: silent unless something is wrong\n\nEnds with a summary: Built 1,000 submissions, 1,083 pages in 1.60 s; 37 warnings.\nExit status: 0 built, 1 a file could not be read (or --strict and warnings), 2 the build failed."
     )]
     Build {
         /// Folder of submissions: one folder per fork, or loose .md files.
@@ -54,6 +59,42 @@ enum Command {
         /// Print wall time per pipeline stage (for benchmarks).
         #[arg(long, hide = true)]
         timings: bool,
+    },
+    /// Build, serve on 127.0.0.1 and rebuild as files change; open pages reload.
+    #[command(
+        after_help = "Examples:\n  skills-atlas serve                          # content/ at http://127.0.0.1:1111/\n  skills-atlas serve ~/class/forks --port 0   # any free port; the URL is printed\n  skills-atlas serve -o /tmp/preview -v       # each rebuild's steps and timings\n\nWatches the content folder, the config and the theme. A change re-reads only the\nsubmissions it touches and rewrites only pages whose bytes changed; a config change\nrebuilds everything. Errors (a config that does not parse, a template error, a\nsubmission with errors) are printed and shown over the open page; the last good\nsite stays served. Pages get a live-reload script as they are served; the files\non disk are the same as `build` writes, for the local address.\n\nThe site is written to --output, by default a folder per content folder under the\nsystem temp dir (e.g. /tmp/skills-atlas-serve/content-1a2b3c4d), never public/.\nLike build, serve refuses an output folder it did not write."
+    )]
+    Serve {
+        /// Folder of submissions.
+        #[arg(default_value = "content")]
+        content: PathBuf,
+        /// Port on 127.0.0.1; 0 picks a free one.
+        #[arg(short, long, default_value_t = skills_atlas::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Where to write the site (default: a folder under the system temp dir).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Site config (YAML). Default: config.yaml in the content folder, if any.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Print each rebuild's steps, timings and the files that changed.
+        #[arg(short, long)]
+        verbose: bool,
+        /// Print only the address and errors.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Create a starter site: config with every key explained, a sample submission, the theme.
+    #[command(
+        after_help = "Examples:\n  skills-atlas init                # here\n  skills-atlas init my-atlas       # in a new folder\n  cd my-atlas && skills-atlas serve\n\nWrites content/config.yaml, content/sample-student__lab-01/docs/*.md,\nthemes/atlas/templates/*.html (the built-in templates, to edit) and .gitignore.\nRefuses to overwrite any existing file; then `build` and `serve` work there with no arguments."
+    )]
+    Init {
+        /// Folder to create the site in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Check that every internal link and asset in a built site resolves.
     #[command(
@@ -107,38 +148,97 @@ fn main() -> ExitCode {
         Command::Taxonomy { content, config, unknown } => taxonomy(&content, config.as_deref(), unknown),
         Command::Build { content, output, config, base_url, verbose, quiet, strict, timings } => {
             let opts = BuildOptions { content, output, config, base_url };
-            match build(&opts) {
-                Ok(report) => {
-                    let errors = report.count(Severity::Error);
-                    let warnings = report.count(Severity::Warning);
-                    for d in &report.diagnostics {
-                        if d.severity == Severity::Error || (verbose && !quiet) {
-                            eprintln!("{d}");
-                        }
-                    }
-                    if !quiet {
-                        eprintln!(
-                            "Built {} submissions, {} pages in {:.2} s; {} errors, {} warnings{}",
-                            report.submissions,
-                            report.pages,
-                            report.seconds,
-                            errors,
-                            warnings,
-                            if verbose || warnings == 0 { "" } else { " (--verbose lists them)" }
-                        );
-                    }
-                    if timings {
-                        let stages: Vec<String> = report.stages.iter().map(|(s, t)| format!("{s} {:.3}s", t)).collect();
-                        eprintln!("stages: {}", stages.join(", "));
-                    }
-                    if errors > 0 || (strict && warnings > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS }
-                }
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    ExitCode::from(2)
-                }
+            run_build(&opts, verbose && !quiet, quiet, strict, timings)
+        }
+        Command::Serve { content, port, output, config, verbose, quiet } => {
+            let opts = skills_atlas::serve::ServeOptions { content, output, config, port, verbose, quiet };
+            // Returns only when it cannot start or the watcher dies.
+            match skills_atlas::serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
             }
         }
+        Command::Init { dir, quiet } => init(&dir, quiet),
+    }
+}
+
+fn fail(e: &anyhow::Error) -> ExitCode {
+    anstream::eprintln!("{}", term::error(&format!("{e:#}")));
+    ExitCode::from(2)
+}
+
+fn run_build(opts: &BuildOptions, verbose: bool, quiet: bool, strict: bool, timings: bool) -> ExitCode {
+    let progress = Progress::start(!quiet, &format!("Building {}", opts.content.display()));
+    let result = build(opts);
+    progress.finish();
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    for d in &report.diagnostics {
+        if d.severity == Severity::Error || verbose {
+            anstream::eprintln!("{}", term::diagnostic(d));
+        }
+    }
+    if !quiet {
+        let hint = if verbose || warnings == 0 { "" } else { " (--verbose lists them)" };
+        anstream::eprintln!(
+            "{}{hint}",
+            term::summary(report.submissions, report.pages, report.seconds, errors, warnings)
+        );
+    }
+    if timings {
+        let stages: Vec<String> = report.stages.iter().map(|(s, t)| format!("{s} {:.3}s", t)).collect();
+        eprintln!("stages: {}", stages.join(", "));
+    }
+    if errors > 0 || (strict && warnings > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// A spinner on stderr while a build runs, only when stderr is a terminal.
+/// Once `BuildOptions` reports progress (stage, done, total), it becomes a bar
+/// per stage: `set_length(total)`, `set_position(done)`, `set_message(stage)`.
+struct Progress(Option<ProgressBar>);
+
+impl Progress {
+    fn start(enabled: bool, message: &str) -> Progress {
+        if !enabled || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = ProgressBar::new_spinner();
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_message(message.to_string());
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Progress(Some(bar))
+    }
+
+    fn finish(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn init(dir: &Path, quiet: bool) -> ExitCode {
+    match skills_atlas::init::init(dir) {
+        Ok(files) => {
+            if !quiet {
+                for f in &files {
+                    anstream::eprintln!("{} {}", term::paint(term::GOOD, "created"), f.display());
+                }
+                let cd = if dir == Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
+                anstream::eprintln!(
+                    "\nNext: {}  (preview, rebuilt as you edit)\n      {}  (the site in public/)\nPut your students' forks in content/, one folder per fork.",
+                    term::paint(term::BOLD, &format!("{cd}skills-atlas serve")),
+                    term::paint(term::BOLD, &format!("{cd}skills-atlas build")),
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
     }
 }
 
