@@ -57,3 +57,10 @@ pub fn write_json(
     out.write_all(b"\n")?;
     Ok(())
 }
+
+/// [`write_json`] into memory.
+pub fn to_json(config: &Config, subs: &[Submission], cohort: &Cohort, review: &CohortReview) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write_json(&mut out, config, subs, cohort, review)?;
+    Ok(out)
+}

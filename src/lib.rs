@@ -163,16 +163,15 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
         done
     };
     render::render_site(&subs, &cohort, &config, &tera, &review, &mut sink)?;
-    let robots = if config.indexable { "User-agent: *\nAllow: /\n" } else { "User-agent: *\nDisallow: /\n" };
-    sink(vec![
+    let mut tail = vec![
         render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(&subs, &review).into_bytes() },
         render::search::index_page(&subs, &cohort),
-        render::Page { path: ".nojekyll".into(), bytes: Vec::new() },
-        render::Page { path: "robots.txt".into(), bytes: robots.as_bytes().to_vec() },
-    ])?;
+    ];
+    tail.extend(pages_files(&config));
+    sink(tail)?;
     let render_time = clock.last.elapsed().as_secs_f64() - writing;
     staging.put_with("atlas.json", |w| atlas::write_json(w, &config, &subs, &cohort, &review))?;
-    let sitemap = sitemap(&config.base_url, staging.paths());
+    let sitemap = sitemap(&config.base_url, staging.paths().iter().map(String::as_str));
     staging.put(vec![render::Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() }])?;
     staging.commit()?;
     clock.laps.push(("render", render_time));
@@ -189,11 +188,19 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
     })
 }
 
+/// `.nojekyll` and `robots.txt`: what GitHub Pages and crawlers read.
+pub fn pages_files(config: &config::Config) -> Vec<render::Page> {
+    let robots = if config.indexable { "User-agent: *\nAllow: /\n" } else { "User-agent: *\nDisallow: /\n" };
+    vec![
+        render::Page { path: ".nojekyll".into(), bytes: Vec::new() },
+        render::Page { path: "robots.txt".into(), bytes: robots.as_bytes().to_vec() },
+    ]
+}
+
 /// Every HTML page but the 404, under the base URL, in path order.
-fn sitemap(base_url: &str, paths: &[String]) -> String {
+pub fn sitemap<'a>(base_url: &str, paths: impl Iterator<Item = &'a str>) -> String {
     let base = base_url.trim_end_matches('/');
-    let mut paths: Vec<&str> =
-        paths.iter().map(String::as_str).filter(|p| p.ends_with(".html") && *p != "404.html").collect();
+    let mut paths: Vec<&str> = paths.filter(|p| p.ends_with(".html") && *p != "404.html").collect();
     paths.sort_unstable();
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -209,7 +216,7 @@ fn sitemap(base_url: &str, paths: &[String]) -> String {
 
 /// The theme folder named by the config: relative to the config file, else
 /// to the content dir's parent, else the working dir.
-fn theme_dir(config: &config::Config, config_path: Option<&Path>, content: &Path) -> Result<Option<PathBuf>> {
+pub fn theme_dir(config: &config::Config, config_path: Option<&Path>, content: &Path) -> Result<Option<PathBuf>> {
     let Some(name) = &config.theme else { return Ok(None) };
     if name == "default" {
         return Ok(None);

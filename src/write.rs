@@ -213,6 +213,11 @@ impl Staging {
             return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
         }
         self.committed = true;
+        // An empty folder the user made for the site has no marker: it is
+        // replaced all the same (`remove_dir` fails on anything not empty).
+        if fs::read_dir(old).is_ok_and(|mut d| d.next().is_none()) {
+            return fs::remove_dir(old).with_context(|| format!("removing {}", old.display()));
+        }
         remove_ours(old)
     }
 }
@@ -285,5 +290,9 @@ mod tests {
         write_site(&dir.path().join("site"), vec![page("other.html")]).unwrap();
         assert!(!dir.path().join("site/index.html").exists());
         assert!(dir.path().join("site/other.html").exists());
+        // An empty folder made for the site is replaced, and nothing is left beside it.
+        fs::create_dir(dir.path().join("empty")).unwrap();
+        write_site(&dir.path().join("empty"), vec![page("index.html")]).unwrap();
+        assert!(dir.path().join("empty/index.html").exists() && !dir.path().join(".empty.old").exists());
     }
 }

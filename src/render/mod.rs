@@ -123,14 +123,26 @@ pub struct SubmissionRow<'a> {
 }
 
 #[derive(Serialize)]
-struct FileView<'a> {
+struct FileView<'a, H: Serialize> {
     path: &'a str,
-    html: String,
+    html: &'a H,
 }
 
 /// Pages per batch handed to the sink: enough to keep both cores busy,
 /// few enough that a large cohort is never held in memory at once.
 const BATCH: usize = 256;
+
+/// The list pages: (path, template). Each reads the cohort summary.
+pub const LIST_PAGES: &[(&str, &str)] = &[
+    ("index.html", "index.html"),
+    ("submissions/index.html", "submissions.html"),
+    ("roles/index.html", "roles.html"),
+    ("skills/index.html", "skills.html"),
+    ("components/index.html", "components.html"),
+    ("products/index.html", "products.html"),
+    ("unknown/index.html", "unknown.html"),
+];
+pub const REVIEW_PAGE: &str = "review/index.html";
 
 /// Render every page, handing them to `sink` in batches, in a fixed order
 /// (so what the sink sees never depends on thread count).
@@ -142,44 +154,149 @@ pub fn render_site(
     review: &crate::review::CohortReview,
     sink: &mut dyn FnMut(Vec<Page>) -> Result<()>,
 ) -> Result<()> {
-    let site = SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable };
-    let rows: Vec<SubmissionRow<'_>> = subs.iter().map(row).collect();
-    let list_charts = charts::ListCharts::new(subs, cohort);
-    let summary = lists::summary(cohort, subs.len());
-    let r = Renderer { tera, site: &site, summary: &summary, rows: &rows, charts: &list_charts };
-    sink(vec![
-        r.list("index.html", "index.html")?,
-        r.submissions()?,
-        r.list("roles/index.html", "roles.html")?,
-        r.list("skills/index.html", "skills.html")?,
-        r.list("components/index.html", "components.html")?,
-        r.list("products/index.html", "products.html")?,
-        r.list("unknown/index.html", "unknown.html")?,
-        r.page("404.html", "404.html", ())?,
-        r.page(
-            "review/index.html",
-            "review.html",
-            charts::Charted { page: crate::review::page::view(subs, review), chart: charts::completeness(review) },
-        )?,
-    ])?;
-    let gaps = charts::GapIndex::new(subs);
-    for (subs, reviews) in subs.chunks(BATCH).zip(review.reviews.chunks(BATCH)) {
-        let batch = subs.par_iter().zip(reviews.par_iter()).map(|(s, rev)| r.submission(s, rev, &gaps));
+    let site = Site::new(subs, cohort, config, tera, review);
+    let mut first = site.list_pages()?;
+    first.push(site.not_found()?);
+    first.push(site.review_page()?);
+    sink(first)?;
+    for chunk in (0..subs.len()).collect::<Vec<_>>().chunks(BATCH) {
+        let batch = chunk.par_iter().map(|&i| {
+            let html: Vec<String> = subs[i].sources.iter().map(|(_, text)| markdown::to_html(text)).collect();
+            site.submission_page(i, &html)
+        });
         sink(batch.collect::<Result<_>>()?)?;
     }
+    let r = &site.renderer();
     batched(&cohort.roles, sink, |x| r.page(&format!("roles/{}/index.html", x.slug), "role.html", x))?;
     batched(&cohort.skills, sink, |x| r.page(&format!("skills/{}/index.html", x.slug), "skill.html", x))?;
     batched(&cohort.components, sink, |x| r.page(&format!("components/{}/index.html", x.slug), "component.html", x))?;
-    let heatmaps = charts::Heatmaps::new(subs);
     batched(&cohort.products, sink, |x| {
-        r.page(&format!("products/{}/index.html", x.slug), "product.html", heatmaps.page(x))
+        r.page(&format!("products/{}/index.html", x.slug), "product.html", site.heatmaps.page(x))
     })?;
-    sink(vec![
+    sink(static_files())
+}
+
+/// The stylesheets and scripts: the same for every site.
+pub fn static_files() -> Vec<Page> {
+    vec![
         Page { path: "static/style.css".into(), bytes: STYLE_CSS.as_bytes().to_vec() },
         Page { path: "static/review.js".into(), bytes: REVIEW_JS.as_bytes().to_vec() },
         Page { path: "static/search.js".into(), bytes: SEARCH_JS.as_bytes().to_vec() },
         Page { path: "static/highlight.css".into(), bytes: highlight::stylesheet().into_bytes() },
-    ])
+    ]
+}
+
+/// Everything pages are rendered from, computed once per cohort, so any one
+/// page can be rendered on its own (`serve` re-renders only what changed).
+pub struct Site<'a> {
+    tera: &'a Tera,
+    ctx: SiteCtx<'a>,
+    subs: &'a [Submission],
+    cohort: &'a Cohort,
+    review: &'a crate::review::CohortReview,
+    summary: lists::Summary<'a>,
+    rows: Vec<SubmissionRow<'a>>,
+    charts: charts::ListCharts,
+    gaps: charts::GapIndex,
+    heatmaps: charts::Heatmaps,
+}
+
+impl<'a> Site<'a> {
+    pub fn new(
+        subs: &'a [Submission],
+        cohort: &'a Cohort,
+        config: &'a Config,
+        tera: &'a Tera,
+        review: &'a crate::review::CohortReview,
+    ) -> Site<'a> {
+        Site {
+            tera,
+            ctx: SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable },
+            subs,
+            cohort,
+            review,
+            summary: lists::summary(cohort, subs.len()),
+            rows: subs.iter().map(row).collect(),
+            charts: charts::ListCharts::new(subs, cohort),
+            gaps: charts::GapIndex::new(subs),
+            heatmaps: charts::Heatmaps::new(subs),
+        }
+    }
+
+    fn renderer(&self) -> Renderer<'_> {
+        Renderer { tera: self.tera, site: &self.ctx, summary: &self.summary, rows: &self.rows, charts: &self.charts }
+    }
+
+    /// The pages of [`LIST_PAGES`], in that order.
+    pub fn list_pages(&self) -> Result<Vec<Page>> {
+        let r = self.renderer();
+        LIST_PAGES
+            .iter()
+            .map(
+                |&(path, template)| {
+                    if template == "submissions.html" { r.submissions() } else { r.list(path, template) }
+                },
+            )
+            .collect()
+    }
+
+    pub fn not_found(&self) -> Result<Page> {
+        self.renderer().page("404.html", "404.html", ())
+    }
+
+    pub fn review_page(&self) -> Result<Page> {
+        let view = crate::review::page::view(self.subs, self.review);
+        let page = charts::Charted { page: view, chart: charts::completeness(self.review) };
+        self.renderer().page(REVIEW_PAGE, "review.html", page)
+    }
+
+    /// Submission `i`'s page, given its files rendered by [`markdown::to_html`]
+    /// (callers may cache those).
+    pub fn submission_page(&self, i: usize, html: &[impl AsRef<str> + Serialize]) -> Result<Page> {
+        let s = &self.subs[i];
+        #[derive(Serialize)]
+        struct View<'a, H: Serialize> {
+            sub: &'a Submission,
+            review: &'a crate::review::Review,
+            files: Vec<FileView<'a, H>>,
+            gap: charts::Gap,
+        }
+        let files = s.sources.iter().zip(html).map(|((p, _), html)| FileView { path: p, html }).collect();
+        let view = View { sub: s, review: &self.review.reviews[i], files, gap: self.gaps.gap(s) };
+        self.renderer().page(&format!("submissions/{}/index.html", s.id), "submission.html", view)
+    }
+
+    /// Role, skill, component and product pages whose path `want` accepts.
+    pub fn entity_pages(&self, want: impl Fn(&str) -> bool + Sync) -> Result<Vec<Page>> {
+        let r = &self.renderer();
+        let c = self.cohort;
+        let mut jobs: Vec<Box<dyn Fn() -> Result<Page> + Sync + '_>> = Vec::new();
+        for x in &c.roles {
+            let path = format!("roles/{}/index.html", x.slug);
+            if want(&path) {
+                jobs.push(Box::new(move || r.page(&path, "role.html", x)));
+            }
+        }
+        for x in &c.skills {
+            let path = format!("skills/{}/index.html", x.slug);
+            if want(&path) {
+                jobs.push(Box::new(move || r.page(&path, "skill.html", x)));
+            }
+        }
+        for x in &c.components {
+            let path = format!("components/{}/index.html", x.slug);
+            if want(&path) {
+                jobs.push(Box::new(move || r.page(&path, "component.html", x)));
+            }
+        }
+        for x in &c.products {
+            let path = format!("products/{}/index.html", x.slug);
+            if want(&path) {
+                jobs.push(Box::new(move || r.page(&path, "product.html", self.heatmaps.page(x))));
+            }
+        }
+        jobs.par_iter().map(|job| job()).collect()
+    }
 }
 
 /// How many HTML pages [`render_site`] makes, for progress bars.
@@ -216,19 +333,6 @@ impl Renderer<'_> {
     /// The submissions list: the only page with a row per submission.
     fn submissions(&self) -> Result<Page> {
         self.render_ctx("submissions/index.html", "submissions.html", (), true, Some(self.rows))
-    }
-
-    fn submission(&self, s: &Submission, review: &crate::review::Review, gaps: &charts::GapIndex) -> Result<Page> {
-        #[derive(Serialize)]
-        struct View<'a> {
-            sub: &'a Submission,
-            review: &'a crate::review::Review,
-            files: Vec<FileView<'a>>,
-            gap: charts::Gap,
-        }
-        let files = s.sources.iter().map(|(p, text)| FileView { path: p, html: markdown::to_html(text) }).collect();
-        let view = View { sub: s, review, files, gap: gaps.gap(s) };
-        self.page(&format!("submissions/{}/index.html", s.id), "submission.html", view)
     }
 
     /// An entity page: sees only its own data.

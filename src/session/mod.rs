@@ -597,7 +597,7 @@ impl Session {
         let out = &self.opts.output;
         if self.written.is_empty() {
             write::check_output(out, &self.content)?;
-            write::write_site(out, pages)?;
+            write::write_site(out, pages.iter().map(copy).collect())?;
             self.written = pages.par_iter().map(|p| (p.path.clone(), hash_bytes(&p.bytes))).collect();
             let mut all: Vec<String> = self.written.keys().cloned().collect();
             all.sort();
@@ -668,9 +668,10 @@ fn write_file(out: &Path, page: &Page) -> Result<()> {
 /// neither submissions nor cohort.
 fn static_pages(site: &Site) -> Result<Vec<Page>> {
     let empty = Cohort { roles: vec![], skills: vec![], components: vec![], products: vec![], unknown: vec![] };
-    let pages = render::render_site(&[], &empty, &site.config, &site.tera, &CohortReview::default())?;
-    let dynamic: HashSet<&str> = LIST_PAGES.iter().map(|(p, _)| *p).chain([REVIEW_PAGE]).collect();
-    Ok(pages.into_iter().filter(|p| !dynamic.contains(p.path.as_str())).collect())
+    let review = CohortReview::default();
+    let mut pages = vec![render::Site::new(&[], &empty, &site.config, &site.tera, &review).not_found()?];
+    pages.extend(render::static_files());
+    Ok(pages)
 }
 
 /// atlas.json and the search index: whole-cohort data.
