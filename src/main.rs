@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use skills_atlas::diagnostics::Severity;
 use skills_atlas::serve::term;
-use skills_atlas::{BuildOptions, build};
+use skills_atlas::{BuildOptions, build_with_progress};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -169,7 +169,7 @@ fn fail(e: &anyhow::Error) -> ExitCode {
 
 fn run_build(opts: &BuildOptions, verbose: bool, quiet: bool, strict: bool, timings: bool) -> ExitCode {
     let progress = Progress::start(!quiet, &format!("Building {}", opts.content.display()));
-    let result = build(opts);
+    let result = build_with_progress(opts, &|stage, done, total| progress.update(stage, done, total));
     progress.finish();
     let report = match result {
         Ok(r) => r,
@@ -196,9 +196,8 @@ fn run_build(opts: &BuildOptions, verbose: bool, quiet: bool, strict: bool, timi
     if errors > 0 || (strict && warnings > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-/// A spinner on stderr while a build runs, only when stderr is a terminal.
-/// Once `BuildOptions` reports progress (stage, done, total), it becomes a bar
-/// per stage: `set_length(total)`, `set_position(done)`, `set_message(stage)`.
+/// A progress bar on stderr while a build runs, only when stderr is a
+/// terminal: a spinner until the first stage reports, then a bar per stage.
 struct Progress(Option<ProgressBar>);
 
 impl Progress {
@@ -213,6 +212,19 @@ impl Progress {
         bar.set_message(message.to_string());
         bar.enable_steady_tick(Duration::from_millis(100));
         Progress(Some(bar))
+    }
+
+    /// Called from any thread; indicatif redraws at most every few ms.
+    fn update(&self, stage: &'static str, done: usize, total: usize) {
+        let Some(bar) = &self.0 else { return };
+        if bar.length() != Some(total as u64) || bar.message() != stage {
+            if let Ok(style) = ProgressStyle::with_template("{msg:>8} [{bar:30}] {pos}/{len} {elapsed}") {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_length(total as u64);
+            bar.set_message(stage);
+        }
+        bar.set_position(done as u64);
     }
 
     fn finish(self) {
