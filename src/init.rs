@@ -18,25 +18,6 @@ use std::path::{Path, PathBuf};
 /// The theme folder's name under `themes/`.
 pub const THEME: &str = "atlas";
 
-/// The built-in templates, by file name: the same files the binary embeds.
-const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../themes/default/templates/base.html")),
-    ("macros.html", include_str!("../themes/default/templates/macros.html")),
-    ("index.html", include_str!("../themes/default/templates/index.html")),
-    ("submissions.html", include_str!("../themes/default/templates/submissions.html")),
-    ("submission.html", include_str!("../themes/default/templates/submission.html")),
-    ("roles.html", include_str!("../themes/default/templates/roles.html")),
-    ("role.html", include_str!("../themes/default/templates/role.html")),
-    ("skills.html", include_str!("../themes/default/templates/skills.html")),
-    ("skill.html", include_str!("../themes/default/templates/skill.html")),
-    ("components.html", include_str!("../themes/default/templates/components.html")),
-    ("component.html", include_str!("../themes/default/templates/component.html")),
-    ("products.html", include_str!("../themes/default/templates/products.html")),
-    ("product.html", include_str!("../themes/default/templates/product.html")),
-    ("unknown.html", include_str!("../themes/default/templates/unknown.html")),
-    ("404.html", include_str!("../themes/default/templates/404.html")),
-    ("review.html", include_str!("../themes/default/templates/review.html")),
-];
 
 const CONFIG: &str = r#"# skills-atlas site config. Every key is optional; each is shown here with
 # what it does. `skills-atlas build` reads content/config.yaml by itself;
@@ -219,7 +200,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         (PathBuf::from(".gitignore"), "public/\n"),
     ];
     let theme = Path::new("themes").join(THEME).join("templates");
-    files.extend(TEMPLATES.iter().map(|(name, text)| (theme.join(name), *text)));
+    files.extend(crate::render::TEMPLATES.iter().map(|(name, text)| (theme.join(name), *text)));
     let taken: Vec<String> = files
         .iter()
         .map(|(rel, _)| dir.join(rel))
@@ -264,7 +245,7 @@ mod tests {
         let mut names: Vec<String> =
             std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         names.sort();
-        let mut ours: Vec<&str> = TEMPLATES.iter().map(|(n, _)| *n).collect();
+        let mut ours: Vec<&str> = crate::render::TEMPLATES.iter().map(|(n, _)| *n).collect();
         ours.sort();
         assert_eq!(names, ours);
     }

@@ -25,7 +25,8 @@ pub struct Page {
     pub bytes: Vec<u8>,
 }
 
-const TEMPLATES: &[(&str, &str)] = &[
+/// The built-in templates, by file name (`init` copies them into a theme).
+pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("macros.html", include_str!("../../themes/default/templates/macros.html")),
     ("index.html", include_str!("../../themes/default/templates/index.html")),
