@@ -41,13 +41,68 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// Render Markdown to sanitised HTML.
+///
+/// Without the student's own HTML or images (most files), every tag comes
+/// from pulldown-cmark's writer, which escapes all text and attributes; only
+/// link targets need filtering, done here, and the sanitiser (the costliest
+/// step) is skipped. Anything else goes through ammonia.
 pub fn to_html(markdown: &str) -> String {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let events = Parser::new_ext(markdown, opts);
-    let events = highlight_code(limit_raw_html(limit_depth(events)));
+    let events: Vec<Event> = limit_depth(Parser::new_ext(markdown, opts)).map(plain_tables_and_tasks).collect();
+    let raw =
+        events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. })));
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
-    with_img_alt(SANITIZER.clean(&html).to_string())
+    if raw {
+        pulldown_cmark::html::push_html(&mut html, highlight_code(limit_raw_html(events.into_iter())));
+        with_img_alt(SANITIZER.clean(&html).to_string())
+    } else {
+        pulldown_cmark::html::push_html(&mut html, highlight_code(safe_links(events.into_iter())));
+        html
+    }
+}
+
+/// Table alignment would be written as `style` attributes (which the CSP
+/// blocks) and task-list checkboxes as `<input>` (which the sanitiser
+/// drops): both become plain.
+fn plain_tables_and_tasks(e: Event<'_>) -> Event<'_> {
+    match e {
+        Event::Start(Tag::Table(aligns)) => {
+            Event::Start(Tag::Table(vec![pulldown_cmark::Alignment::None; aligns.len()]))
+        }
+        Event::TaskListMarker(done) => Event::Text(CowStr::Borrowed(if done { "☑ " } else { "☐ " })),
+        e => e,
+    }
+}
+
+/// Links as the sanitiser would leave them: `href` only for http, https and
+/// mailto targets (a relative link points into the student's fork, not the
+/// atlas), and `rel="nofollow noopener noreferrer"`.
+fn safe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    events.map(|e| match e {
+        Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+            let mut url = dest_url.trim().to_string();
+            if link_type == pulldown_cmark::LinkType::Email && !url.to_ascii_lowercase().starts_with("mailto:") {
+                url.insert_str(0, "mailto:");
+            }
+            let lower = url.to_ascii_lowercase();
+            let safe = ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s));
+            let mut tag = String::from("<a");
+            if safe {
+                tag.push_str(&format!(" href=\"{}\"", escape_attr(&url)));
+            }
+            if !title.is_empty() {
+                tag.push_str(&format!(" title=\"{}\"", escape_attr(&title)));
+            }
+            tag.push_str(" rel=\"nofollow noopener noreferrer\">");
+            Event::Html(CowStr::from(tag))
+        }
+        Event::End(TagEnd::Link) => Event::Html(CowStr::Borrowed("</a>")),
+        e => e,
+    })
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;").replace('\'', "&#39;")
 }
 
 /// Give every `<img>` an `alt` (empty: decorative) when the student wrote
@@ -260,6 +315,27 @@ mod tests {
              [b](JaVaScRiPt:alert(1)) <a href=\"data:text/html,x\">c</a> <iframe src=x></iframe>",
         );
         assert_safe(&html);
+    }
+
+    #[test]
+    fn plain_markdown_skips_the_sanitiser_but_not_the_link_filter() {
+        let html = to_html(
+            "# T\n\n[ok](https://x.test/a?b=1&c=\"2\" \"t'itle\") [rel](docs/a.md) [js](javascript:alert(1)) \
+             [js2]( JaVaScRiPt:alert(1)) <javascript:alert(1)> <me@x.test> [d][r]\n\n[r]: data:text/html,x\n\n\
+             | a | b |\n|:-|-:|\n| 1 < 2 | `<script>` |\n\n- [x] done\n- [ ] todo\n\n```js\nlet a = \"</pre><script>\";\n```\n",
+        );
+        assert_safe(&html);
+        assert!(!html.contains("style=") && !html.contains("<input"), "{html}");
+        assert!(html.contains("href=\"https://x.test/a?b=1&amp;c=&quot;2&quot;\""), "{html}");
+        assert!(html.contains("href=\"mailto:me@x.test\""), "{html}");
+        assert!(html.contains("title=\"t&#39;itle\""), "written here, not by the sanitiser: {html}");
+        assert_eq!(html.matches("href=").count(), 2, "only the https and mailto links keep a target: {html}");
+        assert_eq!(html.matches("rel=\"nofollow noopener noreferrer\"").count(), 7, "{html}");
+        assert!(html.contains("☑ done") && html.contains("☐ todo"), "{html}");
+        // The same text through the sanitiser (an image sends it there) keeps the same links.
+        let slow = to_html("![i](https://x.test/i.png) [ok](https://x.test/a) [rel](docs/a.md) [js](javascript:x)");
+        assert_eq!(slow.matches("href=").count(), 1, "{slow}");
+        assert!(slow.contains("rel=\"nofollow noopener noreferrer\""), "{slow}");
     }
 
     #[test]
