@@ -204,15 +204,23 @@ const ASSIGNMENT_WORDS: &[&str] = &[
 pub fn prompt_in(line: &str, section: Option<Section>) -> bool {
     let c = content_of(line).trim_start_matches("[!note]").trim_start_matches("[!NOTE]").trim();
     let c = c.trim_matches(['*', '_']).trim();
+    let question = section == Some(Section::Reflection) && c.trim_end_matches([')', '*', '_', ' ']).ends_with('?');
+    // Most lines start with no instruction verb: tell from the first word,
+    // without folding the whole line (fold works piece by piece between spaces).
+    let first = c.split(' ').map(fold).find(|f| !f.is_empty());
+    let verb = first.is_some_and(|f| f.split_whitespace().next().is_some_and(|w| INSTRUCTION_VERBS.contains(&w)));
+    if !verb && !question {
+        return false;
+    }
     let f = fold(c);
     let words: Vec<&str> = f.split_whitespace().collect();
     if words.len() < 3 || line.trim_start().starts_with('#') {
         return false;
     }
-    if INSTRUCTION_VERBS.contains(&words[0]) && ASSIGNMENT_WORDS.iter().any(|w| has_phrase(&f, w)) {
+    if verb && ASSIGNMENT_WORDS.iter().any(|w| has_phrase(&f, w)) {
         return true;
     }
-    section == Some(Section::Reflection) && c.trim_end_matches([')', '*', '_', ' ']).ends_with('?') && words.len() <= 30
+    question && words.len() <= 30
 }
 
 /// `phrase` in folded text `f` as whole words.
@@ -296,5 +304,45 @@ mod tests {
         assert!(!prompt_in("- Write unit and integration tests", None));
         assert!(prompt_in("- Which role did I pick and why?", Some(Section::Reflection)));
         assert!(!prompt_in("- Which role did I pick and why?", Some(Section::Components)));
+    }
+
+    /// The first-word shortcut agrees with folding the whole line.
+    #[test]
+    fn prompts_as_if_the_whole_line_were_folded() {
+        let whole = |line: &str, section: Option<Section>| {
+            let c = content_of(line).trim_start_matches("[!note]").trim_start_matches("[!NOTE]").trim();
+            let c = c.trim_matches(['*', '_']).trim();
+            let f = fold(c);
+            let words: Vec<&str> = f.split_whitespace().collect();
+            if words.len() < 3 || line.trim_start().starts_with('#') {
+                return false;
+            }
+            let padded = format!(" {f} ");
+            let addressed = ASSIGNMENT_WORDS.iter().any(|w| padded.contains(&format!(" {w} ")));
+            (INSTRUCTION_VERBS.contains(&words[0]) && addressed)
+                || (section == Some(Section::Reflection)
+                    && c.trim_end_matches([')', '*', '_', ' ']).ends_with('?')
+                    && words.len() <= 30)
+        };
+        let lines = [
+            "Find five job postings for this role.",
+            "  ...  Find/describe your role in the team",
+            "**Describe** your favourite component",
+            "> [!NOTE] List the skills you lack for this role",
+            "Ｆｉｎｄ ｙｏｕｒ role in this section",
+            "ﬁnd your role",
+            "— , Выберите вашу роль из списка",
+            "1. Explain,your choice of role here",
+            "Finding your role was hard",
+            "- Write unit and integration tests",
+            "Why did I choose backend? (and not data)",
+            "   ",
+            "## Describe your role",
+        ];
+        for line in lines {
+            for section in [None, Some(Section::Reflection)] {
+                assert_eq!(prompt_in(line, section), whole(line, section), "{line:?}");
+            }
+        }
     }
 }
