@@ -14,20 +14,40 @@ use std::time::{Duration, Instant};
 
 const BASE: &str = "http://atlas.test/class/";
 
+/// What a submission chose: its role, the skills its first posting asks
+/// for, and the roles of its payments component.
+struct Choice<'a> {
+    role: &'a str,
+    posting: &'a str,
+    payments: &'a str,
+}
+
+const BACKEND: Choice = Choice {
+    role: "Backend Developer",
+    posting: "Python, Docker, PostgreSQL",
+    payments: "Backend Developer, QA Engineer",
+};
+
 /// A submission in the assignment's shape; the arguments make it differ.
 fn submission(who: &str, have: &[&str], lack: &[&str], reflection: &str) -> String {
+    submission_with(who, have, lack, reflection, &BACKEND)
+}
+
+fn submission_with(who: &str, have: &[&str], lack: &[&str], reflection: &str, choice: &Choice) -> String {
     let list = |xs: &[&str]| xs.iter().map(|x| format!("- {x}\n")).collect::<String>();
+    let Choice { role, posting, payments } = choice;
     format!(
         "# Roles and skills of {who}\n\n\
+         ## Product choice\n\nProduct name: Spotify\n\n\
          ## Components and roles\n\n\
-         | Component | Roles |\n|---|---|\n| Mobile app | Android Developer |\n| Backend API | Backend Developer |\n| Payments | Backend Developer, QA Engineer |\n\n\
+         | Component | Roles |\n|---|---|\n| Mobile app | Android Developer |\n| Backend API | Backend Developer |\n| Payments | {payments} |\n\n\
          ## Roles and responsibilities\n\n- **Backend Developer**: keeps the API of {who}'s product alive\n- **QA Engineer**: tests payments before each release\n\n\
          ## Common skills across roles\n\n- Git\n- SQL\n\n\
-         ## My chosen role\n\nRole: Backend Developer\n\n\
+         ## My chosen role\n\nRole: {role}\n\n\
          ## Skills I already have\n\n{}\n\
          ## Skills I clearly lack\n\n{}\n\
          ## Job market snapshot\n\n\
-         ### Posting 1: Backend Developer\n\nhttps://jobs.example/{who}/1\n\nSkills: Python, Docker, PostgreSQL\n\n\
+         ### Posting 1: {role}\n\nhttps://jobs.example/{who}/1\n\nSkills: {posting}\n\n\
          ### Posting 2: Go Developer\n\nhttps://jobs.example/{who}/2\n\nSkills: Go, Docker, Kubernetes\n\n\
          ## Personal reflection\n\n{reflection}\n",
         list(have),
@@ -93,7 +113,9 @@ impl Cohort {
         for (who, have, lack) in people {
             c.write(&format!("{who}/docs/roles-and-skills.md"), &submission(who, have, lack, &reflection(who)));
         }
-        c.write("gleb.md", &submission("gleb", &["Kotlin"], &["Swift"], &reflection("gleb")));
+        // No recognised role: his gap chart compares with the whole cohort's postings.
+        let dreamer = Choice { role: "Chief Dreamer", ..BACKEND };
+        c.write("gleb.md", &submission_with("gleb", &["Kotlin"], &["Swift"], &reflection("gleb"), &dreamer));
         c.write("config.yaml", "title: Test cohort\n");
         c
     }
@@ -205,6 +227,24 @@ fn incremental_rebuilds_give_the_same_site_as_a_fresh_build() {
     s.refresh().unwrap();
     assert_same_as_build(&cohort, &out, "prose edited");
 
+    // Another role, other posting skills, payments left to QA: the gap charts of the other
+    // backend developers (their role's postings) and of gleb (the cohort's) change, and so
+    // does the product's heatmap, though none of those submissions did.
+    let qa = Choice { role: "QA Engineer", posting: "Selenium, Python, Jira", payments: "QA Engineer" };
+    let chen = submission_with("chen__lab-01", &["Go", "Linux"], &["Rust"], &reflection("chen__lab-01"), &qa);
+    cohort.write("chen__lab-01/docs/roles-and-skills.md", &chen);
+    let done = s.rebuild(&[cohort.path("chen__lab-01/docs/roles-and-skills.md")]).unwrap();
+    for page in [
+        "submissions/chen-lab-01/index.html",
+        "submissions/anna-lab-01/index.html",
+        "submissions/gleb/index.html",
+        "products/spotify/index.html",
+    ] {
+        assert!(done.changed.contains(&page.to_string()), "{page} not rewritten: {:?}", done.changed);
+    }
+    s.refresh().unwrap();
+    assert_same_as_build(&cohort, &out, "role and postings changed");
+
     // A new fork, and a near duplicate of another submission.
     cohort.write(
         "hana__lab-01/docs/roles-and-skills.md",
@@ -222,6 +262,13 @@ fn incremental_rebuilds_give_the_same_site_as_a_fresh_build() {
     s.refresh().unwrap();
     assert!(!boris_page.exists());
     assert_same_as_build(&cohort, &out, "a fork removed");
+
+    // The copy removed: the page of the one it copied no longer names it, at once.
+    std::fs::remove_dir_all(cohort.content().join("hana__lab-01")).unwrap();
+    let done = s.rebuild(&[cohort.path("hana__lab-01")]).unwrap();
+    assert!(done.changed.contains(&"submissions/chen-lab-01/index.html".to_string()), "{:?}", done.changed);
+    s.refresh().unwrap();
+    assert_same_as_build(&cohort, &out, "the copy removed");
 
     // An unrelated file changes nothing.
     cohort.write("anna__lab-01/notes.txt", "not Markdown");
