@@ -217,7 +217,7 @@ impl<'a> Site<'a> {
             cohort,
             review,
             summary: lists::summary(cohort, subs.len()),
-            rows: subs.iter().map(row).collect(),
+            rows: subs.iter().map(submission_row).collect(),
             charts: charts::ListCharts::new(subs, cohort),
             gaps: charts::GapIndex::new(subs),
             heatmaps: charts::Heatmaps::new(subs),
@@ -373,7 +373,8 @@ impl Renderer<'_> {
     }
 }
 
-fn row(s: &Submission) -> SubmissionRow<'_> {
+/// What the submissions list shows of one submission.
+pub fn submission_row(s: &Submission) -> SubmissionRow<'_> {
     SubmissionRow {
         id: &s.id,
         author: &s.author,
