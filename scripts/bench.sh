@@ -45,7 +45,8 @@ for n in "${sizes[@]}"; do
 
   out="$work/out-$n"; rm -rf "$out"
   : >"$work/runs.txt"
-  for _ in 1 2 3; do measure "$bin" build "$cohort" -o "$out" --quiet --timings >>"$work/runs.txt"; done
+  # A fresh output folder each run, as for Hugo: replacing a previous site costs its removal.
+  for _ in 1 2 3; do rm -rf "$out"; measure "$bin" build "$cohort" -o "$out" --quiet --timings >>"$work/runs.txt"; done
   atlas_s=$(awk '{print $1}' "$work/runs.txt" | median)
   atlas_mb=$(awk '{print $2}' "$work/runs.txt" | median | awk '{printf "%.0f", $1/1024}')
   pages=$(find "$out" -name '*.html' | wc -l)

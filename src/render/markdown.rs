@@ -48,7 +48,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// step) is skipped. Anything else goes through ammonia.
 pub fn to_html(markdown: &str) -> String {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let events: Vec<Event> = limit_depth(Parser::new_ext(markdown, opts)).map(plain_tables_and_tasks).collect();
+    let events = without_comments(limit_depth(Parser::new_ext(markdown, opts)).map(plain_tables_and_tasks));
     let raw =
         events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. })));
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -59,6 +59,45 @@ pub fn to_html(markdown: &str) -> String {
         pulldown_cmark::html::push_html(&mut html, highlight_code(safe_links(events.into_iter())));
         html
     }
+}
+
+/// HTML that is only comments (the template's instructions, mostly) is
+/// dropped here, as the sanitiser would drop it, so it does not send the
+/// file down the slow path. HTML blocks arrive a line per event: a block is
+/// judged whole.
+fn without_comments<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut out = Vec::new();
+    let mut block: Option<Vec<Event<'a>>> = None;
+    for e in events {
+        match (e, &mut block) {
+            (e @ Event::Start(Tag::HtmlBlock), None) => block = Some(vec![e]),
+            (e @ Event::End(TagEnd::HtmlBlock), Some(held)) => {
+                let text: String =
+                    held.iter().filter_map(|e| if let Event::Html(h) = e { Some(h.as_ref()) } else { None }).collect();
+                if !only_comments(&text) {
+                    out.append(held);
+                    out.push(e);
+                }
+                block = None;
+            }
+            (e, Some(held)) => held.push(e),
+            (Event::InlineHtml(h), None) if only_comments(&h) => {}
+            (e, None) => out.push(e),
+        }
+    }
+    out.extend(block.into_iter().flatten());
+    out
+}
+
+fn only_comments(html: &str) -> bool {
+    let mut rest = html.trim();
+    while !rest.is_empty() {
+        let Some(end) = rest.strip_prefix("<!--").and_then(|r| r.find("-->").map(|i| i + 4 + 3)) else {
+            return false;
+        };
+        rest = rest[end..].trim_start();
+    }
+    true
 }
 
 /// Table alignment would be written as `style` attributes (which the CSP
@@ -336,6 +375,19 @@ mod tests {
         let slow = to_html("![i](https://x.test/i.png) [ok](https://x.test/a) [rel](docs/a.md) [js](javascript:x)");
         assert_eq!(slow.matches("href=").count(), 1, "{slow}");
         assert!(slow.contains("rel=\"nofollow noopener noreferrer\""), "{slow}");
+    }
+
+    #[test]
+    fn comment_only_html_is_dropped_and_keeps_the_fast_path() {
+        let html = to_html(
+            "<!--\nFill in your role.\n-->\n\nText <!-- inline --> here [a](docs/x.md)\n\n<!-- a --> <!-- b -->\n",
+        );
+        assert!(!html.contains("Fill in") && !html.contains("inline") && html.contains("Text"), "{html}");
+        assert!(html.contains("<a rel=\"nofollow noopener noreferrer\">a</a>"), "written here: {html}");
+        // A comment followed by markup is not only comments: the sanitiser sees it.
+        let html = to_html("<!-- x --><img src=x onerror=alert(1)>\n\n<!-- y --!> <script>alert(2)</script> -->\n");
+        assert_safe(&html);
+        assert!(!html.contains("alert"), "{html}");
     }
 
     #[test]
