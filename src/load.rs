@@ -5,15 +5,17 @@ use crate::discover::Unit;
 use crate::extract::{self, FileOutline, FileRole};
 use crate::model::{self, Identity, Submission};
 use crate::normalize::Taxonomy;
-use crate::parse::{outline, read_source};
+use crate::parse::{outline, read_source_in};
 use std::path::Path;
 
 pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
     let mut diags = unit.notes.clone();
     let mut sources = Vec::new();
+    // Resolved once per unit rather than once per file.
+    let root = content.canonicalize().ok();
     for rel in &unit.files {
         let rel_str = rel.to_string_lossy().replace('\\', "/");
-        let (text, d) = read_source(&content.join(rel), &rel_str);
+        let (text, d) = read_source_in(&content.join(rel), &rel_str, root.as_deref());
         diags.extend(d);
         if let Some(text) = text {
             sources.push((rel_str, text));
@@ -73,5 +75,5 @@ fn assign_roles(sources: &[(String, String)], roots: &[outline::Node]) -> Vec<Fi
 }
 
 fn section_count(root: &outline::Node) -> usize {
-    root.walk().iter().filter(|n| n.is_heading() && extract::sections::classify(&n.text).is_some()).count()
+    root.iter().filter(|n| n.is_heading() && extract::sections::classify(&n.text).is_some()).count()
 }

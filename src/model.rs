@@ -104,65 +104,9 @@ pub struct Identity {
 
 /// Map names to canonical skills, roles, components and the product.
 pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(String, String)>) -> Submission {
+    // What reads `ex` as a whole first; then its names move, not copied.
     let mut diags = Vec::new();
-    let skill_items = |items: &[Named]| -> Vec<SkillItem> {
-        items.iter().map(|n| SkillItem { name: n.name.clone(), skills: tax.skills_in(&n.text) }).collect()
-    };
-    let role_ref = |n: &Named| RoleRef {
-        name: n.name.clone(),
-        canonical: tax.role(&n.name).map(|m| m.canonical).unwrap_or_default(),
-    };
-    let components: Vec<Component> = if ex.components.is_empty() {
-        // No mapping section: architecture.md's component list, without roles.
-        ex.main_components
-            .iter()
-            .map(|n| Component { name: n.name.clone(), kind: tax.component_kind(&n.name), roles: vec![], line: n.line })
-            .collect()
-    } else {
-        ex.components
-            .iter()
-            .map(|c| Component {
-                name: c.name.name.clone(),
-                kind: tax.component_kind(&c.name.name),
-                roles: c.roles.iter().map(role_ref).collect(),
-                line: c.name.line,
-            })
-            .collect()
-    };
-    let responsibilities = ex
-        .responsibilities
-        .iter()
-        .map(|r| Responsibility {
-            name: r.role.name.clone(),
-            canonical: role_ref(&r.role).canonical,
-            items: r.items.clone(),
-        })
-        .collect();
     let chosen_role = chosen_role_of(&ex, tax, &mut diags);
-    let postings = ex
-        .postings
-        .iter()
-        .map(|p| Posting {
-            url: p.url.clone(),
-            title: p.title.clone(),
-            company: p.company.clone(),
-            skills: tax.skills_in(&format!("{}\n{}", p.title, p.text)),
-        })
-        .collect();
-    let reflection = match &ex.reflection {
-        Some(r) => Reflection { written: is_own_writing(&r.text), text: r.text.clone() },
-        None => Reflection { written: false, text: String::new() },
-    };
-    if let Some(r) = &ex.reflection
-        && !reflection.written
-    {
-        diags.push(Diagnostic::new(
-            &r.file,
-            r.line,
-            Severity::Warning,
-            "the reflection holds only the assignment's prompts or placeholders: answer them in your own words",
-        ));
-    }
     let product = product_of(&ex, tax);
     let mut sections_missing = Vec::new();
     for s in EXPECTED {
@@ -176,7 +120,66 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
             ));
         }
     }
-    let mut sub = Submission {
+    diags.extend(empty_list_diagnostics(&ex, &ident.main_file));
+    diags.extend(leftover_diagnostics(&ex));
+
+    let skill_items = |items: Vec<Named>| -> Vec<SkillItem> {
+        items.into_iter().map(|n| SkillItem { skills: tax.skills_in(&n.text), name: n.name }).collect()
+    };
+    let role_ref = |n: Named| RoleRef { canonical: tax.role_names(&n.name), name: n.name };
+    let components: Vec<Component> = if ex.components.is_empty() {
+        // No mapping section: architecture.md's component list, without roles.
+        ex.main_components
+            .into_iter()
+            .map(|n| Component { kind: tax.component_kind(&n.name), name: n.name, roles: vec![], line: n.line })
+            .collect()
+    } else {
+        ex.components
+            .into_iter()
+            .map(|c| Component {
+                kind: tax.component_kind(&c.name.name),
+                name: c.name.name,
+                roles: c.roles.into_iter().map(role_ref).collect(),
+                line: c.name.line,
+            })
+            .collect()
+    };
+    let responsibilities = ex
+        .responsibilities
+        .into_iter()
+        .map(|r| Responsibility { canonical: tax.role_names(&r.role.name), name: r.role.name, items: r.items })
+        .collect();
+    let postings = ex
+        .postings
+        .into_iter()
+        .map(|p| Posting {
+            skills: tax.skills_in(&format!("{}\n{}", p.title, p.text)),
+            url: p.url,
+            title: p.title,
+            company: p.company,
+        })
+        .collect();
+    let reflection = match ex.reflection {
+        Some(r) => {
+            let written = is_own_writing(&r.text);
+            if !written {
+                diags.push(Diagnostic::new(
+                    &r.file,
+                    r.line,
+                    Severity::Warning,
+                    "the reflection holds only the assignment's prompts or placeholders: answer them in your own words",
+                ));
+            }
+            // Kept for the whole build: without the slack it was built with.
+            let mut text = r.text;
+            text.shrink_to_fit();
+            Reflection { written, text }
+        }
+        None => Reflection { written: false, text: String::new() },
+    };
+    diags.sort();
+    diags.dedup();
+    Submission {
         id: ident.id,
         source: ident.source,
         author: ident.author,
@@ -184,24 +187,18 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         product,
         components,
         responsibilities,
-        common_skills: skill_items(&ex.common_skills),
+        common_skills: skill_items(ex.common_skills),
         chosen_role,
-        skills_have: skill_items(&ex.skills_have),
-        skills_lack: skill_items(&ex.skills_lack),
+        skills_have: skill_items(ex.skills_have),
+        skills_lack: skill_items(ex.skills_lack),
         postings,
-        skills_in_several_postings: skill_items(&ex.skills_several),
-        skills_in_one_posting: skill_items(&ex.skills_single),
+        skills_in_several_postings: skill_items(ex.skills_several),
+        skills_in_one_posting: skill_items(ex.skills_single),
         reflection,
         sections_missing,
-        diagnostics: Vec::new(),
+        diagnostics: diags,
         sources,
-    };
-    diags.extend(empty_list_diagnostics(&ex, &ident.main_file));
-    diags.extend(leftover_diagnostics(&ex));
-    diags.sort();
-    diags.dedup();
-    sub.diagnostics = diags;
-    sub
+    }
 }
 
 fn empty_list_diagnostics(ex: &Extracted, main_file: &str) -> Vec<Diagnostic> {
@@ -357,8 +354,11 @@ pub fn is_own_writing(text: &str) -> bool {
             continue;
         }
         words += word_count(line);
+        if words >= 10 {
+            return true;
+        }
     }
-    words >= 10
+    false
 }
 
 #[cfg(test)]

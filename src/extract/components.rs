@@ -2,7 +2,7 @@
 //! nested lists, a heading per component, a table, "Component → roles"
 //! lines, and two fallbacks for files without a usable section.
 
-use super::fields::{child_items, description, has_child_items, name_of};
+use super::fields::{child_items, description, has_child_items, has_description, name_of};
 use super::text::{clean_name, fold, has_role_noun, is_placeholder, split_inline, tidy, word_count};
 use super::{Found, Named, RawComponent};
 use crate::parse::outline::{Kind, Node};
@@ -41,7 +41,7 @@ fn roles_under(found: &Found<'_>, n: &Node) -> Vec<Named> {
     let mut roles = Vec::new();
     for c in &n.children {
         match c.kind {
-            Kind::Item if c.label.is_none() && description(c).is_none() && c.text.contains(',') => {
+            Kind::Item if c.label.is_none() && c.text.contains(',') && !has_description(c) => {
                 roles.extend(role_list(found, &c.text, c.line))
             }
             Kind::Item => roles.push(found.named(name_of(c), c.text.clone(), c.line)),
@@ -89,7 +89,7 @@ fn component_nodes(found: &Found<'_>, n: &Node, out: &mut Vec<RawComponent>) {
         }
         // "**Search** needs Backend developers, ML engineers and Data
         // analysts": a bold name owns the whole block after it.
-        Kind::Item | Kind::Paragraph if n.label.is_some() && description(n).is_some() => {
+        Kind::Item | Kind::Paragraph if n.label.is_some() && has_description(n) => {
             let desc = description(n).unwrap_or_default().replace('\n', " ");
             let roles = role_list(found, &desc, n.line);
             if !roles.is_empty() {
@@ -100,7 +100,17 @@ fn component_nodes(found: &Found<'_>, n: &Node, out: &mut Vec<RawComponent>) {
         Kind::Item | Kind::Paragraph => {
             for (i, line) in n.text.lines().enumerate() {
                 let label = if i == 0 { n.label.as_deref() } else { None };
-                let probe = Node { text: line.to_string(), label: label.map(str::to_string), ..n.clone() };
+                // Only the text and label are read: no need to copy the children.
+                let probe = Node {
+                    kind: n.kind,
+                    text: line.to_string(),
+                    label: label.map(str::to_string),
+                    line: n.line,
+                    links: Vec::new(),
+                    cells: Vec::new(),
+                    header: n.header,
+                    children: Vec::new(),
+                };
                 if let Some(desc) = description(&probe) {
                     let roles = role_list(found, &desc, n.line + i);
                     if !roles.is_empty() && word_count(&name_of(&probe)) <= 8 {
@@ -140,7 +150,7 @@ fn table_components(found: &Found<'_>, table: &Node) -> Vec<RawComponent> {
 /// The components section is the assignment's template left as it was:
 /// it still holds "..." items.
 pub(crate) fn is_template(found: &Found<'_>, all: &[Found<'_>]) -> bool {
-    found.content(all).iter().flat_map(|n| n.walk()).any(|n| n.kind == Kind::Item && is_placeholder(&n.text))
+    found.content(all).iter().flat_map(|n| n.iter()).any(|n| n.kind == Kind::Item && is_placeholder(&n.text))
 }
 
 /// Components written as plain label lines, each followed by

@@ -27,36 +27,47 @@ pub(crate) fn name_of(n: &Node) -> String {
 
 /// The text after an item's name: "Name: a, b" -> "a, b".
 pub(crate) fn description(n: &Node) -> Option<String> {
-    let text = strip_citations(&n.text);
-    let rest = match &n.label {
-        Some(l) if text.starts_with(l.as_str()) => text[l.len()..].to_string(),
+    description_in(&strip_citations(&n.text), n.label.as_deref()).map(str::to_string)
+}
+
+/// `description(n).is_some()`, without building it.
+pub(crate) fn has_description(n: &Node) -> bool {
+    description_in(&strip_citations(&n.text), n.label.as_deref()).is_some()
+}
+
+fn description_in<'t>(text: &'t str, label: Option<&str>) -> Option<&'t str> {
+    let rest = match label {
+        Some(l) if text.starts_with(l) => &text[l.len()..],
         _ => {
             let first = text.lines().next().unwrap_or("");
+            if !super::text::has_separator(first) {
+                return None;
+            }
             let cut = [": ", " — ", " – ", " - ", ":", " → ", " -> "]
                 .iter()
-                .filter_map(|s| first.find(s).map(|i| (i, s.len())))
+                .filter_map(|s| super::text::find(first, s).map(|i| (i, s.len())))
                 .min();
             let (i, len) = cut?;
             if word_count(&first[..i]) > 8 {
                 return None;
             }
-            text[i + len..].to_string()
+            &text[i + len..]
         }
     };
     let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '—' | '–' | '-'));
-    (!rest.trim().is_empty()).then(|| rest.trim().to_string())
+    (!rest.trim().is_empty()).then(|| rest.trim())
 }
 
 /// Items with no child items, anywhere below `n`.
 pub(crate) fn leaf_items(n: &Node) -> Vec<&Node> {
-    n.walk().into_iter().skip(1).filter(|c| is_item(c) && !has_child_items(c)).collect()
+    n.iter().skip(1).filter(|c| is_item(c) && !has_child_items(c)).collect()
 }
 
 /// Items of a counted list (common skills): group labels are not items,
 /// their members are; a table counts its rows; a lone paragraph its commas.
 pub(crate) fn counted_items(found: &Found<'_>, all: &[Found<'_>]) -> Vec<Named> {
     let content = found.content(all);
-    let paras = !content.iter().any(|n| n.walk().iter().any(|c| c.kind == Kind::Item));
+    let paras = !content.iter().any(|n| n.iter().any(|c| c.kind == Kind::Item));
     let mut out = Vec::new();
     for n in &content {
         collect_counted(found, n, paras, &mut out);
@@ -78,15 +89,13 @@ pub(crate) fn counted_items(found: &Found<'_>, all: &[Found<'_>]) -> Vec<Named> 
 /// beside a list they are comments on it.
 fn collect_counted(found: &Found<'_>, n: &Node, paras: bool, out: &mut Vec<Named>) {
     match n.kind {
-        Kind::Item if has_child_items(n) && description(n).is_none() => {
+        Kind::Item if has_child_items(n) && !has_description(n) => {
             for c in child_items(n) {
                 collect_counted(found, c, paras, out);
             }
         }
         // "**Git**: everyone commits" as its own paragraph is an item too.
-        Kind::Item | Kind::Paragraph
-            if n.kind == Kind::Item || (paras && n.label.is_some() && description(n).is_some()) =>
-        {
+        Kind::Item | Kind::Paragraph if n.kind == Kind::Item || (paras && n.label.is_some() && has_description(n)) => {
             let name = name_of(n);
             if !is_placeholder(&name) {
                 out.push(found.named(name, n.text.clone(), n.line));
@@ -113,7 +122,7 @@ pub(crate) fn skill_items(found: &Found<'_>, all: &[Found<'_>]) -> Vec<Named> {
         out.extend(split_inline(inline).into_iter().map(|p| found.named(p.clone(), p, found.node.line)));
     }
     let content = found.content(all);
-    let paras = !content.iter().any(|n| n.walk().iter().any(|c| c.kind == Kind::Item));
+    let paras = !content.iter().any(|n| n.iter().any(|c| c.kind == Kind::Item));
     let mut items = Vec::new();
     for n in &content {
         collect_counted(found, n, paras, &mut items);
@@ -196,6 +205,11 @@ pub(crate) fn role_in_sentence(s: &str) -> Option<String> {
         "i want to be a ",
         "i want to become a ",
     ];
+    // Every lead holds "cho" or "want to be", most lines neither. Only the
+    // ASCII letters lowercase to those, so the line itself can be asked.
+    if !contains_ascii_nocase(s, &[b"cho", b"want to be"]) {
+        return None;
+    }
     let lower = s.to_lowercase();
     for lead in LEADS {
         if let Some(i) = lower.find(lead) {
@@ -212,6 +226,31 @@ pub(crate) fn role_in_sentence(s: &str) -> Option<String> {
     None
 }
 
+/// Whether `s` holds one of two `words` (lowercase ASCII letters and
+/// spaces, starting with a letter) in any case.
+fn contains_ascii_nocase(s: &str, words: &[&[u8]; 2]) -> bool {
+    // `b | 0x20` folds exactly the capital of a letter onto it. Sixteen bytes
+    // are tested at a time (without branching, so the compiler can vectorise)
+    // before any is looked at closely.
+    let [a, b] = words.map(|w| w[0]);
+    let h = s.as_bytes();
+    let word_at = |i: usize| {
+        let first = h[i] | 0x20;
+        (first == a || first == b)
+            && words.iter().any(|w| h[i..].get(..w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w)))
+    };
+    let mut from = 0;
+    for chunk in h.chunks(16) {
+        if chunk.iter().fold(false, |hit, &x| hit | (x | 0x20 == a) | (x | 0x20 == b))
+            && (from..from + chunk.len()).any(word_at)
+        {
+            return true;
+        }
+        from += chunk.len();
+    }
+    false
+}
+
 /// The reflection text; `None` when there is no reflection section.
 pub(crate) fn reflection(sections: &[&Found<'_>], all: &[Found<'_>]) -> Option<Named> {
     let first = sections.first()?;
@@ -225,7 +264,7 @@ pub(crate) fn reflection(sections: &[&Found<'_>], all: &[Found<'_>]) -> Option<N
             text.push_str(&n.all_text());
         }
     }
-    Some(first.named(String::new(), strip_citations(text.trim()), first.node.line))
+    Some(first.named(String::new(), strip_citations(text.trim()).into_owned(), first.node.line))
 }
 
 #[cfg(test)]
@@ -239,6 +278,9 @@ mod tests {
             Some("Backend Engineer")
         );
         assert_eq!(role_in_sentence("Backend is cool"), None);
+        assert_eq!(role_in_sentence("At last, after a long time, I CHOSE the QA role.").as_deref(), Some("QA"));
+        assert!(contains_ascii_nocase("0123456789abcdeWant To Be", &[b"cho", b"want to be"]));
+        assert!(!contains_ascii_nocase("0123456789abcdeWant To B, ch o", &[b"cho", b"want to be"]));
         assert_eq!(role_in_sentence("So I choosed game designer role, because").as_deref(), Some("game designer"));
     }
 }

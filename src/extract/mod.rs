@@ -199,8 +199,7 @@ fn components_of(
 /// Items and short lines still holding the template's placeholders.
 fn placeholders_in(f: &FileOutline<'_>) -> Vec<Named> {
     f.root
-        .walk()
-        .into_iter()
+        .iter()
         .filter(|n| matches!(n.kind, Kind::Item | Kind::Paragraph) && text::is_placeholder(&n.text))
         .map(|n| Named { name: n.text.clone(), text: n.text.clone(), file: f.path.to_string(), line: n.line })
         .collect()

@@ -29,6 +29,8 @@ fn merge_by_link(found: Vec<RawPosting>) -> Vec<RawPosting> {
         return found;
     }
     let mut out: Vec<RawPosting> = Vec::new();
+    // The link key of each entry of `out` (all have a link).
+    let mut keys: Vec<String> = Vec::new();
     let mut pending_title: Option<String> = None;
     for mut p in found {
         let Some(url) = &p.url else {
@@ -38,8 +40,8 @@ fn merge_by_link(found: Vec<RawPosting>) -> Vec<RawPosting> {
             continue;
         };
         let key = link_key(url);
-        if let Some(prev) = out.iter_mut().find(|q| q.url.as_deref().map(link_key) == Some(key.clone())) {
-            prev.text.push_str(&p.text);
+        if let Some(i) = keys.iter().position(|k| *k == key) {
+            out[i].text.push_str(&p.text);
             continue;
         }
         if let Some(t) = pending_title.take()
@@ -50,6 +52,7 @@ fn merge_by_link(found: Vec<RawPosting>) -> Vec<RawPosting> {
         if is_field_label(&p.title) {
             p.title.clear();
         }
+        keys.push(key);
         out.push(p);
     }
     out
@@ -67,7 +70,7 @@ fn is_field_label(title: &str) -> bool {
     let f = fold(title);
     ["link", "ссылка", "url", "key skills", "skills", "requirements", "требования", "навыки"]
         .iter()
-        .any(|l| f == *l || f.starts_with(&format!("{l} ")))
+        .any(|l| f.strip_prefix(l).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ')))
 }
 
 fn postings_in(nodes: &[&Node], file: &str, out: &mut Vec<RawPosting>) {
@@ -96,7 +99,7 @@ fn postings_in(nodes: &[&Node], file: &str, out: &mut Vec<RawPosting>) {
             }
             Kind::Heading(_) => {
                 let inner: Vec<&Node> = n.children.iter().collect();
-                let links = n.walk().iter().map(|c| c.links.len()).sum::<usize>();
+                let links = n.iter().map(|c| c.links.len()).sum::<usize>();
                 if links == 1 || (links == 0 && looks_like_job_title(&n.text) && !n.children.is_empty()) {
                     out.push(posting_from(n, file, Some(n)));
                 } else {
@@ -121,7 +124,7 @@ fn postings_in(nodes: &[&Node], file: &str, out: &mut Vec<RawPosting>) {
 }
 
 fn has_link(n: &Node) -> bool {
-    n.walk().iter().any(|c| !c.links.is_empty())
+    n.iter().any(|c| !c.links.is_empty())
 }
 
 fn first_url(s: &str) -> Option<String> {
@@ -162,13 +165,13 @@ fn posting_from(n: &Node, file: &str, heading: Option<&Node>) -> RawPosting {
     let mut title = title_src.unwrap_or_else(|| name_of(n));
     let mut company = None;
     let mut text = String::new();
-    for c in n.walk() {
+    for c in n.iter() {
         let key = c.label.as_deref().or_else(|| c.text.split_once(':').map(|(k, _)| k)).map(fold).unwrap_or_default();
-        let value = description(c).unwrap_or_default();
+        let value = || description(c).unwrap_or_default();
         if key.contains("company") || key.contains("компания") || key.contains("employer") {
-            company = Some(tidy(&value));
+            company = Some(tidy(&value()));
         } else if key.contains("title") || key.contains("position") || key.contains("должность") {
-            title = tidy(&value);
+            title = tidy(&value());
         } else if !std::ptr::eq(c, n) {
             text.push_str(&c.text);
             text.push('\n');
@@ -177,7 +180,7 @@ fn posting_from(n: &Node, file: &str, heading: Option<&Node>) -> RawPosting {
     if title.starts_with("http") || title.starts_with('[') {
         title = String::new();
     }
-    let url = n.walk().iter().flat_map(|c| c.links.iter()).find(|l| l.starts_with("http")).cloned().or_else(|| {
+    let url = n.iter().flat_map(|c| c.links.iter()).find(|l| l.starts_with("http")).cloned().or_else(|| {
         // "[https://hh.ru/...]" is not a link in CommonMark, but it is one to a reader.
         first_url(&n.all_text().replace(['[', ']'], " "))
     });

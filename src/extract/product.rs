@@ -19,14 +19,17 @@ pub(crate) fn fill_product(out: &mut Extracted, files: &[&FileOutline<'_>], foun
     };
     // Nor do the tools in a skills list ("Jira, Trello").
     let is_skills = |s: Section| matches!(s, Section::CommonSkills | Section::SkillsHave | Section::SkillsLack);
-    let mut market: Vec<&Node> = found.iter().filter(|f| is_market(f.section)).map(|f| f.node).collect();
+    // Sorted addresses: every node of every file is looked up in these.
+    let mut market: Vec<*const Node> = found.iter().filter(|f| is_market(f.section)).map(|f| ptr(f.node)).collect();
     for f in found.iter().filter(|f| is_skills(f.section)) {
-        market.extend(f.content(found).into_iter().flat_map(|n| n.walk()).filter(|n| n.kind == Kind::Item));
+        market.extend(f.content(found).into_iter().flat_map(|n| n.iter()).filter(|n| n.kind == Kind::Item).map(ptr));
     }
-    let keep: Vec<&Node> = found.iter().filter(|f| !is_market(f.section)).map(|f| f.node).collect();
+    market.sort_unstable();
+    let mut keep: Vec<*const Node> = found.iter().filter(|f| !is_market(f.section)).map(|f| ptr(f.node)).collect();
+    keep.sort_unstable();
     for role in [FileRole::Architecture, FileRole::Roles, FileRole::Other] {
         for f in files.iter().filter(|f| f.role == role) {
-            let mut text = String::new();
+            let mut text = String::with_capacity(4096);
             text_outside(f.root, &market, &keep, &mut text);
             out.product_texts.push(text);
         }
@@ -35,10 +38,10 @@ pub(crate) fn fill_product(out: &mut Extracted, files: &[&FileOutline<'_>], foun
 
 /// The text below `n`, minus `skip` subtrees, though a `keep` node inside
 /// a skipped one still counts.
-fn text_outside(n: &Node, skip: &[&Node], keep: &[&Node], out: &mut String) {
-    let is = |set: &[&Node], n: &Node| set.iter().any(|s| std::ptr::eq(*s, n));
+fn text_outside(n: &Node, skip: &[*const Node], keep: &[*const Node], out: &mut String) {
+    let is = |set: &[*const Node], n: &Node| set.binary_search(&ptr(n)).is_ok();
     if is(skip, n) {
-        for d in n.walk().into_iter().skip(1).filter(|d| is(keep, d)) {
+        for d in n.iter().skip(1).filter(|d| is(keep, d)) {
             text_outside(d, &[], keep, out);
         }
         return;
@@ -54,6 +57,10 @@ fn text_outside(n: &Node, skip: &[&Node], keep: &[&Node], out: &mut String) {
     }
 }
 
+fn ptr(n: &Node) -> *const Node {
+    n
+}
+
 /// The product written in a "Product choice" section: a "Name:" /
 /// "Product name:" field, a short first bullet, or "I chose X".
 /// Returns the text it came from and the name.
@@ -61,7 +68,7 @@ fn product_value(f: &Found<'_>, all: &[Found<'_>]) -> Option<(String, String)> {
     if let Some(v) = &f.inline {
         return Some((v.clone(), strip_parenthetical(&clean_name(v, None))));
     }
-    let nodes: Vec<&Node> = f.content(all).into_iter().flat_map(|n| n.walk()).collect();
+    let nodes: Vec<&Node> = f.content(all).into_iter().flat_map(|n| n.iter()).collect();
     for n in &nodes {
         let Some((key, value)) = n.text.split_once(':') else { continue };
         let key = fold(key);

@@ -1,7 +1,7 @@
 //! Roles and responsibilities: role name -> what the role does, from role
 //! headings, bold labels, "Role - description" lines or a table.
 
-use super::fields::{description, has_child_items, leaf_items, name_of};
+use super::fields::{description, has_child_items, has_description, leaf_items, name_of};
 use super::text::{fold, has_role_noun, is_placeholder, split_inline, word_count};
 use super::{Found, RawResponsibility};
 use crate::parse::outline::{Kind, Node};
@@ -44,7 +44,7 @@ fn role_blocks(found: &Found<'_>, n: &Node, out: &mut Vec<RawResponsibility>) {
             };
             // "Mobile engineer, QA: builds the app" names two roles.
             let name = name_of(n);
-            let names = if n.label.is_none() && name.contains(',') && description(n).is_some() {
+            let names = if n.label.is_none() && name.contains(',') && has_description(n) {
                 split_inline(&name)
             } else {
                 vec![name]
@@ -80,11 +80,14 @@ fn flat_role_list(found: &Found<'_>, content: &[&Node]) -> Option<Vec<RawRespons
             if n.kind == Kind::Item { vec![*n] } else { n.children.iter().filter(|c| c.kind == Kind::Item).collect() }
         })
         .collect();
-    let plain = items.iter().all(|n| n.children.is_empty() && n.label.is_none() && description(n).is_none());
+    let plain = items.iter().all(|n| n.children.is_empty() && n.label.is_none() && !has_description(n));
+    if !plain {
+        return None;
+    }
     let is_role = |n: &Node| word_count(&n.text) <= 5 && has_role_noun(&n.text);
     let roles = items.iter().filter(|n| is_role(n)).count();
     let long = items.iter().filter(|n| word_count(&n.text) >= 6).count();
-    if !plain || roles < 2 || long < roles / 2 || long == 0 {
+    if roles < 2 || long < roles / 2 || long == 0 {
         return None;
     }
     let mut out: Vec<RawResponsibility> = Vec::new();

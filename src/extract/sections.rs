@@ -4,6 +4,8 @@
 //! so this works on words, not on exact titles.
 
 use super::text::fold;
+use crate::normalize::memo;
+use std::cell::RefCell;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -56,7 +58,7 @@ pub fn classify(title: &str) -> Option<(Section, Option<String>)> {
     // "**Role:** Backend Engineer", "Chosen role - Backend", "Skills I have: a, b":
     // the head alone first, so the whole line cannot swallow the value.
     for sep in [":", " — ", " – ", " - "] {
-        if let Some((head, tail)) = title.split_once(sep)
+        if let Some((head, tail)) = super::text::split_once(title, sep)
             && let Some(s) = classify_words(head)
         {
             let tail = tail.trim();
@@ -67,12 +69,27 @@ pub fn classify(title: &str) -> Option<(Section, Option<String>)> {
 }
 
 fn classify_words(title: &str) -> Option<Section> {
+    // Template headings recur in every submission.
+    thread_local!(static MEMO: RefCell<memo::Table<Option<Section>>> = RefCell::new(memo::Table::new()));
+    memo::cached(&MEMO, 0, title, || classify_folded(title))
+}
+
+fn classify_folded(title: &str) -> Option<Section> {
     let t = fold(title);
     let t = strip_numbering(&t);
-    if t.is_empty() || t.split_whitespace().count() > 14 {
+    // Split once: `has` below runs about a hundred patterns over the words.
+    let tw: Vec<&str> = t.split_whitespace().collect();
+    if tw.is_empty() || tw.len() > 14 {
         return None;
     }
-    let has = |words: &[&str]| words.iter().any(|w| contains_word(t, w));
+    // First bytes of the words: most patterns fail on that alone.
+    let mut firsts = [0u64; 4];
+    for w in &tw {
+        let b = w.as_bytes()[0];
+        firsts[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+    let may_start = |p: &str| p.as_bytes().first().is_some_and(|&b| firsts[usize::from(b >> 6)] & (1 << (b & 63)) != 0);
+    let has = |words: &[&str]| words.iter().any(|w| may_start(w) && words_contain(&tw, w));
     let skill = has(&["skill*", "навык*", "competenc*", "компетенц*", "requirement*", "технологи*"]);
     let posting = has(&["posting*", "vacanc*", "ваканси*", "job*", "listing*", "market*", "рын*"]);
 
@@ -235,18 +252,27 @@ fn strip_numbering(t: &str) -> &str {
 /// Whole-word (or word-prefix, with a trailing `*`) search in folded text.
 /// A pattern of several words must match consecutive words.
 pub fn contains_word(text: &str, pattern: &str) -> bool {
+    let tw: Vec<&str> = text.split_whitespace().collect();
+    words_contain(&tw, pattern)
+}
+
+/// [`contains_word`] over text already split into words.
+fn words_contain(tw: &[&str], pattern: &str) -> bool {
     let (pattern, prefix) = match pattern.strip_suffix('*') {
         Some(p) => (p, true),
         None => (pattern, false),
     };
+    let matches = |w: &str, p: &str, last: bool| if last && prefix { w.starts_with(p) } else { w == p };
+    if !pattern.contains(char::is_whitespace) {
+        return !pattern.is_empty() && tw.iter().any(|w| matches(w, pattern, true));
+    }
     let pw: Vec<&str> = pattern.split_whitespace().collect();
-    let tw: Vec<&str> = text.split_whitespace().collect();
     if pw.is_empty() || tw.len() < pw.len() {
         return false;
     }
     tw.windows(pw.len()).any(|win| {
         let last = pw.len() - 1;
-        win.iter().zip(&pw).enumerate().all(|(i, (w, p))| if i == last && prefix { w.starts_with(p) } else { w == p })
+        win.iter().zip(&pw).enumerate().all(|(i, (w, p))| matches(w, p, i == last))
     })
 }
 

@@ -1,21 +1,91 @@
 //! Small text helpers shared by the extractors: folding for comparison,
 //! cleaning an item down to its name, splitting inline lists.
 
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 /// Lower-case, NFKC, punctuation to spaces, single spaces. For matching
 /// headings, never for display.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.nfkc().flat_map(char::to_lowercase) {
+    // Most text is ASCII or already NFKC: skip the normaliser then.
+    if s.is_ascii() {
+        for b in s.bytes() {
+            let c = b.to_ascii_lowercase();
+            if c.is_ascii_alphanumeric() || c == b'+' || c == b'#' {
+                out.push(c as char);
+            } else if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        }
+    } else if crate::normalize::is_nfkc(s) {
+        fold_chars(s.chars(), &mut out);
+    } else {
+        fold_chars(s.nfkc(), &mut out);
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
+    for c in chars.flat_map(char::to_lowercase) {
         let c = if c == 'ё' { 'е' } else { c };
-        if c.is_alphanumeric() || c == '+' || c == '#' {
+        if crate::normalize::is_alphanumeric(c) || c == '+' || c == '#' {
             out.push(c);
-        } else if !out.ends_with(' ') {
+        } else if !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
         }
     }
-    out.trim().to_string()
+}
+
+/// `str::find` for the short separators of names and titles: on short text,
+/// a byte scan beats setting up the general substring searcher.
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return Some(0);
+    }
+    // Look for the needle's first byte that is not a space: spaces are
+    // everywhere, so " - " is found by its '-'.
+    let k = n.iter().position(|&b| b != b' ').unwrap_or(0);
+    let mut from = k;
+    while let Some(p) = h.get(from..)?.iter().position(|&b| b == n[k]) {
+        let start = from + p - k;
+        if h[start..].starts_with(n) {
+            return Some(start);
+        }
+        from += p + 1;
+    }
+    None
+}
+
+/// `str::split_once` with [`find`].
+pub fn split_once<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    find(s, sep).map(|i| (&s[..i], &s[i + sep.len()..]))
+}
+
+/// [`fold`] into `buf`, without allocating, for ASCII text that fits.
+fn fold_short_ascii<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    if s.len() > buf.len() || !s.is_ascii() {
+        return None;
+    }
+    let mut n = 0;
+    for b in s.bytes() {
+        let c = b.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() || c == b'+' || c == b'#' {
+            buf[n] = c;
+            n += 1;
+        } else if n > 0 && buf[n - 1] != b' ' {
+            buf[n] = b' ';
+            n += 1;
+        }
+    }
+    if n > 0 && buf[n - 1] == b' ' {
+        n -= 1;
+    }
+    std::str::from_utf8(&buf[..n]).ok()
 }
 
 /// The first LLM citation artifact in a line: `[cite:7]`, `[cite_start]`,
@@ -24,6 +94,12 @@ pub fn fold(s: &str) -> String {
 pub fn citation_in(line: &str) -> Option<&str> {
     const MARKS: [(&str, &str); 5] =
         [(":contentReference[", "]"), ("[oaicite", "]"), ("[cite", "]"), ("【", "】"), ("{index=", "}")];
+    // Every mark opens with '[', '{' or '【' (E3 80 90): most lines have none.
+    // Sixteen bytes at a time, branch-free, so the compiler can vectorise.
+    let opens = |b: u8| (b == b'[') | (b == b'{') | (b == 0xE3);
+    if !line.as_bytes().chunks(16).any(|c| c.iter().fold(false, |hit, &b| hit | opens(b))) {
+        return None;
+    }
     MARKS.iter().find_map(|&(open, close)| {
         line.match_indices(open).find_map(|(i, _)| {
             let rest = &line[i..];
@@ -37,13 +113,16 @@ pub fn citation_in(line: &str) -> Option<&str> {
 }
 
 /// The text without its LLM citation artifacts (see [`citation_in`]).
-pub fn strip_citations(s: &str) -> String {
+pub fn strip_citations(s: &str) -> Cow<'_, str> {
+    if citation_in(s).is_none() {
+        return Cow::Borrowed(s);
+    }
     let mut out = s.to_string();
     while let Some(m) = citation_in(&out) {
         let i = m.as_ptr() as usize - out.as_ptr() as usize;
         out.replace_range(i..i + m.len(), "");
     }
-    out
+    Cow::Owned(out)
 }
 
 /// True for template leftovers: `...`, `<name>`, `TODO`, `IT specialist 1`.
@@ -52,7 +131,6 @@ pub fn is_placeholder(s: &str) -> bool {
     if t.is_empty() || t.chars().all(|c| matches!(c, '.' | '…' | '_' | '-' | '?')) {
         return true;
     }
-    let f = fold(t);
     if (t.starts_with('<') && t.ends_with('>')) || t.starts_with("[") && t.ends_with(']') && !t.contains("](") {
         let inner = fold(&t[1..t.len() - 1]);
         return inner.contains("your")
@@ -62,7 +140,26 @@ pub fn is_placeholder(s: &str) -> bool {
             || inner.contains("link")
             || inner.contains("ваш");
     }
-    matches!(f.as_str(), "todo" | "tbd" | "n a" | "none" | "skill" | "role" | "link" | "company" | "title")
+    // Every template word below has at most 12 letters besides 'x': longer
+    // ASCII text cannot be one, and folding it would be wasted.
+    if t.is_ascii() && t.bytes().filter(|b| b.is_ascii_alphabetic() && !matches!(b, b'x' | b'X')).nth(12).is_some() {
+        return false;
+    }
+    // Nor can text with a Russian letter (folded, it stays one), when the
+    // rest is ASCII (so nothing else could fold into the template words).
+    if t.chars().all(|c| c.is_ascii() || matches!(c, 'А'..='я' | 'Ё' | 'ё')) && !t.is_ascii() {
+        return false;
+    }
+    let mut buf = [0; 64];
+    let owned;
+    let f = match fold_short_ascii(t, &mut buf) {
+        Some(f) => f,
+        None => {
+            owned = fold(t);
+            owned.as_str()
+        }
+    };
+    matches!(f, "todo" | "tbd" | "n a" | "none" | "skill" | "role" | "link" | "company" | "title")
         || ["it specialist", "it specalist", "role ", "skill ", "component ", "posting ", "company name", "job title"]
             .iter()
             .any(|p| {
@@ -94,8 +191,11 @@ pub fn clean_name(text: &str, label: Option<&str>) -> String {
 /// "Role – description" or "Name: description" -> the name, when the head is
 /// short enough to be a name.
 fn head_before_description(s: &str) -> &str {
+    if !has_separator(s) {
+        return s;
+    }
     for sep in [" → ", " -> ", " — ", " – ", " - ", ": ", " —", "— ", ":"] {
-        if let Some((head, _)) = s.split_once(sep) {
+        if let Some((head, _)) = split_once(s, sep) {
             let words = head.split_whitespace().count();
             // A long dash is a separator whatever the head's length.
             let dash = matches!(sep.trim(), "—" | "–" | "→" | "->") && words <= 12;
@@ -109,6 +209,12 @@ fn head_before_description(s: &str) -> &str {
         }
     }
     s
+}
+
+/// Whether `s` may hold a name/description separator: each has ':', '-' or
+/// a character starting with byte E2 (dashes, arrows).
+pub(crate) fn has_separator(s: &str) -> bool {
+    s.bytes().any(|b| matches!(b, b':' | b'-' | 0xE2))
 }
 
 /// Drop numbering, markers, emphasis leftovers and trailing punctuation.
@@ -248,6 +354,16 @@ mod tests {
         assert!(is_placeholder("IT specalist 1"));
         assert!(!is_placeholder("Go"));
         assert!(!is_placeholder("Backend"));
+    }
+
+    #[test]
+    fn find_is_str_find() {
+        let hay = ["", " ", "a - b - c", "x -> y → z", "—  — -", "Role: a:b", "  - ", "né – x", " -"];
+        for h in hay {
+            for n in [" - ", " -> ", " → ", " — ", " – ", ": ", ":", " —", "— ", " ", "-", ""] {
+                assert_eq!(find(h, n), h.find(n), "find({h:?}, {n:?})");
+            }
+        }
     }
 
     #[test]

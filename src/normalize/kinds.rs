@@ -10,7 +10,7 @@
 
 use super::Section;
 use super::matcher::Hit;
-use super::tokens::{Token, tokenize};
+use super::tokens::{Tokens, tokenize};
 
 /// Words after which a component name only qualifies its head noun.
 const PREPOSITIONS: &[&str] = &["for", "of", "to", "on", "in", "via", "through", "для", "по"];
@@ -18,7 +18,7 @@ const PREPOSITIONS: &[&str] = &["for", "of", "to", "on", "in", "via", "through",
 pub(crate) fn component_kind(section: &Section, text: &str) -> Option<String> {
     let toks = tokenize(text);
     let hits = section.matcher.scan(&toks, false);
-    let outside: Vec<Hit> = hits.iter().copied().filter(|h| !toks[h.start].in_parens).collect();
+    let outside: Vec<Hit> = hits.iter().copied().filter(|h| !toks.in_parens(h.start)).collect();
     let pool = if outside.is_empty() { hits } else { outside };
     let pick = best_in_first_segment(&toks, pool.iter().filter(|h| !h.weak))
         .or_else(|| best_in_first_segment(&toks, pool.iter().filter(|h| h.weak)))?;
@@ -26,11 +26,12 @@ pub(crate) fn component_kind(section: &Section, text: &str) -> Option<String> {
 }
 
 /// The head-noun hit of the first segment that has any of `hits`.
-fn best_in_first_segment<'a>(toks: &[Token], hits: impl Iterator<Item = &'a Hit>) -> Option<Hit> {
+fn best_in_first_segment<'a>(toks: &Tokens<'_>, hits: impl Iterator<Item = &'a Hit>) -> Option<Hit> {
     let hits: Vec<&Hit> = hits.collect();
-    let seg = toks[hits.first()?.start].seg;
-    let in_seg: Vec<&Hit> = hits.into_iter().filter(|h| toks[h.start].seg == seg).collect();
-    let prep = toks.iter().position(|t| t.seg == seg && PREPOSITIONS.contains(&t.lower.as_str())).unwrap_or(usize::MAX);
+    let seg = toks.seg(hits.first()?.start);
+    let in_seg: Vec<&Hit> = hits.into_iter().filter(|h| toks.seg(h.start) == seg).collect();
+    let prep =
+        (0..toks.len()).position(|i| toks.seg(i) == seg && PREPOSITIONS.contains(&toks.lower(i))).unwrap_or(usize::MAX);
     let head = in_seg.iter().copied().rfind(|h| h.start < prep);
     head.or_else(|| in_seg.last().copied()).copied()
 }

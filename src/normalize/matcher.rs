@@ -6,10 +6,12 @@
 //! are aliases without a target: they consume tokens and yield nothing. A
 //! token with no exact alias may still match as a typo (see `fuzzy`).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use super::fuzzy;
-use super::tokens::{Token, phrase};
+use super::tokens::{Tokens, phrase};
+use super::{fuzzy, memo};
 
 /// One alias before compilation.
 #[derive(Debug, Clone)]
@@ -31,8 +33,8 @@ pub(crate) struct AliasSpec {
 #[derive(Debug)]
 struct Alias {
     tokens: Vec<String>,
-    /// Original-case forms, for strict aliases.
-    forms: Option<Vec<String>>,
+    /// Original-case forms and their capitals, for strict aliases.
+    forms: Option<Vec<(String, String)>>,
     target: Option<usize>,
     weak: bool,
     fuzzy: bool,
@@ -47,14 +49,74 @@ pub(crate) struct Hit {
     pub weak: bool,
 }
 
+/// FxHash: every token of every text is looked up here, and SipHash's
+/// flooding resistance buys nothing for a fixed table of aliases.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// A first token that typos may reach.
+#[derive(Debug)]
+struct FuzzyKey {
+    chars: Vec<char>,
+    mask: u64,
+    key: String,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Matcher {
+    /// Names this matcher's answers in the per-thread memo.
+    memo_owner: u64,
     aliases: Vec<Alias>,
     /// First lowercase token -> alias ids, longest first.
-    by_first: HashMap<String, Vec<usize>>,
-    /// First letter -> first tokens that typos may reach: (chars, letter
-    /// mask, key).
-    fuzzy_keys: HashMap<char, Vec<(Vec<char>, u64, String)>>,
+    by_first: FxMap<String, Vec<usize>>,
+    /// First letter -> keys typos may reach, by length in chars, sorted.
+    fuzzy_keys: FxMap<char, Vec<Vec<FuzzyKey>>>,
+    /// A filter in front of both maps, by a token's first byte: bit `n` (at
+    /// most 63) set when a first token has `n` bytes, and when a key typos
+    /// may reach is within two characters of `n` characters long.
+    exact_lens: Vec<u64>,
+    typo_lens: Vec<u64>,
+    /// For ASCII first letters, by a token's length (at most 63): the
+    /// letters of every key typos may reach from there. A token with more
+    /// than four letters outside them is no typo of any.
+    typo_letters: Vec<Vec<u64>>,
+}
+
+/// Bit for a length in the `*_lens` filters.
+fn len_bit(n: usize) -> u64 {
+    1 << n.min(63)
 }
 
 impl Matcher {
@@ -68,7 +130,10 @@ impl Matcher {
                 continue;
             }
             let alias = Alias {
-                forms: spec.strict.then(|| super::tokens::tokenize(&spec.text).into_iter().map(|t| t.orig).collect()),
+                forms: spec.strict.then(|| {
+                    let toks = super::tokens::tokenize(&spec.text);
+                    (0..toks.len()).map(|i| (toks.orig(i).to_owned(), toks.orig(i).to_uppercase())).collect()
+                }),
                 tokens: tokens.clone(),
                 target: spec.target,
                 weak: spec.weak,
@@ -86,28 +151,53 @@ impl Matcher {
                 }
             }
         }
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_first: FxMap<String, Vec<usize>> = FxMap::default();
         for (id, alias) in aliases.iter().enumerate() {
             by_first.entry(alias.tokens[0].clone()).or_default().push(id);
         }
-        let mut fuzzy_keys: HashMap<char, Vec<(Vec<char>, u64, String)>> = HashMap::new();
+        let mut fuzzy_keys: FxMap<char, Vec<Vec<FuzzyKey>>> = FxMap::default();
         for (key, ids) in &mut by_first {
             ids.sort_by_key(|&id| std::cmp::Reverse(aliases[id].tokens.len()));
             let chars: Vec<char> = key.chars().collect();
             let reachable = ids.iter().any(|&id| aliases[id].fuzzy);
             if reachable && fuzzy::budget(chars.len()) > 0 && chars.iter().all(|c| c.is_alphabetic()) {
-                fuzzy_keys.entry(chars[0]).or_default().push((chars.clone(), fuzzy::letter_mask(&chars), key.clone()));
+                let mask = fuzzy::letter_mask(&chars);
+                let by_len = fuzzy_keys.entry(chars[0]).or_default();
+                if by_len.len() <= chars.len() {
+                    by_len.resize_with(chars.len() + 1, Vec::new);
+                }
+                by_len[chars.len()].push(FuzzyKey { chars, mask, key: key.clone() });
             }
         }
-        for keys in fuzzy_keys.values_mut() {
-            keys.sort();
+        for keys in fuzzy_keys.values_mut().flatten() {
+            keys.sort_by(|a, b| a.chars.cmp(&b.chars));
         }
-        Matcher { aliases, by_first, fuzzy_keys }
+        let mut exact_lens = vec![0; 256];
+        for key in by_first.keys() {
+            exact_lens[usize::from(key.as_bytes()[0])] |= len_bit(key.len());
+        }
+        let mut typo_lens = vec![0; 256];
+        let mut typo_letters = vec![Vec::new(); 128];
+        for (first, by_len) in &fuzzy_keys {
+            let mut utf8 = [0; 4];
+            let byte = first.encode_utf8(&mut utf8).as_bytes()[0];
+            for (len, keys) in by_len.iter().enumerate().filter(|(_, k)| !k.is_empty()) {
+                let letters = keys.iter().fold(0, |m, k| m | k.mask);
+                for n in len.saturating_sub(2)..=len + 2 {
+                    typo_lens[usize::from(byte)] |= len_bit(n);
+                    if let Some(at) = typo_letters.get_mut(usize::from(byte)) {
+                        at.resize(64, 0);
+                        at[n.min(63)] |= letters;
+                    }
+                }
+            }
+        }
+        Matcher { memo_owner: memo::next_owner(), aliases, by_first, fuzzy_keys, exact_lens, typo_lens, typo_letters }
     }
 
     /// All alias occurrences in `toks`, left to right, non-overlapping.
     /// `relaxed` lifts the case rule of strict aliases (role names, lists).
-    pub(crate) fn scan(&self, toks: &[Token], relaxed: bool) -> Vec<Hit> {
+    pub(crate) fn scan(&self, toks: &Tokens<'_>, relaxed: bool) -> Vec<Hit> {
         let mut hits = Vec::new();
         let mut i = 0;
         while i < toks.len() {
@@ -125,60 +215,110 @@ impl Matcher {
     }
 
     /// The longest alias at `i`: (token count, target, weak).
-    fn match_at(&self, toks: &[Token], i: usize, relaxed: bool) -> Option<(usize, Option<usize>, bool)> {
-        let (ids, typo) = match self.by_first.get(&toks[i].lower) {
+    fn match_at(&self, toks: &Tokens<'_>, i: usize, relaxed: bool) -> Option<(usize, Option<usize>, bool)> {
+        let lower = toks.lower(i);
+        let first = usize::from(*lower.as_bytes().first()?);
+        let exact = if self.exact_lens.get(first).is_some_and(|m| m & len_bit(lower.len()) != 0) {
+            self.by_first.get(lower)
+        } else {
+            None
+        };
+        let (ids, typo) = match exact {
             Some(ids) => (ids, false),
-            None => (self.by_first.get(self.typo_key(&toks[i].lower)?)?, true),
+            None => (self.by_first.get(&*self.typo_key(lower)?)?, true),
         };
         ids.iter().map(|&id| &self.aliases[id]).find_map(|alias| {
             let n = alias.tokens.len();
             let fits = i + n <= toks.len()
                 && (!typo || alias.fuzzy)
-                && alias.tokens[1..].iter().zip(&toks[i + 1..]).all(|(a, t)| *a == t.lower)
+                && alias.tokens[1..].iter().zip(i + 1..).all(|(a, j)| a == toks.lower(j))
                 && self.case_ok(alias, toks, i, relaxed);
             fits.then_some((n, alias.target, alias.weak))
         })
     }
 
     /// The key a misspelt token most likely stands for.
-    fn typo_key(&self, lower: &str) -> Option<&str> {
-        if !fuzzy::eligible(lower) {
-            return None;
-        }
-        let chars: Vec<char> = lower.chars().collect();
-        let keys = self.fuzzy_keys.get(&chars[0])?;
-        let mask = fuzzy::letter_mask(&chars);
-        let mut best: Option<(usize, &str)> = None;
-        for (key, key_mask, name) in keys {
-            let max = fuzzy::budget(key.len().min(chars.len()));
-            if max == 0 || key.len().abs_diff(chars.len()) > max || (mask ^ key_mask).count_ones() as usize > 2 * max {
-                continue;
+    fn typo_key(&self, lower: &str) -> Option<Box<str>> {
+        // Keys are at most two edits longer or shorter than the token: most
+        // tokens are ruled out before their characters are looked at.
+        let first = usize::from(*lower.as_bytes().first()?);
+        if lower.is_ascii() {
+            if self.typo_lens.get(first).is_none_or(|m| m & len_bit(lower.len()) == 0) {
+                return None;
             }
-            if let Some(d) = fuzzy::within(&chars, key, max)
-                && best.is_none_or(|(b, _)| d < b)
-            {
-                best = Some((d, name));
+            // Two edits change at most four letters of the set (see `fuzzy`).
+            let letters = self.typo_letters.get(first).and_then(|l| l.get(lower.len().min(63))).copied().unwrap_or(0);
+            let mask = lower.bytes().fold(0u64, |m, b| m | 1 << (b % 64));
+            if (mask & !letters).count_ones() > 4 {
+                return None;
             }
         }
-        best.map(|(_, k)| k)
+        // The same words come back in every text.
+        thread_local!(static MEMO: RefCell<memo::Table<Option<Box<str>>>> = RefCell::new(memo::Table::new()));
+        memo::cached(&MEMO, self.memo_owner, lower, || self.nearest_key(lower).map(Box::from))
     }
 
-    fn case_ok(&self, alias: &Alias, toks: &[Token], i: usize, relaxed: bool) -> bool {
+    fn nearest_key(&self, lower: &str) -> Option<&str> {
+        let by_len = self.fuzzy_keys.get(&lower.chars().next()?)?;
+        let min_len = if lower.is_ascii() { lower.len() } else { lower.len().div_ceil(4) };
+        if lower.len() < 5 || min_len > by_len.len() + 1 {
+            return None;
+        }
+        let mut buf = ['\0'; 64];
+        let heap: Vec<char>;
+        let chars: &[char] = if lower.len() <= buf.len() {
+            let mut n = 0;
+            for c in lower.chars() {
+                buf[n] = c;
+                n += 1;
+            }
+            &buf[..n]
+        } else {
+            heap = lower.chars().collect();
+            &heap
+        };
+        let n = chars.len();
+        // `fuzzy::eligible` in full only for a token that reaches a key.
+        if n < 5 || !chars.iter().all(|&c| super::tokens::is_alphabetic(c)) {
+            return None;
+        }
+        let mask = fuzzy::letter_mask(chars);
+        // Smallest distance wins, then the first key in sorted order.
+        let mut best: Option<(usize, &FuzzyKey)> = None;
+        for len in n.saturating_sub(2)..=n + 2 {
+            let Some(keys) = by_len.get(len) else { break };
+            for key in keys {
+                let max = fuzzy::budget(len.min(n));
+                if max == 0 || len.abs_diff(n) > max || (mask ^ key.mask).count_ones() as usize > 2 * max {
+                    continue;
+                }
+                if let Some(d) = fuzzy::within(chars, &key.chars, max)
+                    && best.is_none_or(|(b, k)| d < b || (d == b && key.chars < k.chars))
+                {
+                    best = Some((d, key));
+                }
+            }
+        }
+        best.filter(|_| fuzzy::eligible(lower)).map(|(_, k)| k.key.as_str())
+    }
+
+    fn case_ok(&self, alias: &Alias, toks: &Tokens<'_>, i: usize, relaxed: bool) -> bool {
         let Some(forms) = &alias.forms else {
             return true;
         };
         let n = forms.len();
         let as_written = forms
             .iter()
-            .zip(&toks[i..i + n])
-            .all(|(f, t)| t.orig == *f || (t.orig.chars().count() > 1 && t.orig == f.to_uppercase()));
+            .zip(i..i + n)
+            .map(|(forms, j)| (forms, toks.orig(j)))
+            .all(|((f, upper), orig)| orig == f || (orig == upper && orig.chars().count() > 1));
         as_written || relaxed || standalone(toks, i, i + n)
     }
 }
 
 /// Whether tokens `start..end` make up a whole list segment ("python, go").
-fn standalone(toks: &[Token], start: usize, end: usize) -> bool {
-    let seg_start = toks[start].seg;
-    let seg_end = toks[end - 1].seg;
-    (start == 0 || toks[start - 1].seg != seg_start) && (end == toks.len() || toks[end].seg != seg_end)
+fn standalone(toks: &Tokens<'_>, start: usize, end: usize) -> bool {
+    let seg_start = toks.seg(start);
+    let seg_end = toks.seg(end - 1);
+    (start == 0 || toks.seg(start - 1) != seg_start) && (end == toks.len() || toks.seg(end) != seg_end)
 }

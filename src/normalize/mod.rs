@@ -27,18 +27,23 @@
 mod fuzzy;
 mod kinds;
 mod matcher;
+pub(crate) mod memo;
 mod roles;
 mod tokens;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use matcher::{AliasSpec, Matcher};
+pub(crate) use tokens::{is_alphanumeric, is_nfkc};
 
 const BUILTIN_YAML: &str = include_str!("taxonomy.yaml");
 
 /// A taxonomy compiled for matching; build it once and share it.
 #[derive(Debug)]
 pub struct Taxonomy {
+    /// Identifies this taxonomy's answers in the per-thread memo.
+    memo_owner: u64,
     skills: Section,
     roles: Section,
     components: Section,
@@ -227,6 +232,7 @@ impl Taxonomy {
 
     fn compile(raw: &RawTaxonomy) -> Taxonomy {
         Taxonomy {
+            memo_owner: memo::next_owner(),
             skills: Section::compile(&raw.skills, &raw.stop.skills, true),
             roles: Section::compile(&raw.roles, &raw.stop.roles, true),
             // Component names are short phrases of ordinary words ("server"
@@ -238,24 +244,36 @@ impl Taxonomy {
 
     /// Every canonical skill `text` mentions, in order of first mention.
     pub fn skills_in(&self, text: &str) -> Vec<String> {
-        let toks = tokens::tokenize(text);
-        let hits = self.skills.matcher.scan(&toks, false);
-        dedup_names(&self.skills, hits.iter().map(|h| h.target))
+        thread_local!(static MEMO: RefCell<memo::Table<Vec<String>>> = RefCell::new(memo::Table::new()));
+        memo::cached(&MEMO, self.memo_owner, text, || {
+            let toks = tokens::tokenize(text);
+            let hits = self.skills.matcher.scan(&toks, false);
+            dedup_names(&self.skills, hits.iter().map(|h| h.target))
+        })
     }
 
     /// The canonical role(s) a role name denotes; `None` when it names none.
     pub fn role(&self, text: &str) -> Option<RoleMatch> {
-        roles::role(self, text)
+        thread_local!(static MEMO: RefCell<memo::Table<Option<RoleMatch>>> = RefCell::new(memo::Table::new()));
+        memo::cached(&MEMO, self.memo_owner, text, || roles::role(self, text))
+    }
+
+    /// [`Taxonomy::role`]'s canonical role(s) alone.
+    pub fn role_names(&self, text: &str) -> Vec<String> {
+        thread_local!(static MEMO: RefCell<memo::Table<Vec<String>>> = RefCell::new(memo::Table::new()));
+        memo::cached(&MEMO, self.memo_owner, text, || self.role(text).map(|m| m.canonical).unwrap_or_default())
     }
 
     /// The canonical component kind of a component's display name.
     pub fn component_kind(&self, text: &str) -> Option<String> {
-        kinds::component_kind(&self.components, text)
+        thread_local!(static MEMO: RefCell<memo::Table<Option<String>>> = RefCell::new(memo::Table::new()));
+        memo::cached(&MEMO, self.memo_owner, text, || kinds::component_kind(&self.components, text))
     }
 
     /// The product `text` names (the most mentioned; ties go to the first).
     pub fn product_in(&self, text: &str) -> Option<String> {
-        kinds::product_in(&self.products, text)
+        thread_local!(static MEMO: RefCell<memo::Table<Option<String>>> = RefCell::new(memo::Table::new()));
+        memo::cached(&MEMO, self.memo_owner, text, || kinds::product_in(&self.products, text))
     }
 
     /// The category of a canonical skill ("language", "database", ...).

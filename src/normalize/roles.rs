@@ -9,7 +9,7 @@
 //! Developer") falls back to the role whose `stack` lists that skill.
 
 use super::matcher::Hit;
-use super::tokens::{Token, tokenize};
+use super::tokens::{Tokens, tokenize};
 use super::{RoleMatch, Taxonomy, dedup_names};
 
 /// Seniority words -> level facet.
@@ -55,18 +55,23 @@ const DEVELOPER_WORDS: &[&str] = &[
 pub(crate) fn role(tax: &Taxonomy, text: &str) -> Option<RoleMatch> {
     let toks = tokenize(text);
     let hits = tax.roles.matcher.scan(&toks, true);
-    let outside: Vec<Hit> = hits.iter().copied().filter(|h| !toks[h.start].in_parens).collect();
+    let outside: Vec<Hit> = hits.iter().copied().filter(|h| !toks.in_parens(h.start)).collect();
     let pool = if outside.is_empty() { hits.clone() } else { outside };
     let fixed: Vec<usize> = pool.iter().map(|h| h.target).filter(|&t| !tax.roles.entries[t].extra).collect();
     let chosen = if fixed.is_empty() { pool.iter().map(|h| h.target).collect() } else { fixed };
+    let mut canonical = dedup_names(&tax.roles, chosen.into_iter());
+    // Most text names no role: skip the skills then.
+    let developer = || toks.lowers().any(|t| DEVELOPER_WORDS.contains(&t));
+    if canonical.is_empty() && !developer() {
+        return None;
+    }
 
     // Stack: skills outside the tokens a role alias took ("ML Engineer").
     let skill_hits = tax.skills.matcher.scan(&toks, true);
     let free = skill_hits.iter().filter(|s| !hits.iter().any(|r| s.start < r.end && r.start < s.end));
     let stack = dedup_names(&tax.skills, free.map(|h| h.target));
 
-    let mut canonical = dedup_names(&tax.roles, chosen.into_iter());
-    if canonical.is_empty() && toks.iter().any(|t| DEVELOPER_WORDS.contains(&t.lower.as_str())) {
+    if canonical.is_empty() {
         canonical = stack_role(tax, &stack).into_iter().collect();
     }
     if canonical.is_empty() {
@@ -83,9 +88,9 @@ fn stack_role(tax: &Taxonomy, stack: &[String]) -> Option<String> {
     })
 }
 
-fn level(toks: &[Token]) -> Option<String> {
-    toks.iter().find_map(|t| {
-        let word = t.lower.trim_end_matches('+');
+fn level(toks: &Tokens<'_>) -> Option<String> {
+    toks.lowers().find_map(|t| {
+        let word = t.trim_end_matches('+');
         LEVELS.iter().find(|(w, _)| *w == word).map(|(_, l)| (*l).to_owned())
     })
 }

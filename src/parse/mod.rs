@@ -22,9 +22,15 @@ const SNIFF_BYTES: usize = 8192;
 /// decoded. `abs` must be `content.join(rel)`; problems come back as
 /// diagnostics naming `rel`, and `None` means the file was not read.
 pub fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Diagnostic>) {
+    read_source_in(abs, rel, None)
+}
+
+/// [`read_source`] with the content folder's canonical path, when the caller
+/// has it: it saves resolving it again for every file.
+pub fn read_source_in(abs: &Path, rel: &str, root: Option<&Path>) -> (Option<String>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let error = |msg: String| Diagnostic::new(rel, 0, Severity::Error, msg);
-    let (bytes, size) = match read_capped(abs, rel) {
+    let (bytes, size) = match read_capped(abs, rel, root) {
         Ok(read) => read,
         Err(msg) => return (None, vec![error(msg)]),
     };
@@ -37,7 +43,7 @@ pub fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Diagnostic>) {
             format!("file is {size} bytes; only the first {MAX_FILE_BYTES} are read: split or shorten it"),
         ));
     }
-    let Some((text, note)) = decode(&bytes, truncated) else {
+    let Some((text, note)) = decode(bytes, truncated) else {
         diags.push(error("binary file with a .md name: skipped; commit the text version instead".into()));
         return (None, diags);
     };
@@ -53,17 +59,21 @@ pub fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Diagnostic>) {
 
 /// The file's first `MAX_FILE_BYTES + 1` bytes and its full size, once it is
 /// known to be a regular file inside the content folder. `Err` says why not.
-fn read_capped(abs: &Path, rel: &str) -> Result<(Vec<u8>, u64), String> {
-    let link = std::fs::symlink_metadata(abs).map_err(|e| format!("cannot read the file: {}", os_reason(&e)))?;
-    let real = abs.canonicalize().map_err(|_| {
-        if link.file_type().is_symlink() {
+fn read_capped(abs: &Path, rel: &str, root: Option<&Path>) -> Result<(Vec<u8>, u64), String> {
+    let real = abs.canonicalize().or_else(|_| {
+        // Why not, told apart only now: most files resolve.
+        let link = std::fs::symlink_metadata(abs).map_err(|e| format!("cannot read the file: {}", os_reason(&e)))?;
+        Err(if link.file_type().is_symlink() {
             "broken symlink or symlink loop: not read; commit the file itself".to_string()
         } else {
             "cannot read the file: a folder above it cannot be opened; check its permissions".to_string()
-        }
+        })
     })?;
     // `rel` has one component per level below the content folder.
-    let root = abs.ancestors().nth(Path::new(rel).components().count()).and_then(|r| r.canonicalize().ok());
+    let root = match root {
+        Some(r) => Some(r.to_path_buf()),
+        None => abs.ancestors().nth(Path::new(rel).components().count()).and_then(|r| r.canonicalize().ok()),
+    };
     if !root.is_some_and(|r| real.starts_with(r)) {
         return Err("symlink to something outside the content folder: not read; commit the files themselves".into());
     }
@@ -103,8 +113,8 @@ type Note = Option<(usize, String)>;
 /// Bytes -> text. `None` for binary content. UTF-8 (with or without BOM) and
 /// UTF-16 with a BOM are read as such; anything else is mostly-UTF-8 with a
 /// few bad bytes (replaced) or a legacy encoding (guessed by chardetng).
-fn decode(bytes: &[u8], truncated: bool) -> Option<(String, Note)> {
-    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+fn decode(bytes: Vec<u8>, truncated: bool) -> Option<(String, Note)> {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         let note = (enc != encoding_rs::UTF_8)
             .then(|| (0, format!("file is saved as {}, not UTF-8: it was converted; save it as UTF-8", enc.name())));
@@ -113,24 +123,28 @@ fn decode(bytes: &[u8], truncated: bool) -> Option<(String, Note)> {
     if looks_binary(&bytes[..bytes.len().min(SNIFF_BYTES)]) {
         return None;
     }
-    let bad = match std::str::from_utf8(bytes) {
-        Ok(t) => return Some((t.to_string(), None)),
+    // Valid UTF-8 (nearly every file): no copy, no detection.
+    let (err, bytes) = match String::from_utf8(bytes) {
+        Ok(text) => return Some((text, None)),
+        Err(e) => (e.utf8_error(), e.into_bytes()),
+    };
+    let bad = match err {
         // Cut mid-character by the size cap: drop the partial character.
-        Err(e) if truncated && e.error_len().is_none() => {
+        e if truncated && e.error_len().is_none() => {
             return Some((String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(), None));
         }
-        Err(e) => e.valid_up_to(),
+        e => e.valid_up_to(),
     };
     let line = 1 + bytes[..bad].iter().filter(|&&b| b == b'\n').count();
-    let (good, invalid) = utf8_counts(bytes);
+    let (good, invalid) = utf8_counts(&bytes);
     if good >= 2 * invalid {
         let msg = format!("file is not valid UTF-8: {invalid} unreadable bytes were replaced; save it as UTF-8");
-        return Some((String::from_utf8_lossy(bytes).into_owned(), Some((line, msg))));
+        return Some((String::from_utf8_lossy(&bytes).into_owned(), Some((line, msg))));
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    detector.feed(&bytes, true);
     let enc = detector.guess(None, chardetng::Utf8Detection::Deny);
-    let (text, _) = enc.decode_without_bom_handling(bytes);
+    let (text, _) = enc.decode_without_bom_handling(&bytes);
     let msg = format!(
         "file is not UTF-8 (first non-UTF-8 byte on line {line}); it was read as {}: check the text on this page and save it as UTF-8",
         enc.name()

@@ -7,6 +7,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use repair::{repair_markers, split_lazy_labels};
+use std::borrow::Cow;
 
 mod repair;
 
@@ -65,26 +66,73 @@ impl Node {
 
     /// Depth-first walk over this node and every descendant.
     pub fn walk(&self) -> Vec<&Node> {
-        let mut out = Vec::new();
-        let mut stack = vec![self];
-        while let Some(n) = stack.pop() {
-            out.push(n);
-            stack.extend(n.children.iter().rev());
-        }
-        out
+        self.iter().collect()
+    }
+
+    /// [`Node::walk`] without collecting it.
+    pub fn iter(&self) -> Walk<'_> {
+        Walk { next: Some(self), near: Default::default(), depth: 0, deep: Vec::new() }
     }
 
     /// All text below this node (itself included), one block per line.
     pub fn all_text(&self) -> String {
         let mut out = String::new();
-        for n in self.walk() {
-            let t = if n.kind == Kind::Row { n.cells.join(" | ") } else { n.text.clone() };
-            if !t.trim().is_empty() {
-                out.push_str(t.trim());
+        for n in self.iter() {
+            if n.kind == Kind::Row {
+                let t = n.cells.join(" | ");
+                if !t.trim().is_empty() {
+                    out.push_str(t.trim());
+                    out.push('\n');
+                }
+            } else if !n.text.trim().is_empty() {
+                out.push_str(n.text.trim());
                 out.push('\n');
             }
         }
         out
+    }
+}
+
+/// Pre-order iterator over a node and its descendants (see [`Node::iter`]).
+pub struct Walk<'a> {
+    next: Option<&'a Node>,
+    /// Siblings still to visit per level, outermost first: the first levels
+    /// in place (outlines are shallow), deeper ones in `deep`.
+    near: [std::slice::Iter<'a, Node>; 8],
+    depth: usize,
+    deep: Vec<std::slice::Iter<'a, Node>>,
+}
+
+impl<'a> Walk<'a> {
+    fn level(&mut self, i: usize) -> &mut std::slice::Iter<'a, Node> {
+        if i < self.near.len() { &mut self.near[i] } else { &mut self.deep[i - self.near.len()] }
+    }
+}
+
+impl<'a> Iterator for Walk<'a> {
+    type Item = &'a Node;
+
+    fn next(&mut self) -> Option<&'a Node> {
+        let n = self.next.take()?;
+        if !n.children.is_empty() {
+            if self.depth < self.near.len() {
+                self.near[self.depth] = n.children.iter();
+            } else {
+                self.deep.push(n.children.iter());
+            }
+            self.depth += 1;
+        }
+        while self.depth > 0 {
+            if let Some(c) = self.level(self.depth - 1).next() {
+                self.next = Some(c);
+                break;
+            }
+            self.depth -= 1;
+            if self.depth >= self.near.len() {
+                self.deep.pop();
+            }
+        }
+        Some(n)
     }
 }
 
@@ -96,8 +144,11 @@ pub fn parse(text: &str) -> Node {
 /// Like [`parse`], and a short plain line for which `is_title` holds (a
 /// section title written without `#`, "Skills I lack") becomes a label.
 pub fn parse_with(text: &str, is_title: &dyn Fn(&str) -> bool) -> Node {
-    let text = repair_markers(text);
-    let mut root = parse_inner(&text, is_title, 0);
+    let lines = LineIndex::new(text);
+    let repaired = repair_markers(text, &lines);
+    // A repair inserts characters, so the line starts move.
+    let lines = if matches!(repaired, Cow::Owned(_)) { LineIndex::new(&repaired) } else { lines };
+    let mut root = parse_inner(&repaired, is_title, 0, lines);
     split_lazy_labels(&mut root);
     root
 }
@@ -105,13 +156,28 @@ pub fn parse_with(text: &str, is_title: &dyn Fn(&str) -> bool) -> Node {
 /// Indented blocks are re-read as Markdown this many times at most.
 const MAX_REPARSE: usize = 2;
 
-fn parse_inner(text: &str, is_title: &dyn Fn(&str) -> bool, reparse: usize) -> Node {
-    let lines = LineIndex::new(text);
+fn parse_inner(text: &str, is_title: &dyn Fn(&str) -> bool, reparse: usize, lines: LineIndex) -> Node {
     let mut b =
         Builder { stack: vec![Node::new(Kind::Root, 1)], is_title: Some(is_title), reparse, ..Default::default() };
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_GFM;
     for (event, range) in Parser::new_ext(text, opts).into_offset_iter() {
-        b.event(event, lines.line(range.start));
+        // Only a start needs its line.
+        if let Event::Start(tag) = event {
+            let line = lines.line(range.start);
+            let blocks = b.stack.len();
+            b.start(tag, line);
+            // A block's text is mostly the rest of its first line: room for
+            // that at once, not grown piece by piece.
+            if b.stack.len() > blocks
+                && let Some(n) = b.stack.last_mut()
+                && matches!(n.kind, Kind::Heading(_) | Kind::Paragraph | Kind::Item)
+            {
+                let end = lines.starts.get(line).map_or(text.len(), |&s| s.saturating_sub(1));
+                n.text.reserve(end.saturating_sub(range.start));
+            }
+        } else {
+            b.event(event, 0);
+        }
     }
     b.finish()
 }
@@ -272,7 +338,7 @@ impl Builder<'_> {
     fn reparse_indented(&mut self) {
         let Some(block) = self.stack.pop() else { return };
         let is_title = self.is_title.unwrap_or(&|_| false);
-        let inner = parse_inner(&block.text, is_title, self.reparse + 1);
+        let inner = parse_inner(&block.text, is_title, self.reparse + 1, LineIndex::new(&block.text));
         for mut child in inner.children {
             shift_lines(&mut child, block.line - 1);
             self.attach(child);
@@ -384,6 +450,9 @@ fn finish_node(node: &mut Node) {
     let trimmed = node.text.trim();
     if trimmed.len() != node.text.len() {
         node.text = trimmed.to_string();
+    }
+    if !node.text.contains("http") {
+        return;
     }
     for word in node.text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']')) {
         if (word.starts_with("http://") || word.starts_with("https://")) && !node.links.iter().any(|l| l == word) {
@@ -543,17 +612,60 @@ fn is_html_tag(name: &str) -> bool {
 /// Byte offset -> 1-based line number.
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last answer: lookups mostly move forward a line or two.
+    cursor: std::cell::Cell<usize>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        let bytes = text.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        starts.push(0);
+        // Eight bytes at a time: lines are far longer than that.
+        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        let mut chunks = bytes.chunks_exact(8);
+        let mut at = 0;
+        for chunk in &mut chunks {
+            let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ 0x0a0a_0a0a_0a0a_0a0a;
+            // The high bit of each byte that was '\n' (now zero), exactly.
+            let mut zeros = !(((x & LOW) + LOW) | x | LOW);
+            while zeros != 0 {
+                starts.push(at + zeros.trailing_zeros() as usize / 8 + 1);
+                zeros &= zeros - 1;
+            }
+            at += 8;
+        }
+        starts.extend(chunks.remainder().iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| at + i + 1));
+        LineIndex { starts, cursor: std::cell::Cell::new(1) }
     }
 
     pub fn line(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset)
+        // The answer is the number of line starts at or before `offset`:
+        // try the few after the last answer before searching.
+        let (starts, c) = (&self.starts, self.cursor.get());
+        if starts[c - 1] <= offset {
+            let mut k = c;
+            while k < starts.len() && k < c + 4 && starts[k] <= offset {
+                k += 1;
+            }
+            if k == starts.len() || starts[k] > offset {
+                self.cursor.set(k);
+                return k;
+            }
+        }
+        let k = starts.partition_point(|&s| s <= offset);
+        self.cursor.set(k);
+        k
+    }
+
+    /// Line `i` (0-based) of `text`, with its line end.
+    fn line_text<'t>(&self, text: &'t str, i: usize) -> &'t str {
+        let end = self.starts.get(i + 1).copied().unwrap_or(text.len());
+        &text[self.starts[i]..end]
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len()
     }
 }
 
@@ -606,6 +718,28 @@ mod tests {
         let table = &root.children[0];
         assert_eq!(table.children[1].cells, ["Gw", "A, B"]);
         assert_eq!(root.children[1].links, ["https://x.test/1"]);
+    }
+
+    #[test]
+    fn walk_is_preorder_at_any_depth() {
+        fn preorder<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+            out.push(n);
+            for c in &n.children {
+                preorder(c, out);
+            }
+        }
+        let mut s = String::new();
+        for i in 0..20 {
+            s.push_str(&"  ".repeat(i));
+            s.push_str("- x\n");
+        }
+        s.push_str("\n# A\n\n- a\n  - b\n- c\n\n## B\n\ntext\n");
+        let root = parse(&s);
+        let mut want = Vec::new();
+        preorder(&root, &mut want);
+        let got: Vec<&Node> = root.iter().collect();
+        assert_eq!(got.len(), want.len());
+        assert!(got.iter().zip(&want).all(|(a, b)| std::ptr::eq(*a, *b)));
     }
 
     #[test]

@@ -2,29 +2,40 @@
 //! done on the text before parsing (line count kept, so lines stay right)
 //! or on the outline after it.
 
-use super::{Kind, LABEL_LEVEL, Node};
+use super::{Kind, LABEL_LEVEL, LineIndex, Node};
 use std::borrow::Cow;
 
 /// Repair two slips that change how CommonMark reads a line, keeping the
 /// line count: `##Title` (a paragraph to CommonMark) and `-item` (not a
 /// list item). Fenced code is left alone.
-pub(super) fn repair_markers(text: &str) -> Cow<'_, str> {
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut changed = false;
+pub(super) fn repair_markers<'t>(text: &'t str, lines: &LineIndex) -> Cow<'t, str> {
+    // Built only from the first repair on: most files need none.
+    let mut out: Option<String> = None;
     let mut fence: Option<&str> = None;
-    for line in text.split_inclusive('\n') {
+    let mut start = 0;
+    for i in 0..lines.len() {
+        let line = lines.line_text(text, i);
+        if line.is_empty() {
+            break;
+        }
+        let line_start = start;
+        start += line.len();
         let body = line.trim_start();
         let indent = line.len() - body.len();
         if let Some(f) = fence {
             if body.starts_with(f) {
                 fence = None;
             }
-            out.push_str(line);
+            if let Some(out) = &mut out {
+                out.push_str(line);
+            }
             continue;
         }
         if indent < 4 && (body.starts_with("```") || body.starts_with("~~~")) {
             fence = Some(&body[..3]);
-            out.push_str(line);
+            if let Some(out) = &mut out {
+                out.push_str(line);
+            }
             continue;
         }
         let hashes = body.len() - body.trim_start_matches('#').len();
@@ -34,16 +45,20 @@ pub(super) fn repair_markers(text: &str) -> Cow<'_, str> {
             && after.starts_with(|c: char| c.is_alphabetic() || c.is_ascii_digit());
         let fix_dash = body.starts_with('-') && body[1..].starts_with(|c: char| c.is_alphabetic() || c == '*');
         if fix_heading || fix_dash {
+            let out = out.get_or_insert_with(|| {
+                let mut s = String::with_capacity(text.len() + 64);
+                s.push_str(&text[..line_start]);
+                s
+            });
             let cut = indent + if fix_heading { hashes } else { 1 };
             out.push_str(&line[..cut]);
             out.push(' ');
             out.push_str(&line[cut..]);
-            changed = true;
-        } else {
+        } else if let Some(out) = &mut out {
             out.push_str(line);
         }
     }
-    if changed { Cow::Owned(out) } else { Cow::Borrowed(text) }
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
 }
 
 /// "Label:" lines written straight under a list, with no blank line, are
@@ -95,11 +110,15 @@ mod tests {
     use super::super::parse;
     use super::*;
 
+    fn repair(text: &str) -> Cow<'_, str> {
+        repair_markers(text, &LineIndex::new(text))
+    }
+
     #[test]
     fn markers_without_spaces() {
-        assert_eq!(repair_markers("##Notes\n    -one\n-two\n---\n"), "## Notes\n    - one\n- two\n---\n");
-        assert_eq!(repair_markers("```\n#include\n```\n"), "```\n#include\n```\n");
-        assert!(matches!(repair_markers("# Fine\n- ok\n"), Cow::Borrowed(_)));
+        assert_eq!(repair("##Notes\n    -one\n-two\n---\n"), "## Notes\n    - one\n- two\n---\n");
+        assert_eq!(repair("```\n#include\n```\n"), "```\n#include\n```\n");
+        assert!(matches!(repair("# Fine\n- ok\n"), Cow::Borrowed(_)));
     }
 
     #[test]
