@@ -1,9 +1,11 @@
 //! Publishing: the site served under a subpath (as GitHub Pages does for a
 //! project site) has no broken internal link, and the Pages files exist.
 
+mod common;
+
 use std::collections::{BTreeSet, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,58 +21,6 @@ fn build(content: &Path, out: &Path) {
         .output()
         .unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-}
-
-/// Serve `root` under `/atlas/` on a loopback port, for `requests` requests
-/// at most; GitHub Pages rules: `dir/` serves `dir/index.html`.
-fn serve(root: PathBuf) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(100_000) {
-            let Ok(stream) = stream else { continue };
-            respond(&root, stream);
-        }
-    });
-    port
-}
-
-fn respond(root: &Path, mut stream: TcpStream) {
-    let mut line = String::new();
-    if BufReader::new(&stream).read_line(&mut line).is_err() {
-        return;
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let file = path.strip_prefix("/atlas/").map(|rest| {
-        let rest = rest.split(['?', '#']).next().unwrap_or("");
-        let p = root.join(percent_decode(rest));
-        if p.is_dir() { p.join("index.html") } else { p }
-    });
-    let (status, body) = match file.filter(|f| f.is_file() && f.starts_with(root)) {
-        Some(f) => ("200 OK", std::fs::read(f).unwrap()),
-        None => ("404 Not Found", Vec::new()),
-    };
-    let head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
-    let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body));
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn get(port: u16, path: &str) -> (u16, String) {
@@ -159,7 +109,7 @@ fn check_site(content: &Path) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     build(content, &out);
-    let port = serve(out.clone());
+    let port = common::server::serve_on_free_port(out.clone());
     let (fetched, broken) = crawl(port);
     let html_pages = walkdir::WalkDir::new(&out)
         .into_iter()

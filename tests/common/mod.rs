@@ -2,6 +2,8 @@
 //! assertions over every page written.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
