@@ -109,18 +109,18 @@ pub fn load_with_progress(
     Ok(Loaded { config, config_path, submissions, cohort, stages: clock.laps })
 }
 
-/// Wall-clock laps for `--timings`.
-struct Clock {
-    last: Instant,
-    laps: Vec<(&'static str, f64)>,
+/// Wall-clock laps for `--timings` (and serve's `--verbose`).
+pub(crate) struct Clock {
+    pub(crate) last: Instant,
+    pub(crate) laps: Vec<(&'static str, f64)>,
 }
 
 impl Clock {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Clock { last: Instant::now(), laps: Vec::new() }
     }
 
-    fn lap(&mut self, stage: &'static str) {
+    pub(crate) fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.laps.push((stage, (now - self.last).as_secs_f64()));
         self.last = now;

@@ -127,10 +127,10 @@ fn safe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item
             let safe = ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s));
             let mut tag = String::from("<a");
             if safe {
-                tag.push_str(&format!(" href=\"{}\"", escape_attr(&url)));
+                tag.push_str(&format!(" href=\"{}\"", super::charts::esc(&url)));
             }
             if !title.is_empty() {
-                tag.push_str(&format!(" title=\"{}\"", escape_attr(&title)));
+                tag.push_str(&format!(" title=\"{}\"", super::charts::esc(&title)));
             }
             tag.push_str(" rel=\"nofollow noopener noreferrer\">");
             Event::Html(CowStr::from(tag))
@@ -138,10 +138,6 @@ fn safe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item
         Event::End(TagEnd::Link) => Event::Html(CowStr::Borrowed("</a>")),
         e => e,
     })
-}
-
-fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;").replace('\'', "&#39;")
 }
 
 /// Give every `<img>` an `alt` (empty: decorative) when the student wrote

@@ -34,7 +34,7 @@ use crate::model::Submission;
 use crate::normalize::Taxonomy;
 use crate::render::{self, Page};
 use crate::review::{self, CohortReview, Review, Rubric};
-use crate::{atlas, load, write};
+use crate::{Clock, atlas, load, write};
 use anyhow::{Context, Result, anyhow, bail};
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
@@ -82,24 +82,6 @@ pub struct Outcome {
     pub seconds: f64,
     /// Wall time per step, for `--verbose` and the benchmark.
     pub stages: Vec<(&'static str, f64)>,
-}
-
-/// Wall-clock laps.
-struct Laps {
-    last: Instant,
-    laps: Vec<(&'static str, f64)>,
-}
-
-impl Laps {
-    fn new() -> Self {
-        Laps { last: Instant::now(), laps: Vec::new() }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        self.laps.push((stage, (now - self.last).as_secs_f64()));
-        self.last = now;
-    }
 }
 
 /// The loaded site.
@@ -303,7 +285,7 @@ impl Session {
         let keys = Partial::new(st);
         let data = data_pages(st)?;
         self.stale = false;
-        self.render_changed(Kind::Refresh, keys, data, Vec::new(), start, Laps::new())
+        self.render_changed(Kind::Refresh, keys, data, Vec::new(), start, Clock::new())
     }
 
     fn is_config(&self, p: &Path) -> bool {
@@ -380,7 +362,7 @@ impl Session {
     }
 
     fn incremental(&mut self, changed: &[PathBuf], start: Instant) -> Result<Outcome> {
-        let mut laps = Laps::new();
+        let mut laps = Clock::new();
         let content = self.content.clone();
         let st = self.state.as_mut().context("no site loaded")?;
         // Units named by the changed paths, and whether the list of units may differ.
@@ -491,7 +473,7 @@ impl Session {
         mut extra: Vec<Page>,
         diagnostics: Vec<Diagnostic>,
         start: Instant,
-        mut laps: Laps,
+        mut laps: Clock,
     ) -> Result<Outcome> {
         // Until the pages are written, they are behind the loaded data.
         self.rerender = true;
