@@ -8,12 +8,19 @@
 # of 3 runs: wall time, peak memory, pages and bytes written, per-stage times,
 # and the ratios. Cohorts are generated once under $BENCH_DIR (default
 # /tmp/skills-atlas-bench) by examples/gen_cohort.rs, deterministic for N.
+# Both tools write their sites under $BENCH_OUT (default $BENCH_DIR): point it
+# at a tmpfs (BENCH_OUT=/dev/shm/bench) to take the disk out of the ratio. On
+# ext4, creating thousands of files right after deleting thousands (the
+# previous run's site) costs a varying second or more of kernel time in inode
+# allocation, for both tools alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-1000 10000}")
 read -r -a sizes <<<"${sizes[*]}"
 work=${BENCH_DIR:-/tmp/skills-atlas-bench}
 mkdir -p "$work"
+outs=${BENCH_OUT:-$work}
+mkdir -p "$outs"
 cargo build --release --quiet --bin skills-atlas --example gen_cohort --example floor
 bin=target/release/skills-atlas
 
@@ -43,7 +50,7 @@ for n in "${sizes[@]}"; do
   floor=$(for _ in 1 2 3; do ./target/release/examples/floor "$cohort" 2>/dev/null; done | median)
   printf '%-7s %-28s %10s\n' "$n" "floor (read+parse, 2 cores)" "$floor"
 
-  out="$work/out-$n"; rm -rf "$out"
+  out="$outs/out-$n"; rm -rf "$out"
   : >"$work/runs.txt"
   # A fresh output folder each run, as for Hugo: replacing a previous site costs its removal.
   for _ in 1 2 3; do rm -rf "$out"; measure "$bin" build "$cohort" -o "$out" --quiet --timings >>"$work/runs.txt"; done
@@ -60,10 +67,11 @@ for n in "${sizes[@]}"; do
   if command -v hugo >/dev/null; then
     site="$work/hugo-$n"; hugo_site "$cohort" "$site"
     : >"$work/hruns.txt"
-    for _ in 1 2 3; do rm -rf "$site/public"; measure hugo --quiet -s "$site" >>"$work/hruns.txt"; done
+    public="$outs/hugo-public-$n"
+    for _ in 1 2 3; do rm -rf "$public"; measure hugo --quiet -s "$site" -d "$public" >>"$work/hruns.txt"; done
     hugo_s=$(awk '{print $1}' "$work/hruns.txt" | median)
     hugo_mb=$(awk '{print $2}' "$work/hruns.txt" | median | awk '{printf "%.0f", $1/1024}')
-    hpages=$(find "$site/public" -name '*.html' | wc -l)
+    hpages=$(find "$public" -name '*.html' | wc -l)
     printf '%-7s %-28s %10s %10s %8s\n' "$n" "hugo (plain pages)" "$hugo_s" "$hugo_mb" "$hpages"
     awk -v h="$hugo_s" -v a="$atlas_s" -v f="$floor" 'BEGIN {printf "        ratios: hugo/atlas = %.1fx faster; atlas/floor = %.2fx\n", h/a, a/f}'
   fi

@@ -84,6 +84,23 @@ pub fn load_with_progress(
     base_url: Option<&str>,
     progress: Progress,
 ) -> Result<Loaded> {
+    let Parsed { config, config_path, taxonomy, submissions, mut clock } = parse(content, config, base_url, progress)?;
+    let cohort = aggregate::aggregate(&submissions, &taxonomy);
+    clock.lap("aggregate");
+    Ok(Loaded { config, config_path, submissions, cohort, stages: clock.laps })
+}
+
+/// A cohort read and parsed, not yet aggregated.
+struct Parsed {
+    config: config::Config,
+    config_path: Option<PathBuf>,
+    taxonomy: normalize::Taxonomy,
+    submissions: Vec<model::Submission>,
+    clock: Clock,
+}
+
+/// Config, discover, parse, extract and normalise.
+fn parse(content: &Path, config: Option<&Path>, base_url: Option<&str>, progress: Progress) -> Result<Parsed> {
     let (mut config, config_path) = config::Config::load(config, content)?;
     if let Some(url) = base_url {
         config.base_url = url.to_string();
@@ -104,9 +121,7 @@ pub fn load_with_progress(
         })
         .collect();
     clock.lap("parse+extract+normalise");
-    let cohort = aggregate::aggregate(&submissions, &taxonomy);
-    clock.lap("aggregate");
-    Ok(Loaded { config, config_path, submissions, cohort, stages: clock.laps })
+    Ok(Parsed { config, config_path, taxonomy, submissions, clock })
 }
 
 /// Wall-clock laps for `--timings` (and serve's `--verbose`).
@@ -137,45 +152,70 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<BuildReport> {
     let start = Instant::now();
     // Everything that can reject the build runs before anything is written.
-    let Loaded { config, config_path, submissions: subs, cohort, stages } =
-        load_with_progress(&opts.content, opts.config.as_deref(), opts.base_url.as_deref(), progress)?;
-    let mut clock = Clock { last: Instant::now(), laps: stages };
+    let Parsed { config, config_path, taxonomy, submissions: subs, mut clock } =
+        parse(&opts.content, opts.config.as_deref(), opts.base_url.as_deref(), progress)?;
     let theme = theme_dir(&config, config_path.as_deref(), &opts.content)?;
     let tera = render::load_templates(theme.as_deref())?;
     write::check_output(&opts.output, &opts.content)?;
-
     let rubric = review::Rubric::with_config(config.rubric.as_ref())
         .map_err(|e| anyhow!("{}: {e}", config_path.as_deref().unwrap_or(Path::new("config")).display()))?;
-    let review = review::review_cohort(&subs, &rubric);
-    clock.lap("review");
 
-    // Render and write interleave, a batch at a time; the laps split them.
+    // Neither needs the other: aggregation is mostly serial, the review
+    // parallel, so together they keep both cores busy.
+    let (cohort, review) =
+        rayon::join(|| aggregate::aggregate(&subs, &taxonomy), || review::review_cohort(&subs, &rubric));
+    clock.lap("aggregate+review");
+
     let mut staging = write::Staging::create(&opts.output)?;
-    let mut writing = 0.0;
-    let mut html_pages = 0;
+    let atlas_path = staging.claim("atlas.json")?;
     let expected = render::page_count(&subs, &cohort);
-    let mut sink = |batch: Vec<render::Page>| {
-        let t = Instant::now();
-        html_pages += batch.iter().filter(|p| p.path.ends_with(".html")).count();
-        progress("render", html_pages.min(expected), expected);
-        let done = staging.put(batch);
-        writing += t.elapsed().as_secs_f64();
-        done
-    };
-    render::render_site(&subs, &cohort, &config, &tera, &review, &mut sink)?;
-    let mut tail = vec![
-        render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(&subs, &review).into_bytes() },
-        render::search::index_page(&subs, &cohort),
-    ];
-    tail.extend(pages_files(&config));
-    sink(tail)?;
-    let render_time = clock.last.elapsed().as_secs_f64() - writing;
-    staging.put_with("atlas.json", |w| atlas::write_json(w, &config, &subs, &cohort, &review))?;
+    let mut html_pages = 0;
+    // Three things at once: pages render on the rayon pool, a writer thread
+    // writes each finished batch while the next renders, and another thread
+    // streams atlas.json and builds the other whole-cohort files.
+    let (staging, side, render_time, writing) = std::thread::scope(|scope| -> Result<_> {
+        let side = scope.spawn(|| -> Result<Vec<render::Page>> {
+            write::stream_to(&atlas_path, |w| atlas::write_json(w, &config, &subs, &cohort, &review))?;
+            Ok(vec![
+                render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(&subs, &review).into_bytes() },
+                render::search::index_page(&subs, &cohort),
+            ])
+        });
+        let (batches, inbox) = std::sync::mpsc::sync_channel::<Vec<render::Page>>(2);
+        let writer = scope.spawn(move || -> Result<(write::Staging, f64)> {
+            let mut busy = 0.0;
+            for batch in inbox {
+                let t = Instant::now();
+                staging.put(batch)?;
+                busy += t.elapsed().as_secs_f64();
+            }
+            Ok((staging, busy))
+        });
+        let mut sink = |batch: Vec<render::Page>| {
+            html_pages += batch.iter().filter(|p| p.path.ends_with(".html")).count();
+            progress("render", html_pages.min(expected), expected);
+            batches.send(batch).map_err(|_| anyhow!("the page writer stopped"))
+        };
+        let rendered = render::render_site(&subs, &cohort, &config, &tera, &review, &mut sink);
+        let render_time = clock.last.elapsed().as_secs_f64();
+        drop(batches);
+        // Join both before any error returns: dropping the staging folder
+        // removes it, which must not race a thread still writing into it.
+        let written = writer.join().map_err(|_| anyhow!("the page writer panicked"))?;
+        let side = side.join().map_err(|_| anyhow!("writing atlas.json panicked"))?;
+        // The writer's own error explains a send that failed.
+        let (staging, writing) = written?;
+        rendered?;
+        Ok((staging, side?, render_time, writing))
+    })?;
+    let mut staging = staging;
+    staging.put(side.into_iter().chain(pages_files(&config)).collect())?;
     let sitemap = sitemap(&config.base_url, staging.paths().iter().map(String::as_str));
     staging.put(vec![render::Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() }])?;
     staging.commit()?;
     clock.laps.push(("render", render_time));
-    clock.laps.push(("write", clock.last.elapsed().as_secs_f64() - render_time));
+    clock.laps.push(("write (beside render)", writing));
+    clock.laps.push(("write (after render)", clock.last.elapsed().as_secs_f64() - render_time));
 
     let diagnostics = subs.iter().flat_map(|s| s.diagnostics.iter().cloned()).collect();
     Ok(BuildReport {

@@ -99,7 +99,6 @@ pub struct Staging {
     dirs: HashSet<PathBuf>,
     /// Every path written, in arrival order.
     paths: Vec<String>,
-    bytes: u64,
     committed: bool,
 }
 
@@ -115,16 +114,8 @@ impl Staging {
             remove_ours(leftover)?;
         }
         fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let staging = Staging {
-            out,
-            dir,
-            old,
-            seen: HashMap::new(),
-            dirs: HashSet::new(),
-            paths: Vec::new(),
-            bytes: 0,
-            committed: false,
-        };
+        let staging =
+            Staging { out, dir, old, seen: HashMap::new(), dirs: HashSet::new(), paths: Vec::new(), committed: false };
         let marker = staging.dir.join(MARKER);
         fs::write(&marker, "This folder was written by skills-atlas and is replaced by each build.\n")
             .with_context(|| format!("writing {}", marker.display()))?;
@@ -153,21 +144,23 @@ impl Staging {
                 }
             }
         }
+        let mut new_dirs = Vec::new();
         for p in &keep {
             if let Some(d) = Path::new(&p.path).parent().filter(|d| !d.as_os_str().is_empty())
-                && !self.dirs.contains(d)
+                && self.dirs.insert(d.to_path_buf())
             {
-                let full = self.dir.join(d);
-                fs::create_dir_all(&full).with_context(|| format!("creating {}", full.display()))?;
-                self.dirs.insert(d.to_path_buf());
+                new_dirs.push(self.dir.join(d));
             }
         }
+        // A page per folder is the common case: folders cost as much as files.
+        new_dirs
+            .par_iter()
+            .try_for_each(|d| fs::create_dir_all(d).with_context(|| format!("creating {}", d.display())))?;
         keep.par_iter().try_for_each(|p| {
             let path = self.dir.join(&p.path);
             let mut f = fs::File::create_new(&path).with_context(|| format!("writing {}", path.display()))?;
             f.write_all(&p.bytes).with_context(|| format!("writing {}", path.display()))
         })?;
-        self.bytes += keep.iter().map(|p| p.bytes.len() as u64).sum::<u64>();
         self.paths.extend(keep.into_iter().map(|p| p.path));
         Ok(())
     }
@@ -175,28 +168,23 @@ impl Staging {
     /// Write one file through a buffered writer, for outputs too large to
     /// hold in memory whole.
     pub fn put_with(&mut self, path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        stream_to(&self.claim(path)?, write)
+    }
+
+    /// Reserve `path` for a file written apart from the batches (by another
+    /// thread, through [`stream_to`]); returns where to write it.
+    pub fn claim(&mut self, path: &str) -> Result<PathBuf> {
         check_path(path)?;
         if self.seen.insert(path.to_lowercase(), path.to_string()).is_some() {
             bail!("internal error: page {path:?} written twice");
         }
-        let full = self.dir.join(path);
-        let file = fs::File::create_new(&full).with_context(|| format!("writing {}", full.display()))?;
-        let mut buf = std::io::BufWriter::with_capacity(1 << 16, file);
-        write(&mut buf).with_context(|| format!("writing {}", full.display()))?;
-        buf.flush().with_context(|| format!("writing {}", full.display()))?;
-        self.bytes += buf.get_ref().metadata().map(|m| m.len()).unwrap_or(0);
         self.paths.push(path.to_string());
-        Ok(())
+        Ok(self.dir.join(path))
     }
 
     /// Every path written so far, in arrival order.
     pub fn paths(&self) -> &[String] {
         &self.paths
-    }
-
-    /// Bytes written so far.
-    pub fn bytes(&self) -> u64 {
-        self.bytes
     }
 
     /// Swap the staging folder in for the output folder.
@@ -241,6 +229,14 @@ fn check_path(path: &str) -> Result<()> {
         bail!("internal error: page path {path:?} is not a plain relative path");
     }
     Ok(())
+}
+
+/// Create `full` and write it through a buffered writer.
+pub fn stream_to(full: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let file = fs::File::create_new(full).with_context(|| format!("writing {}", full.display()))?;
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, file);
+    write(&mut buf).with_context(|| format!("writing {}", full.display()))?;
+    buf.flush().with_context(|| format!("writing {}", full.display()))
 }
 
 /// Remove a leftover staging or old folder, only if a build of ours wrote it.
@@ -294,5 +290,22 @@ mod tests {
         fs::create_dir(dir.path().join("empty")).unwrap();
         write_site(&dir.path().join("empty"), vec![page("index.html")]).unwrap();
         assert!(dir.path().join("empty/index.html").exists() && !dir.path().join(".empty.old").exists());
+    }
+
+    #[test]
+    fn claimed_files_count_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut staging = Staging::create(&dir.path().join("site")).unwrap();
+        let full = staging.claim("atlas.json").unwrap();
+        // Written from another thread while batches arrive.
+        std::thread::scope(|s| {
+            s.spawn(|| stream_to(&full, |w| Ok(w.write_all(b"{}")?)).unwrap());
+        });
+        assert!(staging.claim("Atlas.json").is_err(), "claimed twice");
+        staging.put(vec![page("atlas.JSON"), page("a/b/c.html"), page("a/d.html")]).unwrap();
+        assert_eq!(staging.paths(), ["atlas.json", "a/b/c.html", "a/d.html"]);
+        staging.commit().unwrap();
+        assert_eq!(fs::read_to_string(dir.path().join("site/atlas.json")).unwrap(), "{}");
+        assert!(dir.path().join("site/a/b/c.html").exists());
     }
 }
