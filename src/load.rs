@@ -2,10 +2,12 @@
 //! one call per unit; never fails: problems become diagnostics.
 
 use crate::discover::Unit;
-use crate::extract::{self, FileOutline, FileRole};
+use crate::extract::{self, FileOutline, FileRole, Section};
 use crate::model::{self, Identity, Submission};
 use crate::normalize::Taxonomy;
 use crate::parse::{outline, read_source_in};
+use crate::review::section_heads;
+use std::cell::Cell;
 use std::path::Path;
 
 pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
@@ -21,9 +23,7 @@ pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
             sources.push((rel_str, text));
         }
     }
-    // A plain line that names a section starts that section, like a heading.
-    let is_title = |s: &str| extract::sections::classify(s).is_some();
-    let roots: Vec<_> = sources.iter().map(|(_, t)| outline::parse_with(t, &is_title)).collect();
+    let (roots, heads): (Vec<_>, Vec<_>) = sources.iter().map(|(_, t)| parse_file(t)).unzip();
     let roles: Vec<FileRole> = assign_roles(&sources, &roots);
     let outlines: Vec<FileOutline<'_>> = sources
         .iter()
@@ -43,9 +43,27 @@ pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
     let author = unit.source.split("__").next().unwrap_or(&unit.source).trim_end_matches(".md").to_string();
     let ident = Identity { id: unit.id.clone(), source: unit.source.clone(), author, main_file };
     let mut sub = model::normalize(ident, extracted, tax, sources);
+    sub.section_heads = Some(heads);
     sub.diagnostics.extend(diags);
     sub.diagnostics.sort();
     sub
+}
+
+/// A file's outline, where a plain line that names a section starts that
+/// section like a heading; and the section headings the review reads, which
+/// come from a plain parse (without those lines as labels).
+fn parse_file(text: &str) -> (outline::Node, Vec<(Section, usize)>) {
+    let titled = Cell::new(false);
+    let is_title = |s: &str| {
+        let title = extract::sections::classify(s).is_some();
+        titled.set(titled.get() || title);
+        title
+    };
+    let root = outline::parse_with(text, &is_title);
+    // `is_title` only ever makes a paragraph a label: if it said no to every
+    // one, the plain parse is this very tree, and need not be run again.
+    let heads = if titled.get() { section_heads(&outline::parse(text)) } else { section_heads(&root) };
+    (root, heads)
 }
 
 fn is_readme(p: &str) -> bool {

@@ -31,6 +31,11 @@ pub struct Submission {
     /// The student's Markdown, per file, for the submission page.
     #[serde(skip)]
     pub sources: Vec<(String, String)>,
+    /// Per file of `sources`: each heading that names a section, with its
+    /// line, as a plain Markdown parse reads them. Filled by the load stage
+    /// so the review need not parse again; `None` when built otherwise.
+    #[serde(skip)]
+    pub section_heads: Option<Vec<Vec<(Section, usize)>>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -198,6 +203,7 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         sections_missing,
         diagnostics: diags,
         sources,
+        section_heads: None,
     }
 }
 

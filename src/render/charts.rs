@@ -900,6 +900,7 @@ mod tests {
             sections_missing: vec![],
             diagnostics: vec![],
             sources: vec![],
+            section_heads: None,
         }
     }
 

@@ -3,10 +3,10 @@
 //! chosen role that is not a role.
 
 use super::Finding;
-use super::lint::{SectionMap, prose_lines};
+use super::lint::{Line, SectionMap};
 use crate::diagnostics::Severity;
 use crate::extract::Section;
-use crate::extract::text::{fold, word_count};
+use crate::extract::text::{find, fold, word_count};
 use crate::model::Submission;
 use std::collections::BTreeMap;
 
@@ -27,7 +27,8 @@ pub fn missing(sub: &Submission, map: &SectionMap, required: &[Section], main: u
     let mut titles = Vec::new();
     let mut out = Vec::new();
     let path = sub.sources.get(main).map(|(p, _)| p.as_str()).unwrap_or(&sub.source);
-    let last_line = sub.sources.get(main).map(|(_, t)| t.lines().count().max(1)).unwrap_or(0);
+    // Counted only when a section goes at the end: most have none missing.
+    let last_line = || sub.sources.get(main).map(|(_, t)| t.lines().count().max(1)).unwrap_or(0);
     for (i, &s) in required.iter().enumerate() {
         if present(sub, map, s) {
             continue;
@@ -38,7 +39,7 @@ pub fn missing(sub: &Submission, map: &SectionMap, required: &[Section], main: u
             .find_map(|n| map.heads.iter().find(|h| h.section == *n && h.file == main).map(|h| h.line));
         let (line, place) = match next {
             Some(l) => (l, format!("before line {l}")),
-            None => (last_line, "at the end".to_string()),
+            None => (last_line(), "at the end".to_string()),
         };
         out.push(Finding::new(
             "missing-section",
@@ -51,20 +52,13 @@ pub fn missing(sub: &Submission, map: &SectionMap, required: &[Section], main: u
     (titles, out)
 }
 
-/// The first line at or after `from` (in file order) containing `needle`,
-/// preferring lines inside `section`.
-fn locate(
-    sub: &Submission,
-    map: &SectionMap,
-    files: &[usize],
-    needle: &str,
-    section: &[Section],
-) -> Option<(usize, usize)> {
+/// The first of the prose `lines` containing `needle`, preferring lines
+/// inside `section`.
+fn locate(map: &SectionMap, lines: &[Line], needle: &str, section: &[Section]) -> Option<(usize, usize)> {
     let needle = fold(needle);
     if needle.is_empty() {
         return None;
     }
-    let lines = prose_lines(sub, files);
     let hit = |want: bool| {
         lines.iter().find(|(f, l, t)| {
             fold(t).contains(&needle) && (!want || map.at(*f, *l).is_some_and(|s| section.contains(&s)))
@@ -74,7 +68,7 @@ fn locate(
 }
 
 /// Skills listed both under "have" and "lack".
-pub fn had_and_lacking(sub: &Submission, map: &SectionMap, files: &[usize]) -> Vec<Finding> {
+pub fn had_and_lacking(sub: &Submission, map: &SectionMap, files: &[usize], lines: &[Line]) -> Vec<Finding> {
     let mut have: BTreeMap<&str, &str> = BTreeMap::new();
     for item in &sub.skills_have {
         for k in &item.skills {
@@ -96,7 +90,7 @@ pub fn had_and_lacking(sub: &Submission, map: &SectionMap, files: &[usize]) -> V
             if !seen.insert(k.clone()) {
                 continue;
             }
-            let (f, line) = locate(sub, map, files, &item.name, &[Section::SkillsLack]).unwrap_or((files[0], 0));
+            let (f, line) = locate(map, lines, &item.name, &[Section::SkillsLack]).unwrap_or((files[0], 0));
             out.push(Finding::new("had-and-lacking", &sub.sources[f].0, line, Severity::Warning, format!(
                 "{k} is listed both as a skill you have (\"{}\") and one you lack (\"{}\"): keep it in one list, or say which part you lack",
                 have[k.as_str()], item.name)));
@@ -131,7 +125,7 @@ pub fn is_web_url(url: &str) -> bool {
 fn links_on(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = line;
-    while let Some(i) = rest.find("](") {
+    while let Some(i) = find(rest, "](") {
         let image = rest[..i].rfind('[').is_some_and(|o| o > 0 && rest.as_bytes()[o - 1] == b'!');
         let after = &rest[i + 2..];
         let end = after.find(')').unwrap_or(after.len());
@@ -140,6 +134,9 @@ fn links_on(line: &str) -> Vec<String> {
             out.push(target.to_string());
         }
         rest = &after[end..];
+    }
+    if find(line, "http").is_none() {
+        return out; // no bare link: most lines
     }
     for w in line.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | '<' | '>' | '|')) {
         if w.starts_with("http") && !out.iter().any(|o| o == w.trim_end_matches(['.', ','])) {
@@ -150,19 +147,19 @@ fn links_on(line: &str) -> Vec<String> {
 }
 
 /// Posting links that are not web addresses, and the same posting twice.
-pub fn posting_links(sub: &Submission, map: &SectionMap, files: &[usize]) -> Vec<Finding> {
+pub fn posting_links(sub: &Submission, map: &SectionMap, files: &[usize], lines: &[Line]) -> Vec<Finding> {
     let market = [Section::JobMarket, Section::Posting];
     let in_market = map.has(Section::JobMarket) || map.has(Section::Posting);
     let mut links: Vec<(usize, usize, String)> = Vec::new();
     if in_market {
-        for (f, l, t) in prose_lines(sub, files) {
+        for &(f, l, t) in lines {
             if map.at(f, l).is_some_and(|s| market.contains(&s)) {
                 links.extend(links_on(t).into_iter().map(|u| (f, l, u)));
             }
         }
     } else {
         for p in sub.postings.iter().filter_map(|p| p.url.as_deref()) {
-            let (f, l) = locate(sub, map, files, p, &[]).unwrap_or((files[0], 0));
+            let (f, l) = locate(map, lines, p, &[]).unwrap_or((files[0], 0));
             links.push((f, l, p.to_string()));
         }
     }
@@ -180,7 +177,8 @@ pub fn posting_links(sub: &Submission, map: &SectionMap, files: &[usize]) -> Vec
             ));
             continue;
         }
-        match first.get(&posting_key(&url)) {
+        let key = posting_key(&url);
+        match first.get(&key) {
             Some(&(ff, fl)) if (ff, fl) != (f, l) => out.push(Finding::new(
                 "posting-twice",
                 path,
@@ -190,7 +188,7 @@ pub fn posting_links(sub: &Submission, map: &SectionMap, files: &[usize]) -> Vec
             )),
             Some(_) => {}
             None => {
-                first.insert(posting_key(&url), (f, l));
+                first.insert(key, (f, l));
             }
         }
     }

@@ -16,7 +16,7 @@
 //! shingles they share. Every step is linear in the cohort and sorted or
 //! counted the same way on any number of threads.
 
-use super::lint::{answer_files, content_of, prose_lines};
+use super::lint::{answer_files, content_of, each_prose_line};
 use super::rubric::DuplicateRule;
 use crate::model::Submission;
 use rayon::prelude::*;
@@ -200,17 +200,17 @@ fn line_words(text: &str, mut f: impl FnMut(u64)) {
 /// normalised, hashing characters as they come rather than building strings.
 fn each_word(sub: &Submission, mut f: impl FnMut(u64, u32, u32)) {
     let files = answer_files(sub);
-    for (file, line, text) in prose_lines(sub, &files) {
+    each_prose_line(sub, &files, |file, line, text| {
         let t = text.trim_start();
         if t.starts_with('#') || t.starts_with("|-") || t.starts_with("| -") || t.starts_with("|:") {
-            continue; // headings are the template's; renaming them must not matter
+            return; // headings are the template's; renaming them must not matter
         }
         // Markers hold no word but list numbers and a task box's x: only
         // then does the text need content_of.
         let numbered = t.chars().find(|c| c.is_alphanumeric()).is_some_and(|c| c.is_ascii_digit() || c == 'x');
         let (file, line) = (file as u32, line as u32);
         line_words(if numbered { content_of(t) } else { t }, |h| f(h, file, line));
-    }
+    });
 }
 
 /// The words of a submission's answers, with where each sits.

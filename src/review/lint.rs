@@ -29,16 +29,27 @@ pub fn answer_files(sub: &Submission) -> Vec<usize> {
     if files.is_empty() { (0..sub.sources.len()).collect() } else { files }
 }
 
+/// The headings of an outline that name a section, with their lines, in
+/// document order.
+pub fn section_heads(root: &outline::Node) -> Vec<(Section, usize)> {
+    root.iter().filter(|n| n.is_heading()).filter_map(|n| classify(&n.text).map(|(s, _)| (s, n.line))).collect()
+}
+
 impl SectionMap {
+    /// From the headings the load stage kept; a submission built without
+    /// them has its files parsed here.
     pub fn of(sub: &Submission, files: &[usize]) -> SectionMap {
         let mut heads = Vec::new();
         for &file in files {
-            let root = outline::parse(&sub.sources[file].1);
-            for n in root.walk().into_iter().filter(|n| n.is_heading()) {
-                if let Some((section, _)) = classify(&n.text) {
-                    heads.push(Head { section, file, line: n.line });
+            let parsed;
+            let found = match &sub.section_heads {
+                Some(per_file) => &per_file[file],
+                None => {
+                    parsed = section_heads(&outline::parse(&sub.sources[file].1));
+                    &parsed
                 }
-            }
+            };
+            heads.extend(found.iter().map(|&(section, line)| Head { section, file, line }));
         }
         heads.sort_by_key(|h| (h.file, h.line));
         SectionMap { heads }
@@ -66,13 +77,24 @@ impl SectionMap {
     }
 }
 
+/// A line of prose: its file (index in `sources`), its 1-based number and
+/// its text.
+pub type Line<'a> = (usize, usize, &'a str);
+
 /// Lines outside code blocks and HTML comments, 1-based, with their file.
-pub fn prose_lines<'a>(sub: &'a Submission, files: &[usize]) -> Vec<(usize, usize, &'a str)> {
+pub fn prose_lines<'a>(sub: &'a Submission, files: &[usize]) -> Vec<Line<'a>> {
     let mut out = Vec::new();
-    for &f in files {
+    each_prose_line(sub, files, |f, line, text| out.push((f, line, text)));
+    out
+}
+
+/// Calls `f(file, line, text)` for each line [`prose_lines`] gives, in the
+/// same order, without collecting them.
+pub fn each_prose_line<'a>(sub: &'a Submission, files: &[usize], mut f: impl FnMut(usize, usize, &'a str)) {
+    for &file in files {
         let mut fence: Option<&str> = None;
         let mut comment = false;
-        for (i, line) in sub.sources[f].1.lines().enumerate() {
+        for (i, line) in lines(&sub.sources[file].1).enumerate() {
             let t = line.trim_start();
             if let Some(mark) = fence {
                 if t.starts_with(mark) {
@@ -92,16 +114,73 @@ pub fn prose_lines<'a>(sub: &'a Submission, files: &[usize]) -> Vec<(usize, usiz
                 comment = !line.contains("-->");
                 continue;
             }
-            out.push((f, i + 1, line));
+            f(file, i + 1, line);
         }
     }
-    out
+}
+
+/// `text.lines()`, finding each line end 8 bytes at a time: on lines this
+/// short, that beats `memchr`'s setup, and every check reads every line.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(end) = newline(rest.as_bytes()) else { return Some(std::mem::take(&mut rest)) };
+        let line = &rest[..end];
+        rest = &rest[end + 1..];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
+}
+
+/// The first `\n` in `b`.
+fn newline(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ (ONES * b'\n' as u64);
+        // The lowest byte that was '\n' (now zero) sets its high bit; higher
+        // bits may be set wrongly, but the lowest is exact.
+        let zeros = x.wrapping_sub(ONES) & !x & HIGH;
+        if zeros != 0 {
+            return Some(at + zeros.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    chunks.remainder().iter().position(|&c| c == b'\n').map(|i| at + i)
+}
+
+/// `s.trim()`, at once for text that starts and ends with a visible ASCII
+/// character, as most does: this runs several times on every line.
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) { s } else { s.trim() }
+}
+
+/// `s.trim_matches(marks)` for ASCII `marks`, at once when neither end is
+/// one (a byte of a non-ASCII character is never an ASCII mark).
+fn trim_marks<'a>(s: &'a str, marks: &[u8]) -> &'a str {
+    let b = s.as_bytes();
+    let plain = |c: &u8| !marks.contains(c);
+    if b.first().is_some_and(plain) && b.last().is_some_and(plain) {
+        s
+    } else {
+        s.trim_matches(|c: char| u8::try_from(c).is_ok_and(|c| marks.contains(&c)))
+    }
 }
 
 /// A line's content without its list marker, quote marks and emphasis.
 pub fn content_of(line: &str) -> &str {
-    let mut t = line.trim();
+    let mut t = trim(line);
     loop {
+        // Text that starts with none of the markers below is left as it is:
+        // most lines are done here, without trying each marker.
+        if !t.starts_with(['>', '#', '-', '*', '+', '•']) && !t.starts_with(|c: char| c.is_ascii_digit()) {
+            return t;
+        }
         let before = t;
         t = t.trim_start_matches(['>', '#']).trim_start();
         for m in ["- [ ] ", "- [x] ", "- ", "* ", "+ ", "• "] {
@@ -120,9 +199,9 @@ pub fn content_of(line: &str) -> &str {
 }
 
 /// Template leftovers: a bullet, heading, `Key: value` or table cell that is
-/// still `...`, `<your role>`, `TODO`, `IT specialist 1`.
-pub fn placeholder_in(line: &str) -> Option<String> {
-    let t = line.trim();
+/// still `...`, `<your role>`, `TODO`, `IT specialist 1`. Takes the trimmed
+/// line `t` and its [`content_of`] `c`.
+fn placeholder_with(t: &str, c: &str) -> Option<String> {
     if t.is_empty() || t.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | '|' | ':' | ' ')) {
         return None;
     }
@@ -130,19 +209,24 @@ pub fn placeholder_in(line: &str) -> Option<String> {
         return t.trim_matches('|').split('|').map(str::trim).find(|c| is_leftover(c)).map(str::to_string);
     }
     let marked = t.starts_with(['-', '*', '+', '#']) || t.chars().next().is_some_and(|c| c.is_ascii_digit());
-    let c = content_of(t);
     if marked && c.is_empty() && !t.starts_with('#') {
         return None; // an empty bullet is a layout slip, not a leftover
     }
     // "### Role" is the template's heading; "### IT specialist 1" is a leftover.
-    let heading_word = t.starts_with('#') && c.split_whitespace().count() == 1;
+    let heading_word = t.starts_with('#') && one_word(c);
     if marked && !heading_word && is_leftover(c) {
         return Some(c.to_string());
     }
     // "**Company:** ..." / "Link: <link>"
     let (key, value) = c.split_once(':')?;
-    let value = value.trim().trim_matches(['*', '_']).trim();
-    (key.split_whitespace().count() <= 4 && !value.starts_with("//") && is_leftover(value)).then(|| value.to_string())
+    let value = trim(trim_marks(trim(value), b"*_"));
+    (key.split_whitespace().nth(4).is_none() && !value.starts_with("//") && is_leftover(value))
+        .then(|| value.to_string())
+}
+
+fn one_word(s: &str) -> bool {
+    let mut words = s.split_whitespace();
+    words.next().is_some() && words.next().is_none()
 }
 
 fn is_separator_row(line: &str) -> bool {
@@ -151,7 +235,7 @@ fn is_separator_row(line: &str) -> bool {
 }
 
 fn is_leftover(s: &str) -> bool {
-    let s = s.trim().trim_matches(['*', '_', '`']).trim();
+    let s = trim(trim_marks(trim(s), b"*_`"));
     !s.is_empty() && !s.chars().all(|c| c == '-' || c == '—') && is_placeholder(s)
 }
 
@@ -183,6 +267,30 @@ const INSTRUCTION_VERBS: &[&str] = &[
     "заполните",
     "ответьте",
 ];
+/// Bit `c - b'a'` of entry `n` is set when an instruction verb of `n` ASCII
+/// letters starts with `c`: most words are ruled out by this alone.
+static VERB_INITIALS: [u32; 16] = {
+    let mut t = [0u32; 16];
+    let mut i = 0;
+    while i < INSTRUCTION_VERBS.len() {
+        let v = INSTRUCTION_VERBS[i].as_bytes();
+        if v[0].is_ascii() {
+            assert!(v[0].is_ascii_lowercase() && v.len() < 16, "an ASCII verb the table cannot hold");
+            t[v.len()] |= 1 << (v[0] - b'a');
+        }
+        i += 1;
+    }
+    t
+};
+
+/// `word` (ASCII) is an instruction verb, in any case.
+fn is_ascii_verb(word: &[u8]) -> bool {
+    let initial = word.first().map_or(0, u8::to_ascii_lowercase);
+    initial.is_ascii_lowercase()
+        && VERB_INITIALS.get(word.len()).is_some_and(|m| m & (1 << (initial - b'a')) != 0)
+        && INSTRUCTION_VERBS.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(word))
+}
+
 const ASSIGNMENT_WORDS: &[&str] = &[
     "you",
     "your",
@@ -200,15 +308,16 @@ const ASSIGNMENT_WORDS: &[&str] = &[
 
 /// A line that reads as the assignment's instruction rather than an answer:
 /// an imperative addressed to the student ("Find 5-7 job postings for this
-/// role..."), or, in the reflection, a question left unanswered.
-pub fn prompt_in(line: &str, section: Option<Section>) -> bool {
-    let c = content_of(line).trim_start_matches("[!note]").trim_start_matches("[!NOTE]").trim();
-    let c = c.trim_matches(['*', '_']).trim();
-    let question = section == Some(Section::Reflection) && c.trim_end_matches([')', '*', '_', ' ']).ends_with('?');
+/// role..."), or, in the reflection, a question left unanswered. Takes the
+/// line with its [`content_of`]; the line's section is looked up only for a
+/// question.
+fn prompt_with(line: &str, content: &str, section: impl FnOnce() -> Option<Section>) -> bool {
+    let c = trim(strip_repeated(strip_repeated(content, "[!note]"), "[!NOTE]"));
+    let c = trim(trim_marks(c, b"*_"));
+    let question = c.trim_end_matches([')', '*', '_', ' ']).ends_with('?') && section() == Some(Section::Reflection);
     // Most lines start with no instruction verb: tell from the first word,
-    // without folding the whole line (fold works piece by piece between spaces).
-    let first = c.split(' ').map(fold).find(|f| !f.is_empty());
-    let verb = first.is_some_and(|f| f.split_whitespace().next().is_some_and(|w| INSTRUCTION_VERBS.contains(&w)));
+    // without folding the whole line.
+    let verb = starts_with_verb(c);
     if !verb && !question {
         return false;
     }
@@ -223,6 +332,46 @@ pub fn prompt_in(line: &str, section: Option<Section>) -> bool {
     question && words.len() <= 30
 }
 
+/// `s.trim_start_matches(prefix)`, without setting up a substring searcher.
+fn strip_repeated<'a>(mut s: &'a str, prefix: &str) -> &'a str {
+    while let Some(rest) = s.strip_prefix(prefix) {
+        s = rest;
+    }
+    s
+}
+
+/// Whether the first word of `fold(c)` is an instruction verb. Fold works
+/// piece by piece between spaces, so the first piece that folds to anything
+/// holds that word; an ASCII piece is read in place, without folding.
+fn starts_with_verb(c: &str) -> bool {
+    // What fold keeps of ASCII text; the rest becomes a word break.
+    let kept = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'#';
+    let b = c.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii() && !kept(b[i]) {
+            i += 1;
+            continue;
+        }
+        // Everything before `i` folds to nothing: `i` is in the first piece
+        // that may fold to something.
+        let start = b[..i].iter().rposition(|&x| x == b' ').map_or(0, |s| s + 1);
+        let end = b[i..].iter().position(|&x| x == b' ').map_or(b.len(), |e| i + e);
+        let piece = &c[start..end];
+        if piece.is_ascii() {
+            let word = &b[i..end];
+            let word = &word[..word.iter().position(|&x| !kept(x)).unwrap_or(word.len())];
+            return is_ascii_verb(word);
+        }
+        let f = fold(piece);
+        if let Some(w) = f.split_whitespace().next() {
+            return INSTRUCTION_VERBS.contains(&w);
+        }
+        i = end;
+    }
+    false
+}
+
 /// `phrase` in folded text `f` as whole words.
 fn has_phrase(f: &str, phrase: &str) -> bool {
     f.match_indices(phrase).any(|(i, _)| {
@@ -231,14 +380,16 @@ fn has_phrase(f: &str, phrase: &str) -> bool {
     })
 }
 
-/// Findings from the raw text: citations, placeholders, prompts.
-pub fn text_findings(sub: &Submission, files: &[usize], map: &SectionMap) -> Vec<Finding> {
+/// Findings from the raw text (its [`prose_lines`]): citations,
+/// placeholders, prompts.
+pub fn text_findings(sub: &Submission, lines: &[Line], map: &SectionMap) -> Vec<Finding> {
     let mut out = Vec::new();
-    let lines = prose_lines(sub, files);
     for (i, &(f, line, text)) in lines.iter().enumerate() {
         let path = &sub.sources[f].0;
         // A table's header row names its columns ("Link", "Skill"); it is not a leftover.
-        let header = lines.get(i + 1).is_some_and(|n| n.0 == f && is_separator_row(n.2));
+        let header = || lines.get(i + 1).is_some_and(|n| n.0 == f && is_separator_row(n.2));
+        let t = trim(text);
+        let c = content_of(t);
         if let Some(m) = citation_in(text) {
             out.push(Finding::new(
                 "citation",
@@ -250,7 +401,7 @@ pub fn text_findings(sub: &Submission, files: &[usize], map: &SectionMap) -> Vec
                 ),
             ));
         }
-        if let Some(p) = placeholder_in(text).filter(|_| !header) {
+        if let Some(p) = placeholder_with(t, c).filter(|_| !header()) {
             out.push(Finding::new(
                 "placeholder",
                 path,
@@ -258,8 +409,8 @@ pub fn text_findings(sub: &Submission, files: &[usize], map: &SectionMap) -> Vec
                 Severity::Warning,
                 format!("template placeholder \"{p}\" left: replace it with your answer"),
             ));
-        } else if prompt_in(text, map.at(f, line)) {
-            let c: String = content_of(text).chars().take(60).collect();
+        } else if prompt_with(text, c, || map.at(f, line)) {
+            let c: String = c.chars().take(60).collect();
             out.push(Finding::new(
                 "prompt",
                 path,
@@ -275,6 +426,14 @@ pub fn text_findings(sub: &Submission, files: &[usize], map: &SectionMap) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn placeholder_in(line: &str) -> Option<String> {
+        placeholder_with(line.trim(), content_of(line))
+    }
+
+    fn prompt_in(line: &str, section: Option<Section>) -> bool {
+        prompt_with(line, content_of(line), || section)
+    }
 
     #[test]
     fn citations() {
@@ -304,6 +463,105 @@ mod tests {
         assert!(!prompt_in("- Write unit and integration tests", None));
         assert!(prompt_in("- Which role did I pick and why?", Some(Section::Reflection)));
         assert!(!prompt_in("- Which role did I pick and why?", Some(Section::Components)));
+    }
+
+    #[test]
+    fn lines_as_str_lines() {
+        let texts = [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\n\n",
+            "a\r\nb",
+            "a\rb\r",
+            "a\r\n\r\n",
+            "\r",
+            "one line that is longer than eight bytes\nand another one, longer too\n",
+            "ünïcödé\nlines — here\r\nend",
+        ];
+        for text in texts {
+            assert_eq!(lines(text).collect::<Vec<_>>(), text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
+    }
+
+    /// Reading the first word in place agrees with folding piece by piece.
+    #[test]
+    fn first_word_as_if_each_piece_were_folded() {
+        let folded = |c: &str| {
+            let first = c.split(' ').map(fold).find(|f| !f.is_empty());
+            first.is_some_and(|f| f.split_whitespace().next().is_some_and(|w| INSTRUCTION_VERBS.contains(&w)))
+        };
+        let lines = [
+            "Find your role",
+            "FIND",
+            "Finding your role",
+            "  ...  Find/describe your role",
+            "**Describe** it",
+            "x+find the role",
+            "Find+ more",
+            "#find",
+            "naïve find",
+            "find naïve",
+            "..—find your role",
+            "— —  write",
+            "— , Выберите вашу роль",
+            "Опишите",
+            "ﬁnd your role",
+            "Ｆｉｎｄ ｙｏｕｒ role",
+            "Add-on",
+            "describe—this",
+            "1. Explain",
+            "",
+            "   ",
+            "!!",
+        ];
+        for c in lines {
+            assert_eq!(starts_with_verb(c), folded(c), "{c:?}");
+        }
+    }
+
+    /// The shortcut for text without markers keeps `content_of` as it was.
+    #[test]
+    fn content_as_without_the_shortcut() {
+        fn slow(line: &str) -> &str {
+            let mut t = line.trim();
+            loop {
+                let before = t;
+                t = t.trim_start_matches(['>', '#']).trim_start();
+                for m in ["- [ ] ", "- [x] ", "- ", "* ", "+ ", "• "] {
+                    if let Some(r) = t.strip_prefix(m) {
+                        t = r.trim_start();
+                    }
+                }
+                let digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
+                if digits.len() < t.len() && (digits.starts_with(". ") || digits.starts_with(") ")) {
+                    t = digits[1..].trim_start();
+                }
+                if t == before {
+                    return t;
+                }
+            }
+        }
+        let lines = [
+            "plain text",
+            "  - Go and Docker  ",
+            "> - [ ] task",
+            "- [x] done",
+            "## 1. Heading",
+            "• bullet",
+            "12) twelve",
+            "12 apples",
+            "-dash",
+            "* - + nested",
+            "> > quote",
+            "#",
+            "",
+            "\u{3000}- wide space",
+        ];
+        for line in lines {
+            assert_eq!(content_of(line), slow(line), "{line:?}");
+        }
     }
 
     /// The first-word shortcut agrees with folding the whole line.

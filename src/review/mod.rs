@@ -14,6 +14,7 @@ pub mod rubric;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::Submission;
 pub use duplicates::{Pair, Passage};
+pub use lint::section_heads;
 use rayon::prelude::*;
 pub use rubric::{Criterion, Rubric, RubricConfig};
 use serde::Serialize;
@@ -79,10 +80,13 @@ pub struct CohortReview {
     pub near_duplicates: Vec<Pair>,
 }
 
-/// Review every submission, then look for near duplicates across them.
+/// Review every submission and look for near duplicates across them, the
+/// two side by side: each is the same on any number of threads.
 pub fn review_cohort(subs: &[Submission], rubric: &Rubric) -> CohortReview {
-    let mut reviews: Vec<Review> = subs.par_iter().map(|s| review_submission(s, rubric)).collect();
-    let near_duplicates = duplicates::near_duplicates(subs, &rubric.near_duplicates);
+    let (mut reviews, near_duplicates) = rayon::join(
+        || subs.par_iter().map(|s| review_submission(s, rubric)).collect::<Vec<Review>>(),
+        || duplicates::near_duplicates(subs, &rubric.near_duplicates),
+    );
     let index: std::collections::HashMap<&str, usize> =
         subs.iter().enumerate().map(|(i, s)| (s.source.as_str(), i)).collect();
     for p in &near_duplicates {
@@ -116,9 +120,11 @@ pub fn review_submission(sub: &Submission, rubric: &Rubric) -> Review {
     let required = rubric.required();
     let crit = rubric.score(sub, |s| checks::present(sub, &map, s));
     let (missing, mut findings) = checks::missing(sub, &map, &required, main);
-    findings.extend(lint::text_findings(sub, &files, &map));
-    findings.extend(checks::had_and_lacking(sub, &map, &files));
-    findings.extend(checks::posting_links(sub, &map, &files));
+    // Read once, for every check on the text.
+    let lines = lint::prose_lines(sub, &files);
+    findings.extend(lint::text_findings(sub, &lines, &map));
+    findings.extend(checks::had_and_lacking(sub, &map, &files, &lines));
+    findings.extend(checks::posting_links(sub, &map, &files, &lines));
     findings.extend(checks::chosen_role(sub));
     findings.extend(sub.diagnostics.iter().filter(|d| !replaced(d)).map(Finding::from_diagnostic));
     findings.sort();

@@ -107,16 +107,18 @@ impl Rubric {
 
     /// Score a submission; `present` says whether a section was found.
     pub fn score(&self, sub: &Submission, present: impl Fn(Section) -> bool) -> Vec<Criterion> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.sections.len() + 4);
         for s in self.required() {
             let ok = present(s);
-            let detail = if ok { "present".to_string() } else { "missing".to_string() };
+            let detail = if ok { "present" } else { "missing" };
+            // Concatenated, not formatted: this runs for every section of
+            // every submission.
             out.push(criterion(
-                &format!("section:{}", id_of(s)),
-                &format!("Section \"{}\"", s.title()),
+                ["section:", id_of(s)].concat(),
+                ["Section \"", s.title(), "\""].concat(),
                 ok,
                 self.section_points,
-                detail,
+                detail.to_string(),
             ));
         }
         let several = sub.skills_in_several_postings.len();
@@ -130,13 +132,13 @@ impl Rubric {
                 Some(m) => format!("{}-{}", range.min, m),
                 None => format!("at least {}", range.min),
             };
-            out.push(criterion(id, label, ok, range.points, format!("{n} (expected {want})")));
+            out.push(criterion(id.to_string(), label.to_string(), ok, range.points, format!("{n} (expected {want})")));
         }
         let written = sub.reflection.written;
         let detail = if written { "in the student's own words" } else { "missing or only the prompts" };
         out.push(criterion(
-            "reflection",
-            "Reflection in own words",
+            "reflection".to_string(),
+            "Reflection in own words".to_string(),
             written,
             self.reflection_points,
             detail.to_string(),
@@ -145,15 +147,8 @@ impl Rubric {
     }
 }
 
-fn criterion(id: &str, label: &str, passed: bool, max: u32, detail: String) -> Criterion {
-    Criterion {
-        id: id.to_string(),
-        label: label.to_string(),
-        passed,
-        points: if passed { max } else { 0 },
-        max,
-        detail,
-    }
+fn criterion(id: String, label: String, passed: bool, max: u32, detail: String) -> Criterion {
+    Criterion { id, label, passed, points: if passed { max } else { 0 }, max, detail }
 }
 
 const SECTION_IDS: [(&str, Section); 8] = [
