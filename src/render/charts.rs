@@ -52,6 +52,12 @@ pub fn esc(s: &str) -> String {
 
 /// [`esc`], appending to `out`.
 fn esc_into(out: &mut String, s: &str) {
+    // Most names and numbers have nothing to replace (0xC2 starts the C1
+    // controls, and other Latin-1 characters).
+    if !s.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | ..=0x1F | 0x7F | 0xC2)) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -946,6 +952,9 @@ mod tests {
     fn escapes_hostile_names() {
         assert_eq!(esc(r#"<b a="x">&'"#), "&lt;b a=&quot;x&quot;&gt;&amp;&#39;");
         assert_eq!(esc("a\u{0}b\u{1b}c\nd"), "abc d");
+        // C1 controls dropped; other text, Latin-1 and Cyrillic too, kept whole.
+        assert_eq!(esc("x\u{85}y\u{9f}z\u{7f}"), "xyz");
+        assert_eq!(esc("Café © Ёжик"), "Café © Ёжик");
         let evil = r#"</text><script>alert("x")</script>&amp;"#;
         let mut subs = tiny();
         subs[0].product = Some(evil.to_string());

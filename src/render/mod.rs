@@ -57,10 +57,7 @@ pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     // Tera's default also escapes '/', which turns every relative link into
     // entities; these five are all HTML text and quoted attributes need.
     tera.set_escape_fn(escape_html);
-    // The same slugs as the page paths, so links always resolve.
-    tera.register_filter("slug", |v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
-        Ok(tera::Value::String(crate::discover::slug(v.as_str().unwrap_or_default())))
-    });
+    tera.register_filter("slug", SlugFilter);
     let mut all: Vec<(String, String)> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     if let Some(dir) = theme_dir {
         let tdir = dir.join("templates");
@@ -129,6 +126,10 @@ struct FileView<'a, H: Serialize> {
     html: &'a H,
 }
 
+/// A page buffer's first size, beyond the large strings it is known to show:
+/// a submission page's own markup runs to about 12 KB.
+const PAGE_CAPACITY: usize = 16 * 1024;
+
 /// Pages per batch handed to the sink: enough to keep both cores busy,
 /// few enough that a large cohort is never held in memory at once.
 const BATCH: usize = 256;
@@ -156,25 +157,37 @@ pub fn render_site(
     sink: &mut dyn FnMut(Vec<Page>) -> Result<()>,
 ) -> Result<()> {
     let site = Site::new(subs, cohort, config, tera, review);
-    let mut first = site.list_pages()?;
-    first.push(site.not_found()?);
-    first.push(site.review_page()?);
-    sink(first)?;
-    for chunk in (0..subs.len()).collect::<Vec<_>>().chunks(BATCH) {
-        let batch = chunk.par_iter().map(|&i| {
-            let html: Vec<String> = subs[i].sources.iter().map(|(_, text)| markdown::to_html(text)).collect();
-            site.submission_page(i, &html)
-        });
-        sink(batch.collect::<Result<_>>()?)?;
+    // One list of every page, so each batch keeps both cores busy: the
+    // cohort pages (the review page alone is a large job) render alongside
+    // the first submissions, the entity pages of all kinds together.
+    let jobs = site.jobs();
+    let mut statics = None;
+    for (n, chunk) in jobs.chunks(BATCH).enumerate() {
+        let render = || chunk.par_iter().map(|&job| site.render(job)).collect::<Result<Vec<_>>>();
+        let pages = if n == 0 {
+            let (pages, files) = rayon::join(render, static_files);
+            statics = Some(files);
+            pages
+        } else {
+            render()
+        };
+        sink(pages?)?;
     }
-    let r = &site.renderer();
-    batched(&cohort.roles, sink, |x| r.page(&format!("roles/{}/index.html", x.slug), "role.html", x))?;
-    batched(&cohort.skills, sink, |x| r.page(&format!("skills/{}/index.html", x.slug), "skill.html", x))?;
-    batched(&cohort.components, sink, |x| r.page(&format!("components/{}/index.html", x.slug), "component.html", x))?;
-    batched(&cohort.products, sink, |x| {
-        r.page(&format!("products/{}/index.html", x.slug), "product.html", site.heatmaps.page(x))
-    })?;
-    sink(static_files())
+    sink(statics.unwrap_or_else(static_files))
+}
+
+/// One page of the site, in the order [`render_site`] hands pages over.
+#[derive(Clone, Copy)]
+enum Job {
+    /// An index into [`LIST_PAGES`].
+    List(usize),
+    NotFound,
+    Review,
+    Submission(usize),
+    Role(usize),
+    Skill(usize),
+    Component(usize),
+    Product(usize),
 }
 
 /// The stylesheets and scripts: the same for every site.
@@ -210,6 +223,10 @@ impl<'a> Site<'a> {
         tera: &'a Tera,
         review: &'a crate::review::CohortReview,
     ) -> Site<'a> {
+        let ((gaps, heatmaps), rows) = rayon::join(
+            || rayon::join(|| charts::GapIndex::new(subs), || charts::Heatmaps::new(subs)),
+            || subs.iter().map(submission_row).collect(),
+        );
         Site {
             tera,
             ctx: SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable },
@@ -217,10 +234,63 @@ impl<'a> Site<'a> {
             cohort,
             review,
             summary: lists::summary(cohort, subs.len()),
-            rows: subs.iter().map(submission_row).collect(),
+            rows,
             charts: charts::ListCharts::new(subs, cohort),
-            gaps: charts::GapIndex::new(subs),
-            heatmaps: charts::Heatmaps::new(subs),
+            gaps,
+            heatmaps,
+        }
+    }
+
+    /// Every page of the site, in order.
+    fn jobs(&self) -> Vec<Job> {
+        let mut jobs: Vec<Job> = (0..LIST_PAGES.len()).map(Job::List).collect();
+        jobs.extend([Job::NotFound, Job::Review]);
+        jobs.extend((0..self.subs.len()).map(Job::Submission));
+        jobs.extend(self.entity_jobs());
+        jobs
+    }
+
+    /// Role, skill, component and product pages, in that order.
+    fn entity_jobs(&self) -> impl Iterator<Item = Job> {
+        let c = self.cohort;
+        (0..c.roles.len())
+            .map(Job::Role)
+            .chain((0..c.skills.len()).map(Job::Skill))
+            .chain((0..c.components.len()).map(Job::Component))
+            .chain((0..c.products.len()).map(Job::Product))
+    }
+
+    /// The path of an entity page.
+    fn entity_path(&self, job: Job) -> Option<String> {
+        let c = self.cohort;
+        Some(match job {
+            Job::Role(i) => format!("roles/{}/index.html", c.roles[i].slug),
+            Job::Skill(i) => format!("skills/{}/index.html", c.skills[i].slug),
+            Job::Component(i) => format!("components/{}/index.html", c.components[i].slug),
+            Job::Product(i) => format!("products/{}/index.html", c.products[i].slug),
+            _ => return None,
+        })
+    }
+
+    fn render(&self, job: Job) -> Result<Page> {
+        let r = self.renderer();
+        let c = self.cohort;
+        let path = || self.entity_path(job).unwrap_or_default();
+        match job {
+            Job::List(i) => match LIST_PAGES[i] {
+                (_, "submissions.html") => r.submissions(),
+                (path, template) => r.list(path, template),
+            },
+            Job::NotFound => self.not_found(),
+            Job::Review => self.review_page(),
+            Job::Submission(i) => {
+                let html: Vec<String> = self.subs[i].sources.iter().map(|(_, text)| markdown::to_html(text)).collect();
+                self.submission_page(i, &html)
+            }
+            Job::Role(i) => r.page(&path(), "role.html", &c.roles[i]),
+            Job::Skill(i) => r.page(&path(), "skill.html", &c.skills[i]),
+            Job::Component(i) => r.page(&path(), "component.html", &c.components[i]),
+            Job::Product(i) => r.page(&path(), "product.html", self.heatmaps.page(&c.products[i])),
         }
     }
 
@@ -230,15 +300,7 @@ impl<'a> Site<'a> {
 
     /// The pages of [`LIST_PAGES`], in that order.
     pub fn list_pages(&self) -> Result<Vec<Page>> {
-        let r = self.renderer();
-        LIST_PAGES
-            .iter()
-            .map(
-                |&(path, template)| {
-                    if template == "submissions.html" { r.submissions() } else { r.list(path, template) }
-                },
-            )
-            .collect()
+        (0..LIST_PAGES.len()).into_par_iter().map(|i| self.render(Job::List(i))).collect()
     }
 
     pub fn not_found(&self) -> Result<Page> {
@@ -264,57 +326,22 @@ impl<'a> Site<'a> {
         }
         let files = s.sources.iter().zip(html).map(|((p, _), html)| FileView { path: p, html }).collect();
         let view = View { sub: s, review: &self.review.reviews[i], files, gap: self.gaps.gap(s) };
-        self.renderer().page(&format!("submissions/{}/index.html", s.id), "submission.html", view)
+        let text =
+            html.iter().map(|h| h.as_ref().len()).sum::<usize>() + view.gap.chart.len() + s.reflection.text.len();
+        self.renderer().sized_page(&format!("submissions/{}/index.html", s.id), "submission.html", view, text)
     }
 
     /// Role, skill, component and product pages whose path `want` accepts.
     pub fn entity_pages(&self, want: impl Fn(&str) -> bool + Sync) -> Result<Vec<Page>> {
-        let r = &self.renderer();
-        let c = self.cohort;
-        let mut jobs: Vec<Box<dyn Fn() -> Result<Page> + Sync + '_>> = Vec::new();
-        for x in &c.roles {
-            let path = format!("roles/{}/index.html", x.slug);
-            if want(&path) {
-                jobs.push(Box::new(move || r.page(&path, "role.html", x)));
-            }
-        }
-        for x in &c.skills {
-            let path = format!("skills/{}/index.html", x.slug);
-            if want(&path) {
-                jobs.push(Box::new(move || r.page(&path, "skill.html", x)));
-            }
-        }
-        for x in &c.components {
-            let path = format!("components/{}/index.html", x.slug);
-            if want(&path) {
-                jobs.push(Box::new(move || r.page(&path, "component.html", x)));
-            }
-        }
-        for x in &c.products {
-            let path = format!("products/{}/index.html", x.slug);
-            if want(&path) {
-                jobs.push(Box::new(move || r.page(&path, "product.html", self.heatmaps.page(x))));
-            }
-        }
-        jobs.par_iter().map(|job| job()).collect()
+        let jobs: Vec<Job> =
+            self.entity_jobs().filter(|&job| self.entity_path(job).is_some_and(|path| want(&path))).collect();
+        jobs.par_iter().map(|&job| self.render(job)).collect()
     }
 }
 
 /// How many HTML pages [`render_site`] makes, for progress bars.
 pub fn page_count(subs: &[Submission], cohort: &Cohort) -> usize {
     9 + subs.len() + cohort.roles.len() + cohort.skills.len() + cohort.components.len() + cohort.products.len()
-}
-
-/// One page per item, rendered in parallel, handed over a batch at a time.
-fn batched<T: Sync>(
-    items: &[T],
-    sink: &mut dyn FnMut(Vec<Page>) -> Result<()>,
-    render: impl Fn(&T) -> Result<Page> + Sync,
-) -> Result<()> {
-    for chunk in items.chunks(BATCH) {
-        sink(chunk.par_iter().map(&render).collect::<Result<_>>()?)?;
-    }
-    Ok(())
 }
 
 struct Renderer<'a> {
@@ -333,7 +360,7 @@ impl Renderer<'_> {
 
     /// The submissions list: the only page with a row per submission.
     fn submissions(&self) -> Result<Page> {
-        self.render_ctx("submissions/index.html", "submissions.html", (), true, Some(self.rows))
+        self.render_ctx("submissions/index.html", "submissions.html", (), true, Some(self.rows), PAGE_CAPACITY)
     }
 
     /// An entity page: sees only its own data.
@@ -341,8 +368,13 @@ impl Renderer<'_> {
         self.render(path, template, page, false)
     }
 
+    /// [`Self::page`], given the bytes of text it shows beyond its markup.
+    fn sized_page<T: Serialize>(&self, path: &str, template: &str, page: T, text: usize) -> Result<Page> {
+        self.render_ctx(path, template, page, false, None, PAGE_CAPACITY + text)
+    }
+
     fn render<T: Serialize>(&self, path: &str, template: &str, page: T, list: bool) -> Result<Page> {
-        self.render_ctx(path, template, page, list, None)
+        self.render_ctx(path, template, page, list, None, PAGE_CAPACITY)
     }
 
     fn render_ctx<'a, T: Serialize>(
@@ -352,6 +384,7 @@ impl Renderer<'_> {
         page: T,
         list: bool,
         rows: Option<&'a [SubmissionRow<'a>]>,
+        capacity: usize,
     ) -> Result<Page> {
         let depth = path.matches('/').count();
         let ctx = Ctx {
@@ -365,11 +398,13 @@ impl Renderer<'_> {
             page,
         };
         let context = tera::Context::from_serialize(&ctx).map_err(|e| anyhow!("{path}: {}", error_chain(&e)))?;
-        let html = self
-            .tera
-            .render(template, &context)
+        // Straight into the page's bytes: no regrowing from empty, no UTF-8
+        // check of a String tera would build (it writes only str).
+        let mut bytes = Vec::with_capacity(capacity);
+        self.tera
+            .render_to(template, &context, &mut bytes)
             .map_err(|e| anyhow!("rendering {path} with template {template}: {}", error_chain(&e)))?;
-        Ok(Page { path: path.to_string(), bytes: html.into_bytes() })
+        Ok(Page { path: path.to_string(), bytes })
     }
 }
 
@@ -392,19 +427,89 @@ pub fn submission_row(s: &Submission) -> SubmissionRow<'_> {
     }
 }
 
+/// Tera's escape function: the five characters HTML text and quoted
+/// attributes need. Copies the runs between them whole, skipping eight bytes
+/// at a time where none is special (most strings have none).
 fn escape_html(s: &str) -> String {
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8)
+            && !has_special(u64::from_le_bytes(word.try_into().unwrap_or_default()))
+        {
+            i += 8;
+            continue;
         }
+        if let Some(entity) = entity(bytes[i]) {
+            // ASCII bytes are always char boundaries.
+            out.push_str(&s[run..i]);
+            out.push_str(entity);
+            run = i + 1;
+        }
+        i += 1;
     }
+    out.push_str(&s[run..]);
     out
+}
+
+fn entity(b: u8) -> Option<&'static str> {
+    Some(match b {
+        b'&' => "&amp;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'"' => "&quot;",
+        b'\'' => "&#x27;",
+        _ => return None,
+    })
+}
+
+/// Whether any of the eight bytes in `word` is one [`entity`] replaces
+/// (the classic "has a zero byte" test, once per character).
+fn has_special(word: u64) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    [b'&', b'<', b'>', b'"', b'\''].iter().fold(0, |found, &c| found | zero_bytes(word ^ (ONES * c as u64))) != 0
+}
+
+/// The `slug` filter: the same slugs as the page paths, so links always
+/// resolve. Its output is letters, digits and '-', so tera need not escape it.
+struct SlugFilter;
+
+impl tera::Filter for SlugFilter {
+    fn filter(&self, v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+        Ok(tera::Value::String(cached_slug(v.as_str().unwrap_or_default())))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// Most names slugged on a page are a cohort's few hundred canonical names,
+/// over and over, and [`crate::discover::slug`] (Unicode normalisation)
+/// costs as much as the rest of a link: each render thread keeps the slugs it
+/// made. Bounded, for a long `serve` session.
+fn cached_slug(name: &str) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    const MAX_CACHED: usize = 4096;
+    thread_local! {
+        static SLUGS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    SLUGS.with_borrow_mut(|slugs| {
+        if let Some(slug) = slugs.get(name) {
+            return slug.clone();
+        }
+        if slugs.len() >= MAX_CACHED {
+            slugs.clear();
+        }
+        let slug = crate::discover::slug(name);
+        slugs.insert(name.to_string(), slug.clone());
+        slug
+    })
 }
 
 /// Tera nests the useful message (which variable, which line) in sources.
@@ -417,4 +522,65 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         cur = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plain per-character escape the fast one must match.
+    fn escape_slowly(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                '\'' => "&#x27;".to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn escape_matches_the_plain_escape_at_every_offset() {
+        let samples = [
+            "",
+            "plain text, long enough to skip whole words",
+            "<script>alert('x')</script>",
+            "Tom & Jerry \"quoted\" — ünïcödé ✓ and 'more' > less",
+            "&&&&&&&&&&&&&&&&&",
+            "ends with a special>",
+            "日本語のテキスト<b>",
+        ];
+        for s in samples {
+            // Every alignment of the specials against the eight-byte words.
+            for pad in 0..9 {
+                let text = format!("{}{s}{}", "x".repeat(pad), "é".repeat(pad));
+                assert_eq!(escape_html(&text), escape_slowly(&text), "{text:?}");
+            }
+        }
+        for b in 0..=127u8 {
+            let text = format!("abcdefg{}hijklmnop", b as char);
+            assert_eq!(escape_html(&text), escape_slowly(&text), "byte {b}");
+        }
+    }
+
+    #[test]
+    fn slug_filter_matches_the_page_paths_and_needs_no_escape() {
+        let tera = load_templates(None).unwrap();
+        let mut ctx = tera::Context::new();
+        let names = ["C++ / Go", "C#", "Back-end <dev> & \"ops\"", "Jose\u{301}", "!!!", "Кинопоиск"];
+        ctx.insert("names", &names);
+        let mut tera = tera;
+        let out = tera.render_str("{% for n in names %}{{ n | slug }}|{% endfor %}", &ctx).unwrap();
+        let want: String = names.iter().map(|n| format!("{}|", crate::discover::slug(n))).collect();
+        assert_eq!(out, want);
+        // Twice: the second time from the cache.
+        for n in names {
+            assert_eq!(cached_slug(n), crate::discover::slug(n));
+            assert_eq!(cached_slug(n), crate::discover::slug(n));
+        }
+        assert!(names.iter().all(|n| escape_html(&crate::discover::slug(n)) == crate::discover::slug(n)));
+    }
 }
