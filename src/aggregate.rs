@@ -1,13 +1,17 @@
 //! Aggregate stage: submissions -> cohort-wide views keyed by canonical name.
 //!
-//! Everything is collected into `BTreeMap`s and lists follow submission
-//! order (sorted by source), so output never depends on thread count.
+//! Three passes: the slugs each submission needs, in parallel; one pass in
+//! submission order that only counts and notes submission numbers, under
+//! names borrowed from the submissions; then each view is built, in
+//! parallel, in name order (as a `BTreeMap` would hold it). Lists follow
+//! submission order (sorted by source), so output never depends on thread
+//! count.
 
 use crate::discover::slug;
-use crate::model::Submission;
-use crate::normalize::Taxonomy;
+use crate::model::{Component, Submission};
+use crate::normalize::{FxMap, FxSet, Taxonomy};
+use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SubRef {
@@ -98,184 +102,283 @@ pub struct Cohort {
     pub unknown: Vec<Unknown>,
 }
 
-#[derive(Default)]
-struct RoleAcc {
-    chosen_by: Vec<SubRef>,
-    components: BTreeMap<String, usize>,
-    responsibilities: Vec<Quote>,
-    mentioned_by: std::collections::BTreeSet<String>,
+/// A submission, by its place in the cohort.
+type Sub = u32;
+
+/// The slugs one submission's entries are keyed by.
+struct Keys {
+    /// Per component, the slug of its title.
+    components: Vec<String>,
+    product: Option<String>,
 }
 
-/// Display name, submissions, component counts.
-type ProductAcc = (String, Vec<SubRef>, BTreeMap<String, usize>);
+#[derive(Default)]
+struct RoleAcc<'a> {
+    chosen_by: Vec<Sub>,
+    /// Keyed by the component's title as it stood when the role was counted.
+    components: FxMap<&'a str, usize>,
+    responsibilities: Vec<(Sub, &'a str)>,
+    /// The submissions naming the role, by id (see [`accumulate`]).
+    mentioned_by: Vec<Sub>,
+}
 
 #[derive(Default)]
-struct ComponentAcc {
-    title: String,
-    names: BTreeMap<String, usize>,
-    roles: BTreeMap<String, Vec<SubRef>>,
-    products: BTreeMap<String, usize>,
-    submissions: std::collections::BTreeSet<String>,
+struct ComponentAcc<'a> {
+    /// The first non-empty title under this key.
+    title: &'a str,
+    names: FxMap<&'a str, usize>,
+    roles: FxMap<&'a str, Vec<Sub>>,
+    products: FxMap<&'a str, usize>,
+    /// The submissions mapping the component, by id (see [`accumulate`]).
+    submissions: Vec<Sub>,
+}
+
+struct ProductAcc<'a> {
+    /// The first display name under this slug.
+    name: &'a str,
+    submissions: Vec<Sub>,
+    components: FxMap<&'a str, usize>,
+}
+
+#[derive(Default)]
+struct SkillAcc {
+    have: Vec<Sub>,
+    lack: Vec<Sub>,
+    common: usize,
+    postings: usize,
+}
+
+/// Everything counted, before the views are built.
+#[derive(Default)]
+struct Acc<'a> {
+    roles: FxMap<&'a str, RoleAcc<'a>>,
+    skills: FxMap<&'a str, SkillAcc>,
+    components: FxMap<&'a str, ComponentAcc<'a>>,
+    products: FxMap<&'a str, ProductAcc<'a>>,
+    unknown: FxMap<(&'static str, &'a str), Vec<Sub>>,
 }
 
 pub fn aggregate(subs: &[Submission], tax: &Taxonomy) -> Cohort {
-    let mut roles: BTreeMap<String, RoleAcc> = BTreeMap::new();
-    let mut skills: BTreeMap<String, SkillAgg> = BTreeMap::new();
-    let mut components: BTreeMap<String, ComponentAcc> = BTreeMap::new();
-    let mut products: BTreeMap<String, ProductAcc> = BTreeMap::new();
-    let mut unknown: BTreeMap<(&'static str, String), Vec<SubRef>> = BTreeMap::new();
+    // Slugs cost the most per submission, and need nothing but it.
+    let keys: Vec<Keys> = subs
+        .par_iter()
+        .map(|s| Keys {
+            components: s.components.iter().map(|c| slug(title(c))).collect(),
+            product: s.product.as_deref().map(slug),
+        })
+        .collect();
+    let acc = accumulate(subs, &keys);
+    build(acc, subs, tax)
+}
 
-    for s in subs {
-        let me = SubRef { id: s.id.clone(), author: s.author.clone() };
-        for c in &s.components {
-            let title = c.kind.clone().unwrap_or_else(|| c.name.clone());
-            // Keyed by slug: "Database" and "database" are one page.
-            let key = slug(&title);
+/// A component's page title: its kind, else its name.
+fn title(c: &Component) -> &str {
+    c.kind.as_deref().unwrap_or(&c.name)
+}
+
+/// Count everything, in submission order.
+fn accumulate<'a>(subs: &'a [Submission], keys: &'a [Keys]) -> Acc<'a> {
+    let mut acc = Acc::default();
+    let Acc { roles, skills, components, products, unknown } = &mut acc;
+    // Sets of submissions count ids, which may repeat: each submission is
+    // noted by the first with its id.
+    let mut first: FxMap<&str, Sub> = FxMap::default();
+    let ids: Vec<Sub> = subs.iter().zip(0..).map(|(s, i)| *first.entry(s.id.as_str()).or_insert(i)).collect();
+    let mut seen: FxSet<&str> = FxSet::default();
+    for ((s, k), me) in subs.iter().zip(keys).zip(0..) {
+        let id = ids[me as usize];
+        for (c, key) in s.components.iter().zip(&k.components) {
             if c.kind.is_none() {
-                unknown.entry(("component", c.name.clone())).or_default().push(me.clone());
+                unknown.entry(("component", &c.name)).or_default().push(me);
             }
-            let acc = components.entry(key.clone()).or_default();
-            if acc.title.is_empty() {
-                acc.title = title;
+            // Keyed by slug: "Database" and "database" are one page.
+            let comp = components.entry(key).or_default();
+            if comp.title.is_empty() {
+                comp.title = title(c);
             }
-            *acc.names.entry(c.name.clone()).or_default() += 1;
-            acc.submissions.insert(s.id.clone());
+            *comp.names.entry(&c.name).or_default() += 1;
+            note(&mut comp.submissions, id);
             if let Some(p) = &s.product {
-                *acc.products.entry(p.clone()).or_default() += 1;
+                *comp.products.entry(p).or_default() += 1;
             }
             for r in &c.roles {
                 if r.canonical.is_empty() {
-                    unknown.entry(("role", r.name.clone())).or_default().push(me.clone());
+                    unknown.entry(("role", &r.name)).or_default().push(me);
                 }
                 for canon in &r.canonical {
-                    acc.roles.entry(canon.clone()).or_default().push(me.clone());
-                    let ra = roles.entry(canon.clone()).or_default();
-                    *ra.components.entry(acc.title.clone()).or_default() += 1;
-                    ra.mentioned_by.insert(s.id.clone());
+                    comp.roles.entry(canon).or_default().push(me);
+                    let ra = roles.entry(canon).or_default();
+                    *ra.components.entry(comp.title).or_default() += 1;
+                    note(&mut ra.mentioned_by, id);
                 }
             }
         }
         for r in &s.responsibilities {
             for canon in &r.canonical {
-                let ra = roles.entry(canon.clone()).or_default();
-                ra.mentioned_by.insert(s.id.clone());
-                for item in &r.items {
-                    ra.responsibilities.push(Quote { by: me.clone(), text: item.clone() });
-                }
+                let ra = roles.entry(canon).or_default();
+                note(&mut ra.mentioned_by, id);
+                ra.responsibilities.extend(r.items.iter().map(|item| (me, item.as_str())));
             }
         }
         if let Some(cr) = &s.chosen_role {
             match &cr.canonical {
-                Some(canon) => roles.entry(canon.clone()).or_default().chosen_by.push(me.clone()),
-                None => unknown.entry(("chosen role", cr.name.clone())).or_default().push(me.clone()),
+                Some(canon) => roles.entry(canon).or_default().chosen_by.push(me),
+                None => unknown.entry(("chosen role", &cr.name)).or_default().push(me),
             }
         }
         for (list, which) in [(&s.skills_have, 0), (&s.skills_lack, 1), (&s.common_skills, 2)] {
-            let mut seen = std::collections::BTreeSet::new();
+            seen.clear();
             for item in list {
                 for k in &item.skills {
-                    if !seen.insert(k.clone()) {
+                    if !seen.insert(k) {
                         continue;
                     }
-                    let agg = skill_entry(&mut skills, tax, k);
+                    let agg = skills.entry(k).or_default();
                     match which {
-                        0 => agg.have.push(me.clone()),
-                        1 => agg.lack.push(me.clone()),
+                        0 => agg.have.push(me),
+                        1 => agg.lack.push(me),
                         _ => agg.common += 1,
                     }
                 }
                 if item.skills.is_empty() && which < 2 {
-                    unknown.entry(("skill", item.name.clone())).or_default().push(me.clone());
+                    unknown.entry(("skill", &item.name)).or_default().push(me);
                 }
             }
         }
         for p in &s.postings {
             for k in &p.skills {
-                skill_entry(&mut skills, tax, k).postings += 1;
+                skills.entry(k).or_default().postings += 1;
             }
         }
-        if let Some(p) = &s.product {
+        if let (Some(p), Some(key)) = (&s.product, &k.product) {
             // Keyed by slug, like components: "Go!" and "Go?" are one page.
-            let e = products.entry(slug(p)).or_insert_with(|| (p.clone(), Vec::new(), BTreeMap::new()));
-            e.1.push(me.clone());
+            let e = products.entry(key).or_insert_with(|| ProductAcc {
+                name: p,
+                submissions: Vec::new(),
+                components: FxMap::default(),
+            });
+            e.submissions.push(me);
             for c in &s.components {
-                *e.2.entry(c.kind.clone().unwrap_or_else(|| c.name.clone())).or_default() += 1;
+                *e.components.entry(title(c)).or_default() += 1;
             }
         }
     }
+    acc
+}
 
-    Cohort {
-        roles: roles
-            .into_iter()
-            .map(|(name, a)| RoleAgg {
-                slug: slug(&name),
-                chosen_by: a.chosen_by,
-                components: counts(a.components),
-                responsibilities: a.responsibilities,
-                mentioned_by: a.mentioned_by.len(),
-                name,
-            })
-            .collect(),
-        skills: skills.into_values().collect(),
-        components: components
-            .into_iter()
-            .map(|(key, a)| {
-                let mut roles: Vec<RoleCount> = a
-                    .roles
-                    .into_iter()
-                    .map(|(r, by)| RoleCount { slug: slug(&r), count: by.len(), name: r, by })
-                    .collect();
-                roles.sort_by(|x, y| y.count.cmp(&x.count).then_with(|| x.name.cmp(&y.name)));
-                ComponentAgg {
-                    slug: key,
-                    names: counts(a.names),
-                    roles,
-                    products: counts(a.products),
-                    submissions: a.submissions.len(),
-                    name: a.title,
-                }
-            })
-            .collect(),
-        products: products
-            .into_iter()
-            .map(|(key, (name, subs, comps))| ProductAgg {
-                slug: key,
-                submissions: subs,
-                components: counts(comps),
-                name,
-            })
-            .collect(),
-        unknown: {
-            let mut u: Vec<Unknown> = unknown
-                .into_iter()
-                .map(|((kind, name), mut places)| {
-                    let count = places.len();
-                    // Pushed in submission order: repeats within one submission are adjacent.
-                    places.dedup();
-                    Unknown { kind, count, name, places }
-                })
-                .collect();
-            u.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| (a.kind, &a.name).cmp(&(b.kind, &b.name))));
-            u
-        },
+/// Note submission `id` in a set kept as a list: repeats are mostly adjacent.
+fn note(set: &mut Vec<Sub>, id: Sub) {
+    if set.last() != Some(&id) {
+        set.push(id);
     }
 }
 
-fn skill_entry<'a>(skills: &'a mut BTreeMap<String, SkillAgg>, tax: &Taxonomy, name: &str) -> &'a mut SkillAgg {
-    skills.entry(name.to_string()).or_insert_with(|| SkillAgg {
-        name: name.to_string(),
-        slug: slug(name),
-        category: tax.skill_category(name).map(str::to_string),
-        have: vec![],
-        lack: vec![],
-        common: 0,
-        postings: 0,
-    })
+/// How many distinct submissions a set noted.
+fn distinct(mut set: Vec<Sub>) -> usize {
+    set.sort_unstable();
+    set.dedup();
+    set.len()
+}
+
+/// The views, each in name order.
+fn build(acc: Acc<'_>, subs: &[Submission], tax: &Taxonomy) -> Cohort {
+    let refs = |list: &[Sub]| -> Vec<SubRef> { list.iter().map(|&i| sub_ref(&subs[i as usize])).collect() };
+    let roles = by_name(acc.roles)
+        .into_par_iter()
+        .map(|(name, a)| RoleAgg {
+            name: name.to_string(),
+            slug: slug(name),
+            chosen_by: refs(&a.chosen_by),
+            components: counts(a.components),
+            responsibilities: a
+                .responsibilities
+                .iter()
+                .map(|&(i, text)| Quote { by: sub_ref(&subs[i as usize]), text: text.to_string() })
+                .collect(),
+            mentioned_by: distinct(a.mentioned_by),
+        })
+        .collect();
+    let skills = by_name(acc.skills)
+        .into_par_iter()
+        .map(|(name, a)| SkillAgg {
+            name: name.to_string(),
+            slug: slug(name),
+            category: tax.skill_category(name).map(str::to_string),
+            have: refs(&a.have),
+            lack: refs(&a.lack),
+            common: a.common,
+            postings: a.postings,
+        })
+        .collect();
+    let components = by_name(acc.components)
+        .into_par_iter()
+        .map(|(key, a)| {
+            let mut roles: Vec<RoleCount> = a
+                .roles
+                .into_iter()
+                .map(|(r, by)| RoleCount { name: r.to_string(), slug: slug(r), count: by.len(), by: refs(&by) })
+                .collect();
+            roles.sort_by(|x, y| y.count.cmp(&x.count).then_with(|| x.name.cmp(&y.name)));
+            ComponentAgg {
+                name: a.title.to_string(),
+                slug: key.to_string(),
+                names: counts(a.names),
+                roles,
+                products: counts(a.products),
+                submissions: distinct(a.submissions),
+            }
+        })
+        .collect();
+    let products = by_name(acc.products)
+        .into_par_iter()
+        .map(|(key, a)| ProductAgg {
+            name: a.name.to_string(),
+            slug: key.to_string(),
+            submissions: refs(&a.submissions),
+            components: counts(a.components),
+        })
+        .collect();
+    let mut unknown: Vec<Unknown> = acc
+        .unknown
+        .into_iter()
+        .map(|((kind, name), places)| Unknown {
+            kind,
+            name: name.to_string(),
+            count: places.len(),
+            places: distinct_refs(&places, subs),
+        })
+        .collect();
+    unknown.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| (a.kind, &a.name).cmp(&(b.kind, &b.name))));
+    Cohort { roles, skills, components, products, unknown }
+}
+
+fn sub_ref(s: &Submission) -> SubRef {
+    SubRef { id: s.id.clone(), author: s.author.clone() }
+}
+
+/// The submissions of `places` without adjacent repeats: pushed in
+/// submission order, repeats within one submission are adjacent.
+fn distinct_refs(places: &[Sub], subs: &[Submission]) -> Vec<SubRef> {
+    let mut out: Vec<SubRef> = Vec::new();
+    for &i in places {
+        let s = &subs[i as usize];
+        if !out.last().is_some_and(|r| r.id == s.id && r.author == s.author) {
+            out.push(sub_ref(s));
+        }
+    }
+    out
+}
+
+/// A map's entries in name order.
+fn by_name<V>(map: FxMap<&str, V>) -> Vec<(&str, V)> {
+    let mut v: Vec<(&str, V)> = map.into_iter().collect();
+    v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    v
 }
 
 /// Counts, most common first, ties by name.
-fn counts(map: BTreeMap<String, usize>) -> Vec<Count> {
-    let mut v: Vec<Count> = map.into_iter().map(|(name, count)| Count { slug: slug(&name), name, count }).collect();
-    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-    v
+fn counts(map: FxMap<&str, usize>) -> Vec<Count> {
+    let mut v: Vec<(&str, usize)> = map.into_iter().collect();
+    v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    v.into_iter().map(|(name, count)| Count { name: name.to_string(), slug: slug(name), count }).collect()
 }

@@ -9,6 +9,7 @@
 //! with a diagnostic naming it (a link out of the content dir is never read).
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -44,44 +45,38 @@ pub fn discover(content: &Path) -> Result<Vec<Unit>> {
         .filter_map(|e| e.ok())
         .collect();
     entries.sort_by_key(|e| e.file_name());
-    let mut units = Vec::new();
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.starts_with('_') || SKIP_DIRS.contains(&name.as_str()) {
-            continue;
-        }
-        let Ok(kind) = entry.file_type() else { continue };
-        let path = entry.path();
-        let loose_md = is_markdown(Path::new(&name)) && !is_site_readme(&name);
-        if kind.is_dir() {
-            let (files, notes) = markdown_files(&root, &path);
-            if !files.is_empty() {
-                units.push(Unit { source: name, files, id: String::new(), notes });
-            }
-            continue;
-        }
-        let listed = if kind.is_symlink() {
-            match resolve_inside(&root, &path) {
-                // A second name for a folder already listed: counted once.
-                Some(meta) => loose_md && !meta.is_dir(),
-                // Out of the content dir, or broken: listed so that reading
-                // reports it (and refuses it).
-                None => loose_md || std::fs::metadata(&path).is_ok_and(|m| m.is_dir()),
-            }
-        } else {
-            loose_md
-        };
-        if listed {
-            units.push(Unit {
-                source: name.clone(),
-                files: vec![PathBuf::from(&name)],
-                id: String::new(),
-                notes: vec![],
-            });
-        }
-    }
+    // Each fork folder is walked on its own; collecting keeps the sorted order.
+    let listed: Vec<Option<Unit>> = entries.par_iter().map(|entry| unit_of(&root, entry)).collect();
+    let mut units: Vec<Unit> = listed.into_iter().flatten().collect();
     assign_ids(&mut units);
     Ok(units)
+}
+
+/// The unit a top-level entry of the content dir makes, if any.
+fn unit_of(root: &Path, entry: &std::fs::DirEntry) -> Option<Unit> {
+    let name = entry.file_name().to_string_lossy().into_owned();
+    if name.starts_with('.') || name.starts_with('_') || SKIP_DIRS.contains(&name.as_str()) {
+        return None;
+    }
+    let kind = entry.file_type().ok()?;
+    let path = entry.path();
+    let loose_md = is_markdown(Path::new(&name)) && !is_site_readme(&name);
+    if kind.is_dir() {
+        let (files, notes) = markdown_files(root, &path);
+        return (!files.is_empty()).then(|| Unit { source: name, files, id: String::new(), notes });
+    }
+    let listed = if kind.is_symlink() {
+        match resolve_inside(root, &path) {
+            // A second name for a folder already listed: counted once.
+            Some(meta) => loose_md && !meta.is_dir(),
+            // Out of the content dir, or broken: listed so that reading
+            // reports it (and refuses it).
+            None => loose_md || std::fs::metadata(&path).is_ok_and(|m| m.is_dir()),
+        }
+    } else {
+        loose_md
+    };
+    listed.then(|| Unit { files: vec![PathBuf::from(&name)], source: name, id: String::new(), notes: vec![] })
 }
 
 /// The target of `path` when it lies inside `root` (following symlinks).
@@ -168,6 +163,12 @@ fn assign_ids(units: &mut [Unit]) {
 /// so names a file system would treat as one file get one slug. At most
 /// [`MAX_SLUG_BYTES`] long.
 pub fn slug(s: &str) -> String {
+    // Pages, links and keys need slugs of the same names again and again:
+    // ASCII names (most) skip the copies and the normaliser.
+    if s.is_ascii() { slug_ascii(s) } else { slug_unicode(s) }
+}
+
+fn slug_unicode(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut out = String::new();
     let s = s.replace("++", "pp").replace('#', "sharp").replace('+', "plus");
@@ -181,9 +182,42 @@ pub fn slug(s: &str) -> String {
             out.push('-');
         }
     }
-    let out = out.trim_end_matches('-');
+    finish_slug(out)
+}
+
+/// [`slug`] of ASCII text, byte by byte: NFC and lowercasing keep each ASCII
+/// character one character, and the replacements are made as it goes.
+fn slug_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len().min(MAX_SLUG_BYTES));
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (piece, used): (&[u8], usize) = match bytes[i] {
+            b'+' if bytes.get(i + 1) == Some(&b'+') => (b"pp", 2),
+            b'+' => (b"plus", 1),
+            b'#' => (b"sharp", 1),
+            _ => (&bytes[i..i + 1], 1),
+        };
+        for &b in piece {
+            if out.len() + 1 > MAX_SLUG_BYTES {
+                return finish_slug(out);
+            }
+            if b.is_ascii_alphanumeric() {
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
+        }
+        i += used;
+    }
+    finish_slug(out)
+}
+
+/// Without trailing dashes, and never empty.
+fn finish_slug(mut out: String) -> String {
+    out.truncate(out.trim_end_matches('-').len());
     // "products//index.html" would overwrite the products list.
-    if out.is_empty() { "untitled".to_string() } else { out.to_string() }
+    if out.is_empty() { "untitled".to_string() } else { out }
 }
 
 #[cfg(test)]
@@ -204,5 +238,28 @@ mod tests {
         assert_eq!(slug("!!!"), "untitled");
         assert_eq!(slug("Jose\u{301}"), slug("Jos\u{e9}"));
         assert!(slug(&"#".repeat(300)).len() <= MAX_SLUG_BYTES);
+    }
+
+    #[test]
+    fn ascii_slugs_match_the_general_rule() {
+        let long = format!("{}+#{}", "ab-".repeat(33), "c".repeat(120));
+        for s in [
+            "",
+            "-",
+            "C++ / Go",
+            "C#",
+            "+++",
+            "a++b+c#",
+            "--Back  end--",
+            "API_Gateway (v2)",
+            "x#",
+            "##",
+            &long,
+            &"a".repeat(99),
+            &format!("{}+", "a".repeat(97)),
+            &format!("{}++", "a".repeat(98)),
+        ] {
+            assert_eq!(slug_ascii(s), slug_unicode(s), "{s:?}");
+        }
     }
 }

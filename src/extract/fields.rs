@@ -40,12 +40,13 @@ fn description_in<'t>(text: &'t str, label: Option<&str>) -> Option<&'t str> {
         Some(l) if text.starts_with(l) => &text[l.len()..],
         _ => {
             let first = text.lines().next().unwrap_or("");
-            if !super::text::has_separator(first) {
+            let bytes = super::text::SepBytes::of(first);
+            if !bytes.any() {
                 return None;
             }
             let cut = [": ", " — ", " – ", " - ", ":", " → ", " -> "]
                 .iter()
-                .filter_map(|s| super::text::find(first, s).map(|i| (i, s.len())))
+                .filter_map(|s| bytes.find(first, s).map(|i| (i, s.len())))
                 .min();
             let (i, len) = cut?;
             if word_count(&first[..i]) > 8 {
@@ -207,7 +208,7 @@ pub(crate) fn role_in_sentence(s: &str) -> Option<String> {
     ];
     // Every lead holds "cho" or "want to be", most lines neither. Only the
     // ASCII letters lowercase to those, so the line itself can be asked.
-    if !contains_ascii_nocase(s, &[b"cho", b"want to be"]) {
+    if !may_name_a_role(s) {
         return None;
     }
     let lower = s.to_lowercase();
@@ -226,27 +227,39 @@ pub(crate) fn role_in_sentence(s: &str) -> Option<String> {
     None
 }
 
+/// Whether `s` holds a word every lead of [`role_in_sentence`] holds: text
+/// without one names no role that way.
+pub(crate) fn may_name_a_role(s: &str) -> bool {
+    contains_ascii_nocase(s, &[b"cho", b"want to be"])
+}
+
 /// Whether `s` holds one of two `words` (lowercase ASCII letters and
-/// spaces, starting with a letter) in any case.
+/// spaces, starting with three letters) in any case.
 fn contains_ascii_nocase(s: &str, words: &[&[u8]; 2]) -> bool {
-    // `b | 0x20` folds exactly the capital of a letter onto it. Sixteen bytes
-    // are tested at a time (without branching, so the compiler can vectorise)
-    // before any is looked at closely.
-    let [a, b] = words.map(|w| w[0]);
+    // `b | 0x20` folds exactly the capital of a letter onto it. Blocks of
+    // positions are first tested, without branching (so the compiler can
+    // vectorise), for the words' first three letters; only a block with a
+    // hit is looked at closely.
     let h = s.as_bytes();
-    let word_at = |i: usize| {
-        let first = h[i] | 0x20;
-        (first == a || first == b)
-            && words.iter().any(|w| h[i..].get(..w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w)))
+    if h.len() < 3 {
+        return false;
+    }
+    let [w, v] = words.map(|w| [w[0], w[1], w[2]]);
+    let starts = |x: u8, y: u8, z: u8| {
+        let (x, y, z) = (x | 0x20, y | 0x20, z | 0x20);
+        (x == w[0]) & (y == w[1]) & (z == w[2]) | (x == v[0]) & (y == v[1]) & (z == v[2])
     };
+    let word_at = |i: usize| words.iter().any(|w| h[i..].get(..w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w)));
+    let n = h.len() - 2;
     let mut from = 0;
-    for chunk in h.chunks(16) {
-        if chunk.iter().fold(false, |hit, &x| hit | (x | 0x20 == a) | (x | 0x20 == b))
-            && (from..from + chunk.len()).any(word_at)
-        {
+    while from < n {
+        let to = (from + 32).min(n);
+        let (a, b, c) = (&h[from..to], &h[from + 1..to + 1], &h[from + 2..to + 2]);
+        let hit = a.iter().zip(b).zip(c).fold(false, |hit, ((&x, &y), &z)| hit | starts(x, y, z));
+        if hit && (from..to).any(word_at) {
             return true;
         }
-        from += chunk.len();
+        from = to;
     }
     false
 }

@@ -163,6 +163,10 @@ pub fn extract(files: &[FileOutline<'_>]) -> Extracted {
     out.postings = postings::postings(&market, &found);
     out.reflection = fields::reflection(&of(Section::Reflection), &found);
     out.role_in_reflection = out.reflection.as_ref().and_then(|r| {
+        // No line can name a role that way if the whole text cannot.
+        if !fields::may_name_a_role(&r.text) {
+            return None;
+        }
         let role = r.text.lines().find_map(fields::role_in_sentence)?;
         Some(Named { name: role, text: r.text.clone(), file: r.file.clone(), line: r.line })
     });
@@ -251,6 +255,15 @@ fn allowed_in(section: Section, inside: Option<Section>, role: FileRole) -> bool
 /// Sections are started by headings anywhere, and by bold labels or
 /// "Label: value" lines outside the sections whose items are names.
 fn classify_node(node: &Node, inside: Option<Section>) -> Option<(Section, Option<String>)> {
+    let listy = matches!(
+        inside,
+        Some(Section::Components | Section::Responsibilities | Section::CommonSkills | Section::MainComponents)
+    );
+    // Looked at first: most nodes are items of such sections, and their
+    // first line then need not be found.
+    if !node.is_heading() && (listy || !matches!(node.kind, Kind::Item | Kind::Paragraph)) {
+        return None;
+    }
     let first_line = node.text.lines().next().unwrap_or("");
     if first_line.contains('?') {
         return None;
@@ -258,20 +271,13 @@ fn classify_node(node: &Node, inside: Option<Section>) -> Option<(Section, Optio
     if node.is_heading() {
         return sections::classify(&node.text);
     }
-    let listy = matches!(
-        inside,
-        Some(Section::Components | Section::Responsibilities | Section::CommonSkills | Section::MainComponents)
-    );
-    if listy || !matches!(node.kind, Kind::Item | Kind::Paragraph) {
-        return None;
-    }
     let (head, rest) = match &node.label {
         Some(label) => {
             let rest = node.text.strip_prefix(label.as_str()).unwrap_or("");
             (label.as_str(), rest)
         }
         None => match first_line.split_once(':') {
-            Some((head, _)) if head.split_whitespace().count() <= 6 => (head, &node.text[head.len()..]),
+            Some((head, _)) if crate::parse::words_up_to(head, 6) <= 6 => (head, &node.text[head.len()..]),
             _ => return None,
         },
     };

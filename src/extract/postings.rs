@@ -3,7 +3,7 @@
 //! posting written as a title line plus a "Link:" line counts once.
 
 use super::fields::{description, has_child_items, is_item, name_of};
-use super::text::{fold, tidy};
+use super::text::{find, fold, tidy};
 use super::{Found, RawPosting, Section};
 use crate::parse::outline::{Kind, Node};
 
@@ -168,9 +168,11 @@ fn posting_from(n: &Node, file: &str, heading: Option<&Node>) -> RawPosting {
     for c in n.iter() {
         let key = c.label.as_deref().or_else(|| c.text.split_once(':').map(|(k, _)| k)).map(fold).unwrap_or_default();
         let value = || description(c).unwrap_or_default();
-        if key.contains("company") || key.contains("компания") || key.contains("employer") {
+        // Keys are short: a byte scan beats setting up `str::contains`.
+        let has = |words: &[&str]| words.iter().any(|w| find(&key, w).is_some());
+        if has(&["company", "компания", "employer"]) {
             company = Some(tidy(&value()));
-        } else if key.contains("title") || key.contains("position") || key.contains("должность") {
+        } else if has(&["title", "position", "должность"]) {
             title = tidy(&value());
         } else if !std::ptr::eq(c, n) {
             text.push_str(&c.text);

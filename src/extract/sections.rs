@@ -57,8 +57,9 @@ pub fn classify(title: &str) -> Option<(Section, Option<String>)> {
     let title = title.trim();
     // "**Role:** Backend Engineer", "Chosen role - Backend", "Skills I have: a, b":
     // the head alone first, so the whole line cannot swallow the value.
+    let bytes = super::text::SepBytes::of(title);
     for sep in [":", " — ", " – ", " - "] {
-        if let Some((head, tail)) = super::text::split_once(title, sep)
+        if let Some((head, tail)) = bytes.split_once(title, sep)
             && let Some(s) = classify_words(head)
         {
             let tail = tail.trim();

@@ -1,26 +1,34 @@
 //! Small text helpers shared by the extractors: folding for comparison,
 //! cleaning an item down to its name, splitting inline lists.
 
+use crate::normalize::is_common;
+use crate::parse::any_byte;
 use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 /// Lower-case, NFKC, punctuation to spaces, single spaces. For matching
 /// headings, never for display.
 pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    // Most text is ASCII or already NFKC: skip the normaliser then.
     if s.is_ascii() {
-        for b in s.bytes() {
-            let c = b.to_ascii_lowercase();
-            if c.is_ascii_alphanumeric() || c == b'+' || c == b'#' {
-                out.push(c as char);
-            } else if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
+        let mut out = Vec::with_capacity(s.len());
+        fold_ascii(s, &mut out);
+        return String::from_utf8(out).unwrap_or_default();
+    }
+    // Most other text is Russian, already NFKC: folded in one pass that also
+    // gathers the characters the normaliser must be asked about, and again
+    // from its output only when they are not NFKC.
+    let mut out = String::with_capacity(s.len());
+    let mut others = Vec::new();
+    fold_chars(
+        s.chars().inspect(|&c| {
+            if !is_common(c) {
+                others.push(c)
             }
-        }
-    } else if crate::normalize::is_nfkc(s) {
-        fold_chars(s.chars(), &mut out);
-    } else {
+        }),
+        &mut out,
+    );
+    if !crate::normalize::others_are_nfkc(others.into_iter()) {
+        out.clear();
         fold_chars(s.nfkc(), &mut out);
     }
     if out.ends_with(' ') {
@@ -29,13 +37,40 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// [`fold`] of ASCII text, appended to `out` (trailing space included).
+fn fold_ascii(s: &str, out: &mut Vec<u8>) {
+    for b in s.bytes() {
+        let c = b.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() || c == b'+' || c == b'#' {
+            out.push(c);
+        } else if out.last().is_some_and(|&l| l != b' ') {
+            out.push(b' ');
+        }
+    }
+    if out.last() == Some(&b' ') {
+        out.pop();
+    }
+}
+
 fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
-    for c in chars.flat_map(char::to_lowercase) {
-        let c = if c == 'ё' { 'е' } else { c };
+    let push = |c: char, out: &mut String| {
         if crate::normalize::is_alphanumeric(c) || c == '+' || c == '#' {
             out.push(c);
-        } else if !out.is_empty() && !out.ends_with(' ') {
+        } else if out.as_bytes().last().is_some_and(|&l| l != b' ') {
             out.push(' ');
+        }
+    };
+    for c in chars {
+        // ASCII and Russian letters lowercase without the tables.
+        match c {
+            'A'..='Z' | 'А'..='Я' => out.push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c)),
+            'Ё' | 'ё' => out.push('е'),
+            _ if c.is_ascii() || matches!(c, 'а'..='я') => push(c, out),
+            _ => {
+                for l in c.to_lowercase() {
+                    push(if l == 'ё' { 'е' } else { l }, out);
+                }
+            }
         }
     }
 }
@@ -67,7 +102,7 @@ pub fn split_once<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
 }
 
 /// [`fold`] into `buf`, without allocating, for ASCII text that fits.
-fn fold_short_ascii<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+fn fold_short_ascii<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
     if s.len() > buf.len() || !s.is_ascii() {
         return None;
     }
@@ -85,7 +120,7 @@ fn fold_short_ascii<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
     if n > 0 && buf[n - 1] == b' ' {
         n -= 1;
     }
-    std::str::from_utf8(&buf[..n]).ok()
+    Some(&buf[..n])
 }
 
 /// The first LLM citation artifact in a line: `[cite:7]`, `[cite_start]`,
@@ -95,9 +130,7 @@ pub fn citation_in(line: &str) -> Option<&str> {
     const MARKS: [(&str, &str); 5] =
         [(":contentReference[", "]"), ("[oaicite", "]"), ("[cite", "]"), ("【", "】"), ("{index=", "}")];
     // Every mark opens with '[', '{' or '【' (E3 80 90): most lines have none.
-    // Sixteen bytes at a time, branch-free, so the compiler can vectorise.
-    let opens = |b: u8| (b == b'[') | (b == b'{') | (b == 0xE3);
-    if !line.as_bytes().chunks(16).any(|c| c.iter().fold(false, |hit, &b| hit | opens(b))) {
+    if !any_byte(line.as_bytes(), |b| (b == b'[') | (b == b'{') | (b == 0xE3)) {
         return None;
     }
     MARKS.iter().find_map(|&(open, close)| {
@@ -127,7 +160,7 @@ pub fn strip_citations(s: &str) -> Cow<'_, str> {
 
 /// True for template leftovers: `...`, `<name>`, `TODO`, `IT specialist 1`.
 pub fn is_placeholder(s: &str) -> bool {
-    let t = s.trim().trim_matches(|c: char| c == '-' || c == '*' || c.is_whitespace());
+    let t = s.trim_matches(|c: char| c == '-' || c == '*' || c.is_whitespace());
     if t.is_empty() || t.chars().all(|c| matches!(c, '.' | '…' | '_' | '-' | '?')) {
         return true;
     }
@@ -140,14 +173,34 @@ pub fn is_placeholder(s: &str) -> bool {
             || inner.contains("link")
             || inner.contains("ваш");
     }
-    // Every template word below has at most 12 letters besides 'x': longer
-    // ASCII text cannot be one, and folding it would be wasted.
-    if t.is_ascii() && t.bytes().filter(|b| b.is_ascii_alphabetic() && !matches!(b, b'x' | b'X')).nth(12).is_some() {
+    // When the first letter, digit, '+' or '#' comes before any non-ASCII
+    // character, folded text starts with it, lowercased (or, NFKC joining it
+    // with a combining mark, with a non-ASCII letter): most names then start
+    // with none of the template words' first letters.
+    let first = t.bytes().find(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'#') || !b.is_ascii());
+    if let Some(b) = first
+        && b.is_ascii()
+        && !matches!(b.to_ascii_lowercase(), b't' | b'n' | b's' | b'r' | b'l' | b'c' | b'i' | b'p' | b'j')
+    {
         return false;
+    }
+    // Every template word has at most 12 letters besides 'x': longer text
+    // cannot be one, and folding it would be wasted. This holds for any text,
+    // not only ASCII: folding keeps each ASCII letter, or (NFKC) joins it
+    // with a combining mark into a non-ASCII letter, which no template word
+    // has either.
+    let mut letters = 0;
+    for b in t.bytes() {
+        if b.is_ascii_alphabetic() && !b.eq_ignore_ascii_case(&b'x') {
+            letters += 1;
+            if letters > 12 {
+                return false;
+            }
+        }
     }
     // Nor can text with a Russian letter (folded, it stays one), when the
     // rest is ASCII (so nothing else could fold into the template words).
-    if t.chars().all(|c| c.is_ascii() || matches!(c, 'А'..='я' | 'Ё' | 'ё')) && !t.is_ascii() {
+    if !t.is_ascii() && t.chars().all(|c| c.is_ascii() || matches!(c, 'А'..='я' | 'Ё' | 'ё')) {
         return false;
     }
     let mut buf = [0; 64];
@@ -156,15 +209,21 @@ pub fn is_placeholder(s: &str) -> bool {
         Some(f) => f,
         None => {
             owned = fold(t);
-            owned.as_str()
+            owned.as_bytes()
         }
     };
-    matches!(f, "todo" | "tbd" | "n a" | "none" | "skill" | "role" | "link" | "company" | "title")
-        || ["it specialist", "it specalist", "role ", "skill ", "component ", "posting ", "company name", "job title"]
-            .iter()
-            .any(|p| {
-                f.starts_with(p) && f[p.len()..].trim().chars().all(|c| c.is_ascii_digit() || c == ' ' || c == 'x')
-            })
+    is_template_word(f)
+}
+
+/// A folded text that is one of the template's placeholder words: "todo",
+/// "role", "it specialist 1", "skill x".
+fn is_template_word(f: &[u8]) -> bool {
+    const PREFIXES: [&str; 8] =
+        ["it specialist", "it specalist", "role ", "skill ", "component ", "posting ", "company name", "job title"];
+    // Folded text holds no whitespace but ' '.
+    let numbering = |rest: &[u8]| rest.trim_ascii().iter().all(|&c| c.is_ascii_digit() || c == b' ' || c == b'x');
+    matches!(f, b"todo" | b"tbd" | b"n a" | b"none" | b"skill" | b"role" | b"link" | b"company" | b"title")
+        || PREFIXES.iter().any(|p| f.strip_prefix(p.as_bytes()).is_some_and(numbering))
 }
 
 /// The name an item stands for: bold label or the text before a
@@ -191,12 +250,13 @@ pub fn clean_name(text: &str, label: Option<&str>) -> String {
 /// "Role – description" or "Name: description" -> the name, when the head is
 /// short enough to be a name.
 fn head_before_description(s: &str) -> &str {
-    if !has_separator(s) {
+    let bytes = SepBytes::of(s);
+    if !bytes.any() {
         return s;
     }
     for sep in [" → ", " -> ", " — ", " – ", " - ", ": ", " —", "— ", ":"] {
-        if let Some((head, _)) = split_once(s, sep) {
-            let words = head.split_whitespace().count();
+        if let Some((head, _)) = bytes.split_once(s, sep) {
+            let words = crate::parse::words_up_to(head, 12);
             // A long dash is a separator whatever the head's length.
             let dash = matches!(sep.trim(), "—" | "–" | "→" | "->") && words <= 12;
             let parens_closed = head.matches('(').count() == head.matches(')').count();
@@ -211,15 +271,57 @@ fn head_before_description(s: &str) -> &str {
     s
 }
 
-/// Whether `s` may hold a name/description separator: each has ':', '-' or
-/// a character starting with byte E2 (dashes, arrows).
-pub(crate) fn has_separator(s: &str) -> bool {
-    s.bytes().any(|b| matches!(b, b':' | b'-' | 0xE2))
+/// Which bytes of separators a text holds: ':', '-', and E2, which starts
+/// every dash and arrow. Found in one pass, they rule out the separators a
+/// text cannot hold before each is searched for.
+#[derive(Clone, Copy)]
+pub(crate) struct SepBytes {
+    colon: bool,
+    dash: bool,
+    e2: bool,
+}
+
+impl SepBytes {
+    pub(crate) fn of(s: &str) -> SepBytes {
+        let (mut colon, mut dash, mut e2) = (false, false, false);
+        for &b in s.as_bytes() {
+            colon |= b == b':';
+            dash |= b == b'-';
+            e2 |= b == 0xE2;
+        }
+        SepBytes { colon, dash, e2 }
+    }
+
+    /// Whether any separator may be in the text.
+    pub(crate) fn any(self) -> bool {
+        self.colon || self.dash || self.e2
+    }
+
+    /// [`find`] of `sep` in `s` (the text these bytes are of).
+    pub(crate) fn find(self, s: &str, sep: &str) -> Option<usize> {
+        let possible = sep.bytes().all(|b| match b {
+            b':' => self.colon,
+            b'-' => self.dash,
+            0xE2 => self.e2,
+            _ => true,
+        });
+        if possible { find(s, sep) } else { None }
+    }
+
+    /// [`split_once`] of `s` (the text these bytes are of).
+    pub(crate) fn split_once<'a>(self, s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+        self.find(s, sep).map(|i| (&s[..i], &s[i + sep.len()..]))
+    }
 }
 
 /// Drop numbering, markers, emphasis leftovers and trailing punctuation.
 pub fn tidy(s: &str) -> String {
     let mut t = s.trim();
+    // Most names start with a letter: nothing to drop at the start then.
+    if t.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        let t = t.trim_end_matches(|c: char| c == '*' || c == '_' || c == '`' || c.is_whitespace());
+        return t.trim_end_matches([':', ';', ',', '.', '—', '–', '-']).trim_end().to_string();
+    }
     // "1. ", "1) ", "3.1 ", "- ", "* " written inside text
     loop {
         let before = t;
@@ -354,6 +456,32 @@ mod tests {
         assert!(is_placeholder("IT specalist 1"));
         assert!(!is_placeholder("Go"));
         assert!(!is_placeholder("Backend"));
+        // Quick refusals agree with folding: a fullwidth first letter,
+        // digits first, a combining mark, thirteen letters or more.
+        assert!(is_placeholder("- TODO -") && is_placeholder("N/A") && is_placeholder("Component 3"));
+        assert!(is_placeholder("Ｔｏｄｏ"));
+        assert!(!is_placeholder("1. todo") && !is_placeholder("todo ёж") && !is_placeholder("todo\u{301}"));
+        assert!(is_placeholder("it specialist xxxxxxxx 1 2") && !is_placeholder("it specialist abcd"));
+        assert!(!is_placeholder("Docker и Kubernetes"));
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold(" Back-End / C++ & C#: "), "back end c++ c#");
+        assert_eq!(fold("Навыки, Которые ЕСТЬ — Ёлка"), "навыки которые есть елка");
+        assert_eq!(fold("Ｐｙｔｈｏｎ ΟΔΟΣ İ"), "python οδοσ i");
+        assert_eq!(fold("Cafe\u{301}"), "café");
+        assert_eq!(fold("—"), "");
+    }
+
+    #[test]
+    fn tidying() {
+        assert_eq!(tidy("Go.*"), "Go");
+        assert_eq!(tidy("Go *."), "Go *");
+        assert_eq!(tidy(" **Kafka**: "), "Kafka**");
+        assert_eq!(tidy("Kafka:* "), "Kafka");
+        assert_eq!(tidy("1. - Go"), "Go");
+        assert_eq!(tidy("Go\u{3000}—"), "Go");
     }
 
     #[test]

@@ -60,8 +60,12 @@ impl Hasher for FxHasher {
         for c in &mut chunks {
             self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
         }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
+        // The last few bytes as one word, not one by one: keys are short.
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
         }
     }
 
@@ -104,14 +108,34 @@ pub(crate) struct Matcher {
     /// First letter -> keys typos may reach, by length in chars, sorted.
     fuzzy_keys: FxMap<char, Vec<Vec<FuzzyKey>>>,
     /// A filter in front of both maps, by a token's first byte: bit `n` (at
-    /// most 63) set when a first token has `n` bytes, and when a key typos
-    /// may reach is within two characters of `n` characters long.
+    /// most 63) set when a first token has `n` bytes, and when a token of `n`
+    /// characters may reach a key by typos (see [`reaches`]).
     exact_lens: Vec<u64>,
+    /// A second filter in front of `by_first`: bit `b` of word `a` set when
+    /// a first token starts with bytes `a b` (`b` 0 for a one-byte token).
+    exact_pairs: Vec<[u64; 4]>,
     typo_lens: Vec<u64>,
-    /// For ASCII first letters, by a token's length (at most 63): the
-    /// letters of every key typos may reach from there. A token with more
-    /// than four letters outside them is no typo of any.
-    typo_letters: Vec<Vec<u64>>,
+    /// The fewest characters a token may have and pass `typo_lens`.
+    typo_min_len: usize,
+    /// By a token's first byte and length in characters (at most 63): the
+    /// letters (see [`fuzzy::letter_mask`]) of each key typos may reach from
+    /// there, and how many of them a typo may change. A token whose letters
+    /// differ more from every key's is no typo of any (the test
+    /// [`Matcher::nearest_key`] makes before comparing them).
+    typo_masks: Vec<Vec<Vec<(u64, u32)>>>,
+}
+
+/// Whether a token of `n` characters may be a typo of a key of `len`: the
+/// test [`Matcher::nearest_key`] makes before comparing them.
+fn reaches(n: usize, len: usize) -> bool {
+    let max = fuzzy::budget(len.min(n));
+    max > 0 && len.abs_diff(n) <= max
+}
+
+/// A token's first two bytes as indexes (the second 0 for a one-byte token).
+fn first_two(token: &str) -> (usize, usize) {
+    let b = token.as_bytes();
+    (b.first().map_or(0, |&x| usize::from(x)), b.get(1).map_or(0, |&x| usize::from(x)))
 }
 
 /// Bit for a length in the `*_lens` filters.
@@ -173,26 +197,38 @@ impl Matcher {
             keys.sort_by(|a, b| a.chars.cmp(&b.chars));
         }
         let mut exact_lens = vec![0; 256];
+        let mut exact_pairs = vec![[0; 4]; 256];
         for key in by_first.keys() {
-            exact_lens[usize::from(key.as_bytes()[0])] |= len_bit(key.len());
+            let (a, b) = first_two(key);
+            exact_lens[a] |= len_bit(key.len());
+            exact_pairs[a][b / 64] |= 1 << (b % 64);
         }
         let mut typo_lens = vec![0; 256];
-        let mut typo_letters = vec![Vec::new(); 128];
+        let mut typo_masks = vec![Vec::new(); 256];
         for (first, by_len) in &fuzzy_keys {
             let mut utf8 = [0; 4];
-            let byte = first.encode_utf8(&mut utf8).as_bytes()[0];
+            let byte = usize::from(first.encode_utf8(&mut utf8).as_bytes()[0]);
             for (len, keys) in by_len.iter().enumerate().filter(|(_, k)| !k.is_empty()) {
-                let letters = keys.iter().fold(0, |m, k| m | k.mask);
-                for n in len.saturating_sub(2)..=len + 2 {
-                    typo_lens[usize::from(byte)] |= len_bit(n);
-                    if let Some(at) = typo_letters.get_mut(usize::from(byte)) {
-                        at.resize(64, 0);
-                        at[n.min(63)] |= letters;
-                    }
+                for n in (len.saturating_sub(2)..=len + 2).filter(|&n| reaches(n, len)) {
+                    typo_lens[byte] |= len_bit(n);
+                    let by_n: &mut Vec<Vec<(u64, u32)>> = &mut typo_masks[byte];
+                    by_n.resize(64, Vec::new());
+                    let changes = 2 * fuzzy::budget(len.min(n)) as u32;
+                    by_n[n.min(63)].extend(keys.iter().map(|k| (k.mask, changes)));
                 }
             }
         }
-        Matcher { memo_owner: memo::next_owner(), aliases, by_first, fuzzy_keys, exact_lens, typo_lens, typo_letters }
+        Matcher {
+            memo_owner: memo::next_owner(),
+            aliases,
+            by_first,
+            fuzzy_keys,
+            exact_lens,
+            exact_pairs,
+            typo_min_len: typo_lens.iter().map(|m| m.trailing_zeros() as usize).min().unwrap_or(64),
+            typo_lens,
+            typo_masks,
+        }
     }
 
     /// All alias occurrences in `toks`, left to right, non-overlapping.
@@ -217,8 +253,10 @@ impl Matcher {
     /// The longest alias at `i`: (token count, target, weak).
     fn match_at(&self, toks: &Tokens<'_>, i: usize, relaxed: bool) -> Option<(usize, Option<usize>, bool)> {
         let lower = toks.lower(i);
-        let first = usize::from(*lower.as_bytes().first()?);
-        let exact = if self.exact_lens.get(first).is_some_and(|m| m & len_bit(lower.len()) != 0) {
+        let (first, second) = first_two(lower);
+        let exact = if self.exact_lens.get(first).is_some_and(|m| m & len_bit(lower.len()) != 0)
+            && self.exact_pairs.get(first).is_some_and(|p| p[second / 64] & 1 << (second % 64) != 0)
+        {
             self.by_first.get(lower)
         } else {
             None
@@ -242,16 +280,24 @@ impl Matcher {
         // Keys are at most two edits longer or shorter than the token: most
         // tokens are ruled out before their characters are looked at.
         let first = usize::from(*lower.as_bytes().first()?);
-        if lower.is_ascii() {
-            if self.typo_lens.get(first).is_none_or(|m| m & len_bit(lower.len()) == 0) {
-                return None;
-            }
-            // Two edits change at most four letters of the set (see `fuzzy`).
-            let letters = self.typo_letters.get(first).and_then(|l| l.get(lower.len().min(63))).copied().unwrap_or(0);
-            let mask = lower.bytes().fold(0u64, |m, b| m | 1 << (b % 64));
-            if (mask & !letters).count_ones() > 4 {
-                return None;
-            }
+        // No token shorter than any typo may reach (in bytes, so in
+        // characters too): most words, and nothing more to look at.
+        if lower.len() < self.typo_min_len {
+            return None;
+        }
+        let ascii = lower.is_ascii();
+        let n = if ascii { lower.len() } else { lower.chars().count() };
+        if self.typo_lens.get(first).is_none_or(|m| m & len_bit(n) == 0) {
+            return None;
+        }
+        let mask = if ascii {
+            lower.bytes().fold(0u64, |m, b| m | 1 << (b % 64))
+        } else {
+            lower.chars().fold(0u64, |m, c| m | 1 << (u32::from(c) % 64))
+        };
+        let keys = self.typo_masks.get(first).and_then(|by_n| by_n.get(n.min(63)));
+        if !keys.is_some_and(|keys| keys.iter().any(|&(m, changes)| (mask ^ m).count_ones() <= changes)) {
+            return None;
         }
         // The same words come back in every text.
         thread_local!(static MEMO: RefCell<memo::Table<Option<Box<str>>>> = RefCell::new(memo::Table::new()));
@@ -289,7 +335,7 @@ impl Matcher {
             let Some(keys) = by_len.get(len) else { break };
             for key in keys {
                 let max = fuzzy::budget(len.min(n));
-                if max == 0 || len.abs_diff(n) > max || (mask ^ key.mask).count_ones() as usize > 2 * max {
+                if !reaches(n, len) || (mask ^ key.mask).count_ones() as usize > 2 * max {
                     continue;
                 }
                 if let Some(d) = fuzzy::within(chars, &key.chars, max)

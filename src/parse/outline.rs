@@ -376,7 +376,7 @@ impl Builder<'_> {
         !text.contains('\n')
             && p.links.is_empty()
             && !text.ends_with(['.', '?', '!'])
-            && (1..=8).contains(&text.split_whitespace().count())
+            && (1..=8).contains(&super::words_up_to(text, 8))
             && self.is_title.is_some_and(|f| f(text))
     }
 
@@ -468,7 +468,7 @@ fn is_label(p: &Node) -> bool {
     if text.is_empty() || text.contains('\n') || !p.links.is_empty() {
         return false;
     }
-    let words = text.split_whitespace().count();
+    let words = super::words_up_to(text, 12);
     let all_bold = p.label.as_deref().is_some_and(|l| {
         l == text.trim_end_matches(':').trim() || l.trim_end_matches(':') == text.trim_end_matches(':').trim()
     });

@@ -20,6 +20,16 @@ pub(super) fn repair_markers<'t>(text: &'t str, lines: &LineIndex) -> Cow<'t, st
         }
         let line_start = start;
         start += line.len();
+        // Most lines start with a letter: nothing to repair or track.
+        if fence.is_none()
+            && line.as_bytes()[0].is_ascii_graphic()
+            && !matches!(line.as_bytes()[0], b'#' | b'-' | b'`' | b'~')
+        {
+            if let Some(out) = &mut out {
+                out.push_str(line);
+            }
+            continue;
+        }
         let body = line.trim_start();
         let indent = line.len() - body.len();
         if let Some(f) = fence {
@@ -102,7 +112,7 @@ pub(super) fn split_lazy_labels(node: &mut Node) {
 }
 
 fn is_colon_label(line: &str) -> bool {
-    line.ends_with(':') && (1..=6).contains(&line.split_whitespace().count()) && !line.starts_with(['-', '*'])
+    line.ends_with(':') && (1..=6).contains(&crate::parse::words_up_to(line, 6)) && !line.starts_with(['-', '*'])
 }
 
 #[cfg(test)]
