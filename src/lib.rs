@@ -173,7 +173,7 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
     // Three things at once: pages render on the rayon pool, a writer thread
     // writes each finished batch while the next renders, and another thread
     // streams atlas.json and builds the other whole-cohort files.
-    let (staging, side, render_time) = std::thread::scope(|scope| -> Result<_> {
+    let (mut staging, side, render_time) = std::thread::scope(|scope| -> Result<_> {
         let side = scope.spawn(|| -> Result<Vec<render::Page>> {
             write::stream_to(&atlas_path, |w| atlas::write_json(w, &config, &subs, &cohort, &review))?;
             Ok(vec![
@@ -182,11 +182,11 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
             ])
         });
         let (batches, inbox) = std::sync::mpsc::sync_channel::<Vec<render::Page>>(2);
-        let writer = scope.spawn(move || -> Result<write::Staging> {
-            for batch in inbox {
-                staging.put(batch)?;
-            }
-            Ok(staging)
+        // The staging folder comes back even on error: dropped, it removes
+        // itself, which must wait until the other thread stops writing.
+        let writer = scope.spawn(move || {
+            let written = inbox.into_iter().try_for_each(|batch| staging.put(batch));
+            (staging, written)
         });
         let mut sink = |batch: Vec<render::Page>| {
             html_pages += batch.iter().filter(|p| p.path.ends_with(".html")).count();
@@ -196,16 +196,14 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
         let rendered = render::render_site(&subs, &cohort, &config, &tera, &review, &mut sink);
         let render_time = clock.last.elapsed().as_secs_f64();
         drop(batches);
-        // Join both before any error returns: dropping the staging folder
-        // removes it, which must not race a thread still writing into it.
-        let written = writer.join().map_err(|_| anyhow!("the page writer panicked"))?;
-        let side = side.join().map_err(|_| anyhow!("writing atlas.json panicked"))?;
+        let (written, side) = (writer.join(), side.join());
+        let (staging, written) = written.map_err(|_| anyhow!("the page writer panicked"))?;
         // The writer's own error explains a send that failed.
-        let staging = written?;
+        written?;
         rendered?;
-        Ok((staging, side?, render_time))
+        let side = side.map_err(|_| anyhow!("writing atlas.json panicked"))??;
+        Ok((staging, side, render_time))
     })?;
-    let mut staging = staging;
     staging.put(side.into_iter().chain(pages_files(&config)).collect())?;
     let sitemap = sitemap(&config.base_url, staging.paths().iter().map(String::as_str));
     staging.put(vec![render::Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() }])?;
