@@ -165,12 +165,6 @@ impl Staging {
         Ok(())
     }
 
-    /// Write one file through a buffered writer, for outputs too large to
-    /// hold in memory whole.
-    pub fn put_with(&mut self, path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-        stream_to(&self.claim(path)?, write)
-    }
-
     /// Reserve `path` for a file written apart from the batches (by another
     /// thread, through [`stream_to`]); returns where to write it.
     pub fn claim(&mut self, path: &str) -> Result<PathBuf> {
@@ -231,7 +225,8 @@ fn check_path(path: &str) -> Result<()> {
     Ok(())
 }
 
-/// Create `full` and write it through a buffered writer.
+/// Create `full` and write it through a buffered writer, for outputs too
+/// large to hold in memory whole.
 pub fn stream_to(full: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let file = fs::File::create_new(full).with_context(|| format!("writing {}", full.display()))?;
     let mut buf = std::io::BufWriter::with_capacity(1 << 16, file);

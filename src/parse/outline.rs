@@ -621,21 +621,7 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(0);
-        // Eight bytes at a time: lines are far longer than that.
-        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-        let mut chunks = bytes.chunks_exact(8);
-        let mut at = 0;
-        for chunk in &mut chunks {
-            let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ 0x0a0a_0a0a_0a0a_0a0a;
-            // The high bit of each byte that was '\n' (now zero), exactly.
-            let mut zeros = !(((x & LOW) + LOW) | x | LOW);
-            while zeros != 0 {
-                starts.push(at + zeros.trailing_zeros() as usize / 8 + 1);
-                zeros &= zeros - 1;
-            }
-            at += 8;
-        }
-        starts.extend(chunks.remainder().iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| at + i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         LineIndex { starts, cursor: std::cell::Cell::new(1) }
     }
 

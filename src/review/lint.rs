@@ -119,38 +119,18 @@ pub fn each_prose_line<'a>(sub: &'a Submission, files: &[usize], mut f: impl FnM
     }
 }
 
-/// `text.lines()`, finding each line end 8 bytes at a time: on lines this
-/// short, that beats `memchr`'s setup, and every check reads every line.
+/// `text.lines()`, through `memchr`: every check reads every line.
 fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
         }
-        let Some(end) = newline(rest.as_bytes()) else { return Some(std::mem::take(&mut rest)) };
+        let Some(end) = memchr::memchr(b'\n', rest.as_bytes()) else { return Some(std::mem::take(&mut rest)) };
         let line = &rest[..end];
         rest = &rest[end + 1..];
         Some(line.strip_suffix('\r').unwrap_or(line))
     })
-}
-
-/// The first `\n` in `b`.
-fn newline(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = b.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default()) ^ (ONES * b'\n' as u64);
-        // The lowest byte that was '\n' (now zero) sets its high bit; higher
-        // bits may be set wrongly, but the lowest is exact.
-        let zeros = x.wrapping_sub(ONES) & !x & HIGH;
-        if zeros != 0 {
-            return Some(at + zeros.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    chunks.remainder().iter().position(|&c| c == b'\n').map(|i| at + i)
 }
 
 /// `s.trim()`, at once for text that starts and ends with a visible ASCII

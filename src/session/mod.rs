@@ -44,13 +44,8 @@ use std::sync::Arc;
 use std::time::Instant;
 use tera::Tera;
 
-#[derive(Debug, Clone)]
-pub struct SessionOptions {
-    pub content: PathBuf,
-    pub output: PathBuf,
-    pub config: Option<PathBuf>,
-    pub base_url: Option<String>,
-}
+/// A session builds what [`crate::build`] builds, from the same options.
+pub type SessionOptions = crate::BuildOptions;
 
 /// What a rebuild did.
 #[derive(Debug, Clone, PartialEq, Eq)]
