@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark skills-atlas against the floor (read + parse only) and Hugo.
+# Also prints lower bounds (examples/bound.rs): the work any atlas build must
+# do, without templates, to show how far the targets are reachable.
 #
 #   scripts/bench.sh            # N = 1000 and 10000
 #   scripts/bench.sh 1000       # one size
@@ -21,7 +23,7 @@ work=${BENCH_DIR:-/tmp/skills-atlas-bench}
 mkdir -p "$work"
 outs=${BENCH_OUT:-$work}
 mkdir -p "$outs"
-cargo build --release --quiet --bin skills-atlas --example gen_cohort --example floor
+cargo build --release --quiet --bin skills-atlas --example gen_cohort --example floor --example bound
 bin=target/release/skills-atlas
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -49,6 +51,14 @@ for n in "${sizes[@]}"; do
   [ -d "$cohort" ] || ./target/release/examples/gen_cohort "$n" "$cohort" 2>/dev/null
   floor=$(for _ in 1 2 3; do ./target/release/examples/floor "$cohort" 2>/dev/null; done | median)
   printf '%-7s %-28s %10s\n' "$n" "floor (read+parse, 2 cores)" "$floor"
+  # Each step does more of a build's work (see examples/bound.rs); medians of 3.
+  mkdir -p "$outs/bound-$n"
+  for _ in 1 2 3; do ./target/release/examples/bound "$cohort" "$outs/bound-$n"; done >"$work/bound.txt"
+  for step in html publish load+publish; do
+    secs=$(awk -v s="$step" '$1 == s {print $2}' "$work/bound.txt" | median)
+    printf '%-7s %-28s %10s   (%.1fx the floor)\n' "$n" "bound: $step" "$secs" "$(awk -v a="$secs" -v f="$floor" 'BEGIN {print a/f}')"
+  done
+  rm -rf "$outs/bound-$n"
 
   out="$outs/out-$n"; rm -rf "$out"
   : >"$work/runs.txt"
@@ -73,7 +83,7 @@ for n in "${sizes[@]}"; do
     hugo_mb=$(awk '{print $2}' "$work/hruns.txt" | median | awk '{printf "%.0f", $1/1024}')
     hpages=$(find "$public" -name '*.html' | wc -l)
     printf '%-7s %-28s %10s %10s %8s\n' "$n" "hugo (plain pages)" "$hugo_s" "$hugo_mb" "$hpages"
-    awk -v h="$hugo_s" -v a="$atlas_s" -v f="$floor" 'BEGIN {printf "        ratios: hugo/atlas = %.1fx faster; atlas/floor = %.2fx\n", h/a, a/f}'
+    awk -v h="$hugo_s" -v a="$atlas_s" -v f="$floor" 'BEGIN {printf "        ratios: hugo/atlas = %.1fx faster; atlas/floor = %.2fx (4x Hugo is %.2f s, 2x the floor %.2f s)\n", h/a, a/f, h/4, 2*f}'
   fi
   printf '        1 thread:  %s\n        2 threads: %s\n' "$(tr '\n' ' ' <"$work/t1.txt")" "$(tr '\n' ' ' <"$work/t2.txt")"
 done
