@@ -23,10 +23,12 @@ work=${BENCH_DIR:-/tmp/skills-atlas-bench}
 mkdir -p "$work"
 outs=${BENCH_OUT:-$work}
 mkdir -p "$outs"
-cargo build --release --quiet --bin skills-atlas --example gen_cohort --example floor --example bound
+cargo build --release --quiet --bin skills-atlas --example gen_cohort --example bound
 bin=target/release/skills-atlas
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# step NAME -> the median seconds of that step in bound.txt
+step() { awk -v s="$1" '$1 == s {print $2}' "$work/bound.txt" | median; }
 # run CMD... -> prints "seconds max_rss_kb" (GNU time)
 measure() {
   /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt"; exit 1; }
@@ -49,16 +51,15 @@ printf '%-7s %-28s %10s %10s %8s %10s\n' N what seconds peak_MB pages MB_out
 for n in "${sizes[@]}"; do
   cohort="$work/cohort-$n"
   [ -d "$cohort" ] || ./target/release/examples/gen_cohort "$n" "$cohort" 2>/dev/null
-  floor=$(for _ in 1 2 3; do ./target/release/examples/floor "$cohort" 2>/dev/null; done | median)
-  printf '%-7s %-28s %10s\n' "$n" "floor (read+parse, 2 cores)" "$floor"
-  # Each step does more of a build's work (see examples/bound.rs); medians of 3.
-  mkdir -p "$outs/bound-$n"
+  # The floor and the lower bounds (see examples/bound.rs); medians of 3.
   for _ in 1 2 3; do ./target/release/examples/bound "$cohort" "$outs/bound-$n"; done >"$work/bound.txt"
-  for step in html publish load+publish; do
-    secs=$(awk -v s="$step" '$1 == s {print $2}' "$work/bound.txt" | median)
-    printf '%-7s %-28s %10s   (%.1fx the floor)\n' "$n" "bound: $step" "$secs" "$(awk -v a="$secs" -v f="$floor" 'BEGIN {print a/f}')"
-  done
   rm -rf "$outs/bound-$n"
+  floor=$(step floor)
+  printf '%-7s %-28s %10s\n' "$n" "floor (read+parse, 2 cores)" "$floor"
+  for name in html publish load+publish; do
+    secs=$(step "$name")
+    printf '%-7s %-28s %10s   (%.1fx the floor)\n' "$n" "bound: $name" "$secs" "$(awk -v a="$secs" -v f="$floor" 'BEGIN {print a/f}')"
+  done
 
   out="$outs/out-$n"; rm -rf "$out"
   : >"$work/runs.txt"
