@@ -150,18 +150,6 @@ fn hostile_site(dir: &Path, base_url: &str) -> common::Site {
     site
 }
 
-fn build(content: &Path, out: &Path, base_url: &str) {
-    let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
-        .arg("build")
-        .arg(content)
-        .arg("-o")
-        .arg(out)
-        .args(["--base-url", base_url, "--quiet"])
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-}
-
 /// The id of the submission whose author is `author`, from atlas.json.
 fn id_of(site: &Path, author: &str) -> String {
     let atlas: serde_json::Value = serde_json::from_slice(&std::fs::read(site.join("atlas.json")).unwrap()).unwrap();
@@ -226,7 +214,7 @@ fn sites_work_in_headless_chromium() {
     let (example_url, hostile_url) = (url(&example_listener), url(&hostile_listener));
 
     let example = tmp.path().join("example");
-    build(&manifest_dir().join("content"), &example, &example_url);
+    common::build_ok(&manifest_dir().join("content"), &example, &["--base-url", &example_url, "--quiet"]);
     let _hostile_content = hostile_site(tmp.path(), &hostile_url);
     let hostile = tmp.path().join("hostile");
     let mallory = id_of(&hostile, HOSTILE_AUTHOR);

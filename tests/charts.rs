@@ -1,20 +1,10 @@
 //! The build-time charts reach their pages: the overview, the roles list, a
 //! product, the review and every submission carry a labelled inline SVG.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn build(content: &Path, out: &Path) {
-    let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
-        .arg("build")
-        .arg(content)
-        .arg("-o")
-        .arg(out)
-        .arg("-q")
-        .output()
-        .expect("run skills-atlas");
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-}
+use common::build_ok;
+use std::path::PathBuf;
 
 /// Each chart in `html`, from `<svg` to `</svg>`.
 fn charts(html: &str) -> Vec<&str> {
@@ -44,7 +34,7 @@ fn assert_labelled(page: &str, svg: &str) {
 fn charts_are_on_their_pages_with_titles() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    build(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"), &out);
+    build_ok(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"), &out, &["-q"]);
     let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
 
     let expect = [
@@ -93,7 +83,7 @@ fn an_empty_cohort_builds_with_no_data_notes() {
     let content = tmp.path().join("content");
     std::fs::create_dir(&content).unwrap();
     let out = tmp.path().join("public");
-    build(&content, &out);
+    build_ok(&content, &out, &["-q"]);
     for page in ["index.html", "roles/index.html", "review/index.html"] {
         let html = std::fs::read_to_string(out.join(page)).unwrap();
         assert!(!html.contains("<svg"), "{page}");

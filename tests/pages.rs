@@ -11,18 +11,6 @@ use std::process::Command;
 
 const BASE: &str = "https://example.test/atlas/";
 
-fn build(content: &Path, out: &Path) {
-    let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
-        .arg("build")
-        .arg(content)
-        .arg("-o")
-        .arg(out)
-        .args(["--base-url", BASE])
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-}
-
 fn get(port: u16, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(s, "GET {path} HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n").unwrap();
@@ -108,7 +96,7 @@ fn crawl(port: u16) -> (usize, Vec<String>) {
 fn check_site(content: &Path) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    build(content, &out);
+    common::build_ok(content, &out, &["--base-url", BASE]);
     let port = common::server::serve_on_free_port(out.clone());
     let (fetched, broken) = crawl(port);
     let html_pages = walkdir::WalkDir::new(&out)
@@ -151,7 +139,7 @@ fn corpus_site_has_no_broken_links_under_a_subpath() {
 fn check_links_command_agrees() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    build(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"), &out);
+    common::build_ok(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"), &out, &["--base-url", BASE]);
     let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas")).arg("check-links").arg(&out).output().unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{stdout}");

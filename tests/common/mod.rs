@@ -23,6 +23,19 @@ pub fn good_submission(who: &str) -> String {
     )
 }
 
+/// `skills-atlas build CONTENT -o OUT EXTRA...`, which must succeed.
+pub fn build_ok(content: &Path, out: &Path, extra: &[&str]) {
+    let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
+        .arg("build")
+        .arg(content)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("the binary runs");
+    assert!(run.status.success(), "build of {} failed: {}", content.display(), String::from_utf8_lossy(&run.stderr));
+}
+
 /// A content folder (with good submissions) and an output folder beside it.
 pub struct Site {
     pub dir: tempfile::TempDir,
