@@ -7,7 +7,6 @@ use crate::model::{self, Identity, Submission};
 use crate::normalize::Taxonomy;
 use crate::parse::{outline, read_source_in};
 use crate::review::section_heads;
-use std::cell::Cell;
 use std::path::Path;
 
 pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
@@ -53,16 +52,12 @@ pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
 /// section like a heading; and the section headings the review reads, which
 /// come from a plain parse (without those lines as labels).
 fn parse_file(text: &str) -> (outline::Node, Vec<(Section, usize)>) {
-    let titled = Cell::new(false);
-    let is_title = |s: &str| {
-        let title = extract::sections::classify(s).is_some();
-        titled.set(titled.get() || title);
-        title
-    };
+    let is_title = |s: &str| extract::sections::classify(s).is_some();
     let root = outline::parse_with(text, &is_title);
-    // `is_title` only ever makes a paragraph a label: if it said no to every
-    // one, the plain parse is this very tree, and need not be run again.
-    let heads = if titled.get() { section_heads(&outline::parse(text)) } else { section_heads(&root) };
+    // A plain line made a label is neither bold nor "Name:". Without one,
+    // the plain parse has the same headings, and need not be run.
+    let plain_title = root.iter().any(|n| n.is_label() && n.label.is_none() && !n.text.ends_with(':'));
+    let heads = if plain_title { section_heads(&outline::parse(text)) } else { section_heads(&root) };
     (root, heads)
 }
 

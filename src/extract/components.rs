@@ -154,22 +154,33 @@ pub(crate) fn is_template(found: &Found<'_>, all: &[Found<'_>]) -> bool {
 }
 
 /// Components written as plain label lines, each followed by
-/// "Role: what it does" lines (in a responsibilities section).
+/// "Role: what it does" lines (in a responsibilities section), whether the
+/// lines were read as a label over items or as paragraphs.
 pub(crate) fn from_labelled_paragraphs(found: &Found<'_>, all: &[Found<'_>]) -> Vec<RawComponent> {
     let mut out: Vec<RawComponent> = Vec::new();
-    for n in found.content(all).into_iter().filter(|n| n.kind == Kind::Paragraph) {
+    for n in found.content(all) {
         let short = (1..=12).contains(&word_count(&n.text)) && !n.text.contains('\n');
-        match description(n) {
-            Some(_) => {
-                if let Some(c) = out.last_mut() {
-                    c.roles.push(found.named(name_of(n), n.text.clone(), n.line));
-                }
-            }
-            None if short && !n.text.trim_end().ends_with('.') => out.push(RawComponent {
-                name: found.named(clean_name(&n.text, None), n.text.clone(), n.line),
-                roles: Vec::new(),
+        match n.kind {
+            Kind::Heading(_) if short => out.push(RawComponent {
+                name: found.named(name_of(n), n.text.clone(), n.line),
+                roles: child_items(n)
+                    .filter(|c| has_description(c))
+                    .map(|c| found.named(name_of(c), c.text.clone(), c.line))
+                    .collect(),
             }),
-            None => {}
+            Kind::Paragraph => match description(n) {
+                Some(_) => {
+                    if let Some(c) = out.last_mut() {
+                        c.roles.push(found.named(name_of(n), n.text.clone(), n.line));
+                    }
+                }
+                None if short && !n.text.trim_end().ends_with('.') => out.push(RawComponent {
+                    name: found.named(clean_name(&n.text, None), n.text.clone(), n.line),
+                    roles: Vec::new(),
+                }),
+                None => {}
+            },
+            _ => {}
         }
     }
     out.retain(|c| !c.roles.is_empty());

@@ -22,7 +22,8 @@ fn role_blocks(found: &Found<'_>, n: &Node, out: &mut Vec<RawResponsibility>) {
     let block =
         |name: String, items: Vec<String>| RawResponsibility { role: found.named(name, n.text.clone(), n.line), items };
     match n.kind {
-        Kind::Heading(_) if is_intro(&n.text) => {
+        // A lead-in, or a component heading over "Role: duty" lines.
+        Kind::Heading(_) if is_intro(&n.text) || heads_roles(n) => {
             for c in &n.children {
                 role_blocks(found, c, out);
             }
@@ -101,6 +102,13 @@ fn flat_role_list(found: &Found<'_>, content: &[&Node]) -> Option<Vec<RawRespons
         }
     }
     Some(out)
+}
+
+/// A heading that is no role, over items that each name someone and say
+/// what they do ("Web app" over "Designer: draws the pages").
+fn heads_roles(n: &Node) -> bool {
+    let mut items = n.children.iter().filter(|c| c.kind == Kind::Item).peekable();
+    !has_role_noun(&n.text) && items.peek().is_some() && items.all(has_description)
 }
 
 /// A lead-in line before the roles ("Selected five roles with typical

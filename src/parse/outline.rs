@@ -6,14 +6,21 @@
 //! Markup is dropped: a node's `text` is what a reader sees.
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use repair::{repair_markers, split_lazy_labels};
+use repair::{paragraph_runs_as_items, split_lazy_labels};
 use std::borrow::Cow;
 
+mod layout;
 mod repair;
 
-/// Level given to a paragraph that acts as a heading ("**Mobile app**" alone
-/// on its line, or a short "Components:" line): below every real heading.
+/// Level given to a paragraph that acts as a heading ("**Skills I have**"
+/// alone on its line, or a short "Components:" line): below every real
+/// heading.
 pub const LABEL_LEVEL: u8 = 7;
+
+/// A label that names no section ("**Mobile app**") sits one level deeper,
+/// so where bold lines are a file's only headings, "**Backend engineer**"
+/// falls under "**Roles and responsibilities**" as it would under `##`.
+pub const SUB_LABEL_LEVEL: u8 = LABEL_LEVEL + 1;
 
 /// Deeper list nesting is flattened into the item at this depth, so a hostile
 /// file cannot make the tree (or recursion over it) unbounded.
@@ -22,7 +29,8 @@ const MAX_DEPTH: usize = 48;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Root,
-    /// 1-6 for Markdown headings, [`LABEL_LEVEL`] for label paragraphs.
+    /// 1-6 for Markdown headings, [`LABEL_LEVEL`] and [`SUB_LABEL_LEVEL`]
+    /// for label paragraphs.
     Heading(u8),
     Item,
     Paragraph,
@@ -62,6 +70,12 @@ impl Node {
 
     pub fn is_heading(&self) -> bool {
         matches!(self.kind, Kind::Heading(_))
+    }
+
+    /// A paragraph read as a heading: bold alone on its line, "Name:", or
+    /// a plain line that names a section.
+    pub fn is_label(&self) -> bool {
+        matches!(self.kind, Kind::Heading(l) if l >= LABEL_LEVEL)
     }
 
     /// Depth-first walk over this node and every descendant.
@@ -145,11 +159,12 @@ pub fn parse(text: &str) -> Node {
 /// section title written without `#`, "Skills I lack") becomes a label.
 pub fn parse_with(text: &str, is_title: &dyn Fn(&str) -> bool) -> Node {
     let lines = LineIndex::new(text);
-    let repaired = repair_markers(text, &lines);
+    let repaired = layout::recover(text, &lines, is_title);
     // A repair inserts characters, so the line starts move.
     let lines = if matches!(repaired, Cow::Owned(_)) { LineIndex::new(&repaired) } else { lines };
     let mut root = parse_inner(&repaired, is_title, 0, lines);
     split_lazy_labels(&mut root);
+    paragraph_runs_as_items(&mut root);
     root
 }
 
@@ -353,7 +368,7 @@ impl Builder<'_> {
         let Some(mut para) = self.stack.pop() else { return };
         finish_node(&mut para);
         let doc_level = self.at_document_level();
-        let label = doc_level && (is_label(&para) || self.is_plain_title(&para));
+        let label = doc_level && (reads_as_label(&para) || self.is_plain_title(&para));
         match self.stack.last_mut() {
             // The first paragraph of a loose list item is the item's own text.
             Some(item) if item.kind == Kind::Item && item.text.trim().is_empty() && item.children.is_empty() => {
@@ -362,12 +377,17 @@ impl Builder<'_> {
                 item.links.extend(para.links);
             }
             _ if label => {
-                para.kind = Kind::Heading(LABEL_LEVEL);
-                self.close_headings(LABEL_LEVEL);
+                let level = if self.names_a_section(&para.text) { LABEL_LEVEL } else { SUB_LABEL_LEVEL };
+                para.kind = Kind::Heading(level);
+                self.close_headings(level);
                 self.stack.push(para);
             }
             _ => self.attach(para),
         }
+    }
+
+    fn names_a_section(&self, text: &str) -> bool {
+        self.is_title.is_some_and(|f| f(text.trim()))
     }
 
     /// A short plain line that names a section ("Skills I lack").
@@ -463,7 +483,7 @@ fn finish_node(node: &mut Node) {
 
 /// A paragraph that reads as a section label: only bold text, or one short
 /// line ending in ':' ("Components:").
-fn is_label(p: &Node) -> bool {
+fn reads_as_label(p: &Node) -> bool {
     let text = p.text.trim();
     if text.is_empty() || text.contains('\n') || !p.links.is_empty() {
         return false;
@@ -687,7 +707,7 @@ mod tests {
     fn bold_paragraph_becomes_a_label_heading() {
         let root = parse("## Role\n\n**Responsibilities**\n\n* one\n* two\n");
         let label = &root.children[0].children[0];
-        assert_eq!(label.kind, Kind::Heading(LABEL_LEVEL));
+        assert_eq!(label.kind, Kind::Heading(SUB_LABEL_LEVEL));
         assert_eq!(titles(label), ["one", "two"]);
     }
 

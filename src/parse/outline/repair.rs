@@ -1,115 +1,123 @@
-//! Repairs for slips that change how CommonMark reads a student's file:
-//! done on the text before parsing (line count kept, so lines stay right)
-//! or on the outline after it.
+//! Repairs on the outline after parsing, for slips that change how
+//! CommonMark reads a student's file (those fixed on the text before it are
+//! in `layout`).
 
-use super::{Kind, LABEL_LEVEL, LineIndex, Node};
-use std::borrow::Cow;
+use super::{Kind, Node};
 
-/// Repair two slips that change how CommonMark reads a line, keeping the
-/// line count: `##Title` (a paragraph to CommonMark) and `-item` (not a
-/// list item). Fenced code is left alone.
-pub(super) fn repair_markers<'t>(text: &'t str, lines: &LineIndex) -> Cow<'t, str> {
-    // Built only from the first repair on: most files need none.
-    let mut out: Option<String> = None;
-    let mut fence: Option<&str> = None;
-    let mut start = 0;
-    for i in 0..lines.len() {
-        let line = lines.line_text(text, i);
-        if line.is_empty() {
-            break;
-        }
-        let line_start = start;
-        start += line.len();
-        // Most lines start with a letter: nothing to repair or track.
-        if fence.is_none()
-            && line.as_bytes()[0].is_ascii_graphic()
-            && !matches!(line.as_bytes()[0], b'#' | b'-' | b'`' | b'~')
-        {
-            if let Some(out) = &mut out {
-                out.push_str(line);
-            }
-            continue;
-        }
-        let body = line.trim_start();
-        let indent = line.len() - body.len();
-        if let Some(f) = fence {
-            if body.starts_with(f) {
-                fence = None;
-            }
-            if let Some(out) = &mut out {
-                out.push_str(line);
-            }
-            continue;
-        }
-        if indent < 4 && (body.starts_with("```") || body.starts_with("~~~")) {
-            fence = Some(&body[..3]);
-            if let Some(out) = &mut out {
-                out.push_str(line);
-            }
-            continue;
-        }
-        let hashes = body.len() - body.trim_start_matches('#').len();
-        let after = &body[hashes..];
-        let fix_heading = indent < 4
-            && (1..=6).contains(&hashes)
-            && after.starts_with(|c: char| c.is_alphabetic() || c.is_ascii_digit());
-        let fix_dash = body.starts_with('-') && body[1..].starts_with(|c: char| c.is_alphabetic() || c == '*');
-        if fix_heading || fix_dash {
-            let out = out.get_or_insert_with(|| {
-                let mut s = String::with_capacity(text.len() + 64);
-                s.push_str(&text[..line_start]);
-                s
-            });
-            let cut = indent + if fix_heading { hashes } else { 1 };
-            out.push_str(&line[..cut]);
-            out.push(' ');
-            out.push_str(&line[cut..]);
-        } else if let Some(out) = &mut out {
-            out.push_str(line);
-        }
-    }
-    out.map_or(Cow::Borrowed(text), Cow::Owned)
-}
-
-/// "Label:" lines written straight under a list, with no blank line, are
-/// read by CommonMark as the last item's continuation ("- DevOps\nKafka:").
-/// Cut them out into labels of their own, taking the items that follow.
+/// "Label:" lines written straight under a list or a line, with no blank
+/// line, are read by CommonMark as the last item's (or line's)
+/// continuation ("- DevOps\nKafka:"). Cut them out into labels of their
+/// own, taking what follows.
 pub(super) fn split_lazy_labels(node: &mut Node) {
     for c in &mut node.children {
         split_lazy_labels(c);
     }
-    if !node.children.iter().any(|c| c.kind == Kind::Heading(LABEL_LEVEL)) {
+    if !node.children.iter().any(Node::is_label) {
         return;
     }
     let mut out: Vec<Node> = Vec::with_capacity(node.children.len());
     for child in std::mem::take(&mut node.children) {
-        if child.kind != Kind::Heading(LABEL_LEVEL) {
+        if !child.is_label() {
             out.push(child);
             continue;
         }
         let mut label = Node { children: Vec::new(), ..child.clone() };
-        for mut item in child.children {
-            let lazy = (item.kind == Kind::Item && item.children.is_empty())
-                .then(|| item.text.rsplit_once('\n'))
+        for mut c in child.children {
+            let lazy = (matches!(c.kind, Kind::Item | Kind::Paragraph) && c.children.is_empty())
+                .then(|| c.text.rsplit_once('\n'))
                 .flatten()
                 .filter(|(_, last)| is_colon_label(last.trim()))
                 .map(|(head, last)| (head.trim().to_string(), last.trim().to_string()));
             match lazy {
                 Some((head, last)) => {
                     let extra = head.lines().count();
-                    item.text = head;
-                    label.children.push(item.clone());
-                    let mut next = Node::new(Kind::Heading(LABEL_LEVEL), item.line + extra);
+                    c.text = head;
+                    let line = c.line + extra;
+                    label.children.push(c);
+                    let mut next = Node::new(label.kind, line);
                     next.text = last;
                     out.push(std::mem::replace(&mut label, next));
                 }
-                None => label.children.push(item),
+                None => label.children.push(c),
             }
         }
         out.push(label);
     }
     node.children = out;
 }
+
+/// One-line paragraphs set apart by blank lines, two or more in a row under
+/// a heading with no list, are a list written without markers ("Python",
+/// "SQL", "Git"): a reader takes each line for an item. Where short bare
+/// names stand between "Name: description" lines, the names head the lines
+/// after them ("Web app", "Designer: draws it", "Tester: tests it").
+pub(super) fn paragraph_runs_as_items(node: &mut Node) {
+    for c in &mut node.children {
+        if c.kind != Kind::Item {
+            paragraph_runs_as_items(c);
+        }
+    }
+    if !matches!(node.kind, Kind::Root | Kind::Heading(_)) || node.children.iter().any(|c| c.kind == Kind::Item) {
+        return;
+    }
+    let listy = |n: &Node| {
+        n.kind == Kind::Paragraph
+            && !n.text.contains('\n')
+            && !n.text.ends_with(['?', ':'])
+            && crate::parse::words_up_to(&n.text, MAX_ITEM_WORDS) <= MAX_ITEM_WORDS
+    };
+    let mut out = Vec::with_capacity(node.children.len());
+    let mut children = std::mem::take(&mut node.children).into_iter().peekable();
+    while let Some(first) = children.next() {
+        if !listy(&first) || !children.peek().is_some_and(listy) {
+            out.push(first);
+            continue;
+        }
+        let mut run = vec![first];
+        while let Some(n) = children.next_if(listy) {
+            run.push(n);
+        }
+        out.extend(items_of_run(run));
+    }
+    node.children = out;
+}
+
+/// A run of one-line paragraphs as items, or as labels over items where
+/// the run opens with a bare name and holds described lines.
+fn items_of_run(run: Vec<Node>) -> Vec<Node> {
+    let bare = |n: &Node| n.label.is_none() && !described(&n.text) && !n.text.ends_with(['.', '!']);
+    // Each name heads at least one described line: none stands last or
+    // right before another name.
+    let names = run.iter().filter(|n| bare(n)).count();
+    let heads_lines = run.windows(2).all(|w| !(bare(&w[0]) && bare(&w[1])));
+    let grouped = bare(&run[0]) && !bare(&run[run.len() - 1]) && heads_lines && 2 * names <= run.len();
+    let mut out: Vec<Node> = Vec::new();
+    for mut n in run {
+        if grouped && bare(&n) {
+            n.kind = Kind::Heading(super::SUB_LABEL_LEVEL);
+            out.push(n);
+            continue;
+        }
+        n.kind = Kind::Item;
+        match out.last_mut() {
+            Some(label) if grouped => label.children.push(n),
+            _ => out.push(n),
+        }
+    }
+    out
+}
+
+/// "Name: description", "Name - description": a short head, then more.
+fn described(text: &str) -> bool {
+    [": ", " - ", " – ", " — "].iter().any(|sep| {
+        text.split_once(sep).is_some_and(|(head, tail)| {
+            !tail.trim().is_empty() && (1..=8).contains(&crate::parse::words_up_to(head, 8))
+        })
+    })
+}
+
+/// Longer lines are prose, even one to a paragraph.
+const MAX_ITEM_WORDS: usize = 30;
 
 fn is_colon_label(line: &str) -> bool {
     line.ends_with(':') && (1..=6).contains(&crate::parse::words_up_to(line, 6)) && !line.starts_with(['-', '*'])
@@ -119,17 +127,6 @@ fn is_colon_label(line: &str) -> bool {
 mod tests {
     use super::super::parse;
     use super::*;
-
-    fn repair(text: &str) -> Cow<'_, str> {
-        repair_markers(text, &LineIndex::new(text))
-    }
-
-    #[test]
-    fn markers_without_spaces() {
-        assert_eq!(repair("##Notes\n    -one\n-two\n---\n"), "## Notes\n    - one\n- two\n---\n");
-        assert_eq!(repair("```\n#include\n```\n"), "```\n#include\n```\n");
-        assert!(matches!(repair("# Fine\n- ok\n"), Cow::Borrowed(_)));
-    }
 
     #[test]
     fn indented_blocks_are_read_as_markdown() {
@@ -154,7 +151,7 @@ mod tests {
     #[test]
     fn plain_titles_become_labels() {
         let root = super::super::parse_with("Intro text here.\n\nSkills I lack\n- Go\n", &|s| s.starts_with("Skills"));
-        assert_eq!(root.children[1].kind, Kind::Heading(LABEL_LEVEL));
+        assert_eq!(root.children[1].kind, Kind::Heading(super::super::LABEL_LEVEL));
         assert_eq!(root.children[1].children[0].text, "Go");
     }
 }
