@@ -52,7 +52,7 @@ pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
 /// section like a heading; and the section headings the review reads, which
 /// come from a plain parse (without those lines as labels).
 fn parse_file(text: &str) -> (outline::Node, Vec<(Section, usize)>) {
-    let is_title = |s: &str| extract::sections::classify(s).is_some();
+    let is_title = |s: &str| extract::sections::classify(s).map(|(section, _)| section as u8);
     let root = outline::parse_with(text, &is_title);
     // A plain line made a label is neither bold nor "Name:". Without one,
     // the plain parse has the same headings, and need not be run.

@@ -170,22 +170,23 @@ fn classify_folded(title: &str) -> Option<Section> {
     {
         return Some(Section::SkillsLack);
     }
+    // "My role and skills" titles a whole file; "My skills" is the section.
+    let my = has(&["my", "мои"]) && !has(&["role*", "роль", "роли"]);
     if skill
-        && has(&[
-            "have",
-            "has",
-            "current*",
-            "existing",
-            "already",
-            "my",
-            "possess",
-            "know",
-            "есть",
-            "имею*",
-            "мои",
-            "текущ*",
-            "уже",
-        ])
+        && (my
+            || has(&[
+                "have",
+                "has",
+                "current*",
+                "existing",
+                "already",
+                "possess",
+                "know",
+                "есть",
+                "имею*",
+                "текущ*",
+                "уже",
+            ]))
     {
         return Some(Section::SkillsHave);
     }

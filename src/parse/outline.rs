@@ -22,6 +22,9 @@ pub const LABEL_LEVEL: u8 = 7;
 /// falls under "**Roles and responsibilities**" as it would under `##`.
 pub const SUB_LABEL_LEVEL: u8 = LABEL_LEVEL + 1;
 
+/// Labels nest no deeper than this.
+const MAX_LABEL_LEVEL: u8 = 12;
+
 /// Deeper list nesting is flattened into the item at this depth, so a hostile
 /// file cannot make the tree (or recursion over it) unbounded.
 const MAX_DEPTH: usize = 48;
@@ -152,12 +155,16 @@ impl<'a> Iterator for Walk<'a> {
 
 /// Parse Markdown into an outline rooted at a `Kind::Root` node.
 pub fn parse(text: &str) -> Node {
-    parse_with(text, &|_| false)
+    parse_with(text, &|_| None)
 }
+
+/// Which section a title names, as a key (equal keys, same section), or
+/// `None`: the parse stage needs to know only that much of sections.
+pub type SectionOf<'a> = &'a dyn Fn(&str) -> Option<u8>;
 
 /// Like [`parse`], and a short plain line for which `is_title` holds (a
 /// section title written without `#`, "Skills I lack") becomes a label.
-pub fn parse_with(text: &str, is_title: &dyn Fn(&str) -> bool) -> Node {
+pub fn parse_with(text: &str, is_title: SectionOf<'_>) -> Node {
     let lines = LineIndex::new(text);
     let repaired = layout::recover(text, &lines, is_title);
     // A repair inserts characters, so the line starts move.
@@ -171,7 +178,7 @@ pub fn parse_with(text: &str, is_title: &dyn Fn(&str) -> bool) -> Node {
 /// Indented blocks are re-read as Markdown this many times at most.
 const MAX_REPARSE: usize = 2;
 
-fn parse_inner(text: &str, is_title: &dyn Fn(&str) -> bool, reparse: usize, lines: LineIndex) -> Node {
+fn parse_inner(text: &str, is_title: SectionOf<'_>, reparse: usize, lines: LineIndex) -> Node {
     let mut b =
         Builder { stack: vec![Node::new(Kind::Root, 1)], is_title: Some(is_title), reparse, ..Default::default() };
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_GFM;
@@ -200,7 +207,7 @@ fn parse_inner(text: &str, is_title: &dyn Fn(&str) -> bool, reparse: usize, line
 #[derive(Default)]
 struct Builder<'t> {
     stack: Vec<Node>,
-    is_title: Option<&'t dyn Fn(&str) -> bool>,
+    is_title: Option<SectionOf<'t>>,
     /// How many indented blocks deep this parse is.
     reparse: usize,
     /// The open code block is indented (prose, re-read as Markdown).
@@ -352,7 +359,7 @@ impl Builder<'_> {
     /// indented by accident: read it again as Markdown, in place.
     fn reparse_indented(&mut self) {
         let Some(block) = self.stack.pop() else { return };
-        let is_title = self.is_title.unwrap_or(&|_| false);
+        let is_title = self.is_title.unwrap_or(&|_| None);
         let inner = parse_inner(&block.text, is_title, self.reparse + 1, LineIndex::new(&block.text));
         for mut child in inner.children {
             shift_lines(&mut child, block.line - 1);
@@ -377,7 +384,7 @@ impl Builder<'_> {
                 item.links.extend(para.links);
             }
             _ if label => {
-                let level = if self.names_a_section(&para.text) { LABEL_LEVEL } else { SUB_LABEL_LEVEL };
+                let level = self.label_level(&para.text);
                 para.kind = Kind::Heading(level);
                 self.close_headings(level);
                 self.stack.push(para);
@@ -386,8 +393,29 @@ impl Builder<'_> {
         }
     }
 
-    fn names_a_section(&self, text: &str) -> bool {
-        self.is_title.is_some_and(|f| f(text.trim()))
+    /// A label that names a section starts one; a label that names the
+    /// section of the label it follows is that label's sibling ("Posting
+    /// 2" after "Posting 1"); a label that names the section of a label
+    /// further out is a part of the nearest one ("**Responsibilities**"
+    /// under "**1. Backend engineer**" inside "**Roles and
+    /// responsibilities**"), as is any label that names no section.
+    fn label_level(&self, text: &str) -> u8 {
+        let section = |t: &str| self.is_title.and_then(|f| f(t.trim()));
+        let mut open = self.stack.iter().rev().filter(|n| n.is_label());
+        let nearest = open.clone().next().map(|n| (n, section(&n.text)));
+        let under_nearest = nearest.map_or(SUB_LABEL_LEVEL, |(n, _)| match n.kind {
+            Kind::Heading(l) => (l + 1).clamp(SUB_LABEL_LEVEL, MAX_LABEL_LEVEL),
+            _ => SUB_LABEL_LEVEL,
+        });
+        match (section(text), nearest) {
+            (None, _) => SUB_LABEL_LEVEL,
+            (Some(key), Some((n, Some(near)))) if key == near => match n.kind {
+                Kind::Heading(l) => l,
+                _ => LABEL_LEVEL,
+            },
+            (Some(key), _) if open.any(|n| section(&n.text) == Some(key)) => under_nearest,
+            (Some(_), _) => LABEL_LEVEL,
+        }
     }
 
     /// A short plain line that names a section ("Skills I lack").
@@ -397,7 +425,7 @@ impl Builder<'_> {
             && p.links.is_empty()
             && !text.ends_with(['.', '?', '!'])
             && (1..=8).contains(&super::words_up_to(text, 8))
-            && self.is_title.is_some_and(|f| f(text))
+            && self.is_title.is_some_and(|f| f(text).is_some())
     }
 
     /// True when the stack holds only the root and headings.

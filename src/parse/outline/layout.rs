@@ -11,7 +11,7 @@
 //! Items found this way are written as `- ` items, indented two spaces per
 //! level, so CommonMark nests them as the layout does.
 
-use super::LineIndex;
+use super::{LineIndex, SectionOf};
 use std::borrow::Cow;
 
 /// How each line reads, as far as lists go.
@@ -30,7 +30,7 @@ enum Line {
 
 /// The text with the layout above made explicit; borrowed when nothing
 /// needed it (most files).
-pub(super) fn recover<'t>(text: &'t str, lines: &LineIndex, is_title: &dyn Fn(&str) -> bool) -> Cow<'t, str> {
+pub(super) fn recover<'t>(text: &'t str, lines: &LineIndex, is_title: SectionOf<'_>) -> Cow<'t, str> {
     let n = lines.len();
     let mut kinds = Vec::with_capacity(n);
     let mut edits: Vec<(usize, String)> = Vec::new();
@@ -118,20 +118,13 @@ fn indent_of(line: &str) -> usize {
 /// a heading or an item; after a line that introduces it ("Components:", a
 /// section title); or when a `2 ...` follows at its indent. Not inside a
 /// sentence ("I have worked\n1 year there").
-fn run_starts(
-    text: &str,
-    lines: &LineIndex,
-    kinds: &[Line],
-    i: usize,
-    indent: usize,
-    is_title: &dyn Fn(&str) -> bool,
-) -> bool {
+fn run_starts(text: &str, lines: &LineIndex, kinds: &[Line], i: usize, indent: usize, is_title: SectionOf<'_>) -> bool {
     let line = |k: usize| lines.line_text(text, k).trim_end_matches(['\n', '\r']);
     if kinds.last().is_none_or(|k| *k != Line::Text) {
         return true;
     }
     let prev = line(i - 1).trim();
-    if prev.ends_with(':') || prev.ends_with("**") || is_title(prev) {
+    if prev.ends_with(':') || prev.ends_with("**") || is_title(prev).is_some() {
         return true;
     }
     (i + 1..lines.len())
@@ -219,13 +212,7 @@ impl Numbers {
 /// Runs of one-line paragraphs set apart by blank lines, where the layout
 /// says "list": some lines are indented under others (an outline), or all
 /// are indented alike (an indented list, which CommonMark takes for code).
-fn outlines(
-    text: &str,
-    lines: &LineIndex,
-    kinds: &[Line],
-    is_title: &dyn Fn(&str) -> bool,
-    edits: &mut Vec<(usize, String)>,
-) {
+fn outlines(text: &str, lines: &LineIndex, kinds: &[Line], is_title: SectionOf<'_>, edits: &mut Vec<(usize, String)>) {
     let line = |i: usize| lines.line_text(text, i).trim_end_matches(['\n', '\r']);
     // Cheap test first: only indented prose can make an outline.
     if !kinds.iter().enumerate().any(|(i, k)| *k == Line::Text && indent_of(line(i)) >= 2) {
@@ -252,7 +239,7 @@ fn outlines(
             && !matches!(prev, Line::Text | Line::Item)
             && !matches!(next, Line::Text | Line::Item)
             && open_items.is_empty()
-            && !is_title(line(i).trim());
+            && is_title(line(i).trim()).is_none();
         if single {
             run.push(i);
         } else if kind != Line::Blank {
@@ -305,7 +292,7 @@ mod tests {
     use super::*;
 
     fn recovered(text: &str) -> String {
-        recover(text, &LineIndex::new(text), &|t| t.starts_with("Skills")).into_owned()
+        recover(text, &LineIndex::new(text), &|t| t.starts_with("Skills").then_some(0)).into_owned()
     }
 
     #[test]
@@ -313,7 +300,7 @@ mod tests {
         assert_eq!(recovered("##Notes\n    -one\n-two\n---\n"), "## Notes\n    - one\n- two\n---\n");
         assert_eq!(recovered("```\n#include\n-x\n```\n"), "```\n#include\n-x\n```\n");
         let fine = "# Fine\n- ok\n";
-        assert!(matches!(recover(fine, &LineIndex::new(fine), &|_| false), Cow::Borrowed(_)));
+        assert!(matches!(recover(fine, &LineIndex::new(fine), &|_| None), Cow::Borrowed(_)));
     }
 
     #[test]

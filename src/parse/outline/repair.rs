@@ -2,12 +2,14 @@
 //! CommonMark reads a student's file (those fixed on the text before it are
 //! in `layout`).
 
-use super::{Kind, Node};
+use super::{Kind, LABEL_LEVEL, Node, SUB_LABEL_LEVEL};
 
 /// "Label:" lines written straight under a list or a line, with no blank
 /// line, are read by CommonMark as the last item's (or line's)
 /// continuation ("- DevOps\nKafka:"). Cut them out into labels of their
-/// own, taking what follows.
+/// own, taking what follows: beside the label they were found under, or
+/// inside it where that label names a section ("requirements:" under
+/// "**Job postings**").
 pub(super) fn split_lazy_labels(node: &mut Node) {
     for c in &mut node.children {
         split_lazy_labels(c);
@@ -21,27 +23,35 @@ pub(super) fn split_lazy_labels(node: &mut Node) {
             out.push(child);
             continue;
         }
-        let mut label = Node { children: Vec::new(), ..child.clone() };
+        let beside = child.kind != Kind::Heading(LABEL_LEVEL);
+        let mut labels = vec![Node { children: Vec::new(), ..child.clone() }];
         for mut c in child.children {
             let lazy = (matches!(c.kind, Kind::Item | Kind::Paragraph) && c.children.is_empty())
                 .then(|| c.text.rsplit_once('\n'))
                 .flatten()
                 .filter(|(_, last)| is_colon_label(last.trim()))
                 .map(|(head, last)| (head.trim().to_string(), last.trim().to_string()));
+            let current = labels.last_mut().expect("one label at least");
             match lazy {
                 Some((head, last)) => {
-                    let extra = head.lines().count();
+                    let line = c.line + head.lines().count();
                     c.text = head;
-                    let line = c.line + extra;
-                    label.children.push(c);
-                    let mut next = Node::new(label.kind, line);
+                    current.children.push(c);
+                    let mut next = Node::new(if beside { child.kind } else { Kind::Heading(SUB_LABEL_LEVEL) }, line);
                     next.text = last;
-                    out.push(std::mem::replace(&mut label, next));
+                    labels.push(next);
                 }
-                None => label.children.push(c),
+                None => current.children.push(c),
             }
         }
-        out.push(label);
+        if beside {
+            out.extend(labels);
+        } else {
+            let mut labels = labels.into_iter();
+            let mut first = labels.next().expect("one label at least");
+            first.children.extend(labels);
+            out.push(first);
+        }
     }
     node.children = out;
 }
@@ -94,7 +104,7 @@ fn items_of_run(run: Vec<Node>) -> Vec<Node> {
     let mut out: Vec<Node> = Vec::new();
     for mut n in run {
         if grouped && bare(&n) {
-            n.kind = Kind::Heading(super::SUB_LABEL_LEVEL);
+            n.kind = Kind::Heading(SUB_LABEL_LEVEL);
             out.push(n);
             continue;
         }
@@ -150,8 +160,10 @@ mod tests {
 
     #[test]
     fn plain_titles_become_labels() {
-        let root = super::super::parse_with("Intro text here.\n\nSkills I lack\n- Go\n", &|s| s.starts_with("Skills"));
-        assert_eq!(root.children[1].kind, Kind::Heading(super::super::LABEL_LEVEL));
+        let root = super::super::parse_with("Intro text here.\n\nSkills I lack\n- Go\n", &|s| {
+            s.starts_with("Skills").then_some(0)
+        });
+        assert_eq!(root.children[1].kind, Kind::Heading(LABEL_LEVEL));
         assert_eq!(root.children[1].children[0].text, "Go");
     }
 }
