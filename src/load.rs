@@ -22,15 +22,22 @@ pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
             sources.push((rel_str, text));
         }
     }
-    let (roots, heads): (Vec<_>, Vec<_>) = sources.iter().map(|(_, t)| parse_file(t)).unzip();
+    let (mut roots, heads): (Vec<_>, Vec<_>) = sources.iter().map(|(_, t)| parse_file(t)).unzip();
     let roles: Vec<FileRole> = assign_roles(&sources, &roots);
+    // The roles file's untitled task-2 sections get the headings they lack.
+    let recovered: Vec<Vec<extract::Recovered>> = roots
+        .iter_mut()
+        .zip(&roles)
+        .map(|(root, role)| if *role == FileRole::Roles { extract::recover_sections(root) } else { Vec::new() })
+        .collect();
     let outlines: Vec<FileOutline<'_>> = sources
         .iter()
         .zip(&roots)
         .zip(&roles)
+        .zip(&recovered)
         // The lab's own README is not part of the answer.
-        .filter(|(((p, _), _), role)| **role != FileRole::Other || !is_readme(p))
-        .map(|(((p, _), root), role)| FileOutline { path: p, role: *role, root })
+        .filter(|((((p, _), _), role), _)| **role != FileRole::Other || !is_readme(p))
+        .map(|((((p, _), root), role), recovered)| FileOutline { path: p, role: *role, root, recovered })
         .collect();
     let extracted = extract::extract(&outlines);
     let main_file = sources

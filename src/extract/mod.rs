@@ -7,6 +7,7 @@
 
 mod components;
 mod fields;
+mod infer;
 mod postings;
 mod product;
 mod responsibilities;
@@ -14,6 +15,7 @@ pub mod sections;
 pub mod text;
 
 use crate::parse::outline::{Kind, Node};
+pub use infer::{Recovered, recover_sections};
 pub use sections::Section;
 use serde::Serialize;
 use text::tidy;
@@ -75,6 +77,9 @@ pub struct Extracted {
     pub reflection: Option<Named>,
     /// Sections present, with where each starts.
     pub sections: Vec<(Section, String, usize)>,
+    /// Sections no heading named, found by their content: the file, and
+    /// where and why.
+    pub recovered: Vec<(String, Recovered)>,
     /// Template leftovers ("- ...", "<your role>", "IT specialist 1"), where
     /// they sit.
     pub placeholders: Vec<Named>,
@@ -87,6 +92,8 @@ pub struct FileOutline<'a> {
     pub path: &'a str,
     pub role: FileRole,
     pub root: &'a Node,
+    /// The sections [`recover_sections`] gave headings to.
+    pub recovered: &'a [Recovered],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +139,7 @@ pub fn extract(files: &[FileOutline<'_>]) -> Extracted {
     }
     let mut out = Extracted {
         sections: found.iter().map(|f| (f.section, f.file.to_string(), f.node.line)).collect(),
+        recovered: ordered.iter().flat_map(|f| f.recovered.iter().map(|r| (f.path.to_string(), r.clone()))).collect(),
         placeholders: ordered.iter().flat_map(|f| placeholders_in(f)).collect(),
         template_components: found
             .iter()
@@ -222,7 +230,7 @@ fn first_of<'f, 'a>(list: &[&'f Found<'a>], prefer: &[&str]) -> Option<&'f Found
 
 /// Record every section heading or label below `node`. A heading of the same
 /// kind as the section it sits in is part of that section, not a new one.
-fn find_sections<'a>(node: &'a Node, inside: Option<Section>, file: &FileOutline<'a>, out: &mut Vec<Found<'a>>) {
+pub(crate) fn find_sections<'a>(node: &'a Node, inside: Option<Section>, file: &FileOutline<'a>, out: &mut Vec<Found<'a>>) {
     for child in &node.children {
         // "**Chosen role: X**" inside "My chosen role" still carries a value.
         let hit = classify_node(child, inside).filter(|(s, inline)| {

@@ -224,8 +224,9 @@ fn utf8_counts(bytes: &[u8]) -> (usize, usize) {
 /// whole per-file pipeline, for the fuzz harness. Returns the page HTML.
 pub fn fuzz_one(markdown: &str) -> String {
     use crate::extract::{FileOutline, FileRole};
-    let root = outline::parse(markdown);
-    let files = [FileOutline { path: "fuzz.md", role: FileRole::Roles, root: &root }];
+    let mut root = outline::parse(markdown);
+    let recovered = crate::extract::recover_sections(&mut root);
+    let files = [FileOutline { path: "fuzz.md", role: FileRole::Roles, root: &root, recovered: &recovered }];
     let extracted = crate::extract::extract(&files);
     static TAXONOMY: std::sync::LazyLock<crate::normalize::Taxonomy> =
         std::sync::LazyLock::new(crate::normalize::Taxonomy::builtin);

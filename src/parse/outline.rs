@@ -58,7 +58,7 @@ pub struct Node {
 }
 
 impl Node {
-    fn new(kind: Kind, line: usize) -> Self {
+    pub fn new(kind: Kind, line: usize) -> Self {
         Node {
             kind,
             text: String::new(),
