@@ -262,7 +262,7 @@ fn wrap(root: &mut Node, w: Wrap) {
 fn run_at(nodes: &[Node], blocks: &[Block], last: Option<Section>) -> (Option<Section>, usize) {
     match blocks[0] {
         Block::Other | Block::Section => (None, 1),
-        Block::Group => (Some(Section::Components), count(blocks, |b| b == Block::Group)),
+        Block::Group => (Some(Section::Components), count(nodes, blocks, |b| b == Block::Group)),
         Block::Duty => {
             // A role named a second time starts the next section: the
             // roles listed again with their skills.
@@ -284,9 +284,10 @@ fn run_at(nodes: &[Node], blocks: &[Block], last: Option<Section>) -> (Option<Se
             if len < 2 && !after_duties { (None, 1) } else { (Some(section), len) }
         }
         Block::Entry => {
-            let len = count(blocks, |b| b == Block::Entry);
+            let len = count(nodes, blocks, |b| b == Block::Entry);
             let after_roles = matches!(last, Some(Section::Components | Section::Responsibilities));
-            if after_roles && (len >= 2 || child_items(&nodes[0]).count() >= 2) {
+            let one_is_a_list = child_items(&nodes[0]).count() >= 2 || is_inline_list(&nodes[0].text);
+            if after_roles && (len >= 2 || one_is_a_list) {
                 (Some(Section::CommonSkills), len)
             } else {
                 (None, len)
@@ -295,14 +296,19 @@ fn run_at(nodes: &[Node], blocks: &[Block], last: Option<Section>) -> (Option<Se
     }
 }
 
-/// How many blocks from the first pass `like` (a block of no kind between
-/// two that do, such as a lead-in line, does not end the run).
-fn count(blocks: &[Block], like: impl Fn(Block) -> bool) -> usize {
+/// How many blocks from the first pass `like`. Between two that do, a
+/// block of no kind (a lead-in line) or of the first one's shape (a
+/// component whose one role has no job noun) does not end the run.
+fn count(nodes: &[Node], blocks: &[Block], like: impl Fn(Block) -> bool) -> usize {
+    let shape = |n: &Node| (n.kind, child_items(n).next().is_some());
     let mut len = 0;
     for (i, b) in blocks.iter().enumerate() {
         if like(*b) {
             len = i + 1;
-        } else if *b != Block::Other || blocks.get(i + 1).is_none_or(|b| !like(*b)) {
+            continue;
+        }
+        let bridge = *b == Block::Other || shape(&nodes[i]) == shape(&nodes[0]);
+        if !bridge || i - len >= 2 || !blocks[i + 1..].iter().take(2).any(|b| like(*b)) {
             break;
         }
     }
@@ -324,12 +330,12 @@ fn is_role(name: &str) -> bool {
     (1..=8).contains(&word_count(name)) && has_role_noun(name)
 }
 
-/// Most of `items` are role names (and short: names, not sentences).
+/// Most of `items` are named by a role.
 fn mostly_roles<'n>(items: impl Iterator<Item = &'n Node>) -> bool {
     let (mut roles, mut all) = (0, 0);
     for c in items {
         all += 1;
-        roles += usize::from(is_role(&name_of(c)) && word_count(&c.text) <= 10);
+        roles += usize::from(is_role(&name_of(c)));
     }
     all > 0 && 2 * roles > all
 }
@@ -377,14 +383,23 @@ fn heading_block(n: &Node) -> Block {
 }
 
 fn paragraph_block(n: &Node) -> Block {
-    if !n.links.is_empty() || !has_description(n) {
+    if !n.links.is_empty() {
         return Block::Other;
+    }
+    if !has_description(n) {
+        return if is_inline_list(&n.text) { Block::Entry } else { Block::Other };
     }
     match described_block(n, &name_of(n)) {
         Some(Block::Entry) if n.label.is_none() => Block::Other,
         Some(b) => b,
         None => Block::Other,
     }
+}
+
+/// "Git, SQL, API design, code review": three or more short parts.
+fn is_inline_list(text: &str) -> bool {
+    let parts = split_inline(text);
+    parts.len() >= 3 && parts.iter().all(|p| word_count(p) <= 6)
 }
 
 /// A table whose header names components and roles is the map; one that
