@@ -212,10 +212,12 @@ fn runs(container: &Node, inside: Option<Section>) -> Vec<Run> {
     out
 }
 
-/// The last of a run of like headings that holds more than its siblings
-/// do, of another kind (roles over prose, the last one over a list too):
-/// the rest is the next, untitled section. Its index and where to cut.
+/// The last of a run of like headings that goes on after what its siblings
+/// hold with blocks of another sort (roles over prose, the last one over
+/// a list too; roles over "Name: what" items, the last one over bare
+/// ones): the rest is the next, untitled section. Its index, where to cut.
 fn tails(container: &Node, inside: Option<Section>) -> Vec<(usize, usize)> {
+    let sort = |c: &Node| (c.kind, has_description(c), c.children.is_empty());
     let mut out = Vec::new();
     for run in runs(container, inside) {
         let heads = &container.children[run.range.clone()];
@@ -223,11 +225,11 @@ fn tails(container: &Node, inside: Option<Section>) -> Vec<(usize, usize)> {
             continue;
         }
         let (last, others) = heads.split_last().expect("two heads");
-        let kinds: Vec<Kind> = others.iter().flat_map(|h| h.children.iter().map(|c| c.kind)).collect();
-        let cut = last.children.iter().position(|c| !kinds.contains(&c.kind)).unwrap_or(last.children.len());
+        let sorts: Vec<_> = others.iter().flat_map(|h| h.children.iter().map(sort)).collect();
+        let Some(cut) = last.children.iter().position(|c| !sorts.contains(&sort(c))) else { continue };
         let tail = &last.children[cut..];
         let listy = tail.iter().filter(|c| c.kind == Kind::Item || c.is_heading()).count();
-        let foreign = tail.iter().all(|c| !kinds.contains(&c.kind));
+        let foreign = tail.iter().all(|c| !sorts.contains(&sort(c)));
         if cut > 0 && foreign && (listy >= 2 || tail.iter().any(Node::is_heading)) {
             out.push((run.range.end - 1, cut));
         }

@@ -231,11 +231,15 @@ fn first_of<'f, 'a>(list: &[&'f Found<'a>], prefer: &[&str]) -> Option<&'f Found
 /// Record every section heading or label below `node`. A heading of the same
 /// kind as the section it sits in is part of that section, not a new one.
 pub(crate) fn find_sections<'a>(node: &'a Node, inside: Option<Section>, file: &FileOutline<'a>, out: &mut Vec<Found<'a>>) {
+    // "**Responsibilities**" under "### QA engineer" is that role's, not
+    // the section (whose heading the student may have left out).
+    let under_a_role = node.is_heading() && text::has_role_noun(&node.text);
     for child in &node.children {
         // "**Chosen role: X**" inside "My chosen role" still carries a value.
         let hit = classify_node(child, inside).filter(|(s, inline)| {
             (Some(*s) != inside || inline.is_some())
                 && !(inside == Some(Section::JobMarket) && *s == Section::JobMarket)
+                && !(under_a_role && *s == Section::Responsibilities)
                 && allowed_in(*s, inside, file.role)
         });
         match hit {
