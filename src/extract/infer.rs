@@ -217,7 +217,7 @@ fn runs(container: &Node, inside: Option<Section>) -> Vec<Run> {
 /// a list too; roles over "Name: what" items, the last one over bare
 /// ones): the rest is the next, untitled section. Its index, where to cut.
 fn tails(container: &Node, inside: Option<Section>) -> Vec<(usize, usize)> {
-    let sort = |c: &Node| (c.kind, has_description(c), c.children.is_empty());
+    let sort = |c: &Node| (c.kind, has_description(c), c.children.is_empty(), word_count(&c.text) > 6);
     let mut out = Vec::new();
     for run in runs(container, inside) {
         let heads = &container.children[run.range.clone()];
@@ -264,7 +264,12 @@ fn wrap(root: &mut Node, w: Wrap) {
 fn run_at(nodes: &[Node], blocks: &[Block], last: Option<Section>) -> (Option<Section>, usize) {
     match blocks[0] {
         Block::Other | Block::Section => (None, 1),
-        Block::Group => (Some(Section::Components), count(nodes, blocks, |b| b == Block::Group)),
+        Block::Group => {
+            // A component whose roles are mostly not job titles still sits
+            // among the others ("Bot services" over "Volunteers").
+            let len = nodes.iter().zip(blocks).take_while(|(n, b)| **b == Block::Group || weak_group(n)).count();
+            (Some(Section::Components), len.max(count(nodes, blocks, |b| b == Block::Group)))
+        }
         Block::Duty => {
             // A role named a second time starts the next section: the
             // roles listed again with their skills.
@@ -332,6 +337,11 @@ fn is_role(name: &str) -> bool {
     (1..=8).contains(&word_count(name)) && has_role_noun(name)
 }
 
+/// An item that is no role, over items one of which names a role.
+fn weak_group(n: &Node) -> bool {
+    n.kind == Kind::Item && !is_role(&name_of(n)) && child_items(n).any(|c| is_role(&name_of(c)))
+}
+
 /// Most of `items` are named by a role.
 fn mostly_roles<'n>(items: impl Iterator<Item = &'n Node>) -> bool {
     let (mut roles, mut all) = (0, 0);
@@ -352,7 +362,19 @@ fn item_block(n: &Node) -> Block {
             (true, true) => Block::Other,
         };
     }
-    described_block(n, &name).unwrap_or(if is_role(&name) { Block::Other } else { Block::Entry })
+    described_block(n, &name).unwrap_or(if is_role(&name) {
+        Block::Other
+    } else if role_led(&n.text) {
+        Block::Duty
+    } else {
+        Block::Entry
+    })
+}
+
+/// "QA tests the API before each release": a sentence led by a role.
+fn role_led(text: &str) -> bool {
+    let head: Vec<&str> = text.split_whitespace().take(4).collect();
+    word_count(text) >= 5 && (1..=head.len()).any(|k| is_role(&head[..k].join(" ")))
 }
 
 /// "Role – what it does", "Component: Role, Role", "Skill: why".
@@ -389,7 +411,13 @@ fn paragraph_block(n: &Node) -> Block {
         return Block::Other;
     }
     if !has_description(n) {
-        return if is_inline_list(&n.text) { Block::Entry } else { Block::Other };
+        return if is_inline_list(&n.text) {
+            Block::Entry
+        } else if role_led(&n.text) && !n.text.contains('\n') {
+            Block::Duty
+        } else {
+            Block::Other
+        };
     }
     match described_block(n, &name_of(n)) {
         Some(Block::Entry) if n.label.is_none() => Block::Other,
