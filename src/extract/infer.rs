@@ -29,6 +29,8 @@ enum Block {
     Duty,
     /// A short item or a group of them: a skill, a tool.
     Entry,
+    /// A role's name alone on an item: its duties may be the items after.
+    Role,
     /// Prose, links, anything else.
     Other,
     /// A heading that names a section: no block of an untitled one.
@@ -290,6 +292,11 @@ fn run_at(nodes: &[Node], blocks: &[Block], last: Option<Section>) -> (Option<Se
             let section = if after_duties { Section::CommonSkills } else { Section::Responsibilities };
             if len < 2 && !after_duties { (None, 1) } else { (Some(section), len) }
         }
+        Block::Role => match role_units(nodes, blocks) {
+            Some(len) if matches!(last, Some(Section::Responsibilities)) => (Some(Section::CommonSkills), len),
+            Some(len) => (Some(Section::Responsibilities), len),
+            None => (None, 1),
+        },
         Block::Entry => {
             let len = count(nodes, blocks, |b| b == Block::Entry);
             let after_roles = matches!(last, Some(Section::Components | Section::Responsibilities));
@@ -301,6 +308,32 @@ fn run_at(nodes: &[Node], blocks: &[Block], last: Option<Section>) -> (Option<Se
             }
         }
     }
+}
+
+/// A flat list where each role's name is followed by items that say what
+/// it does ("QA engineer", "Designs and runs the tests ...", a link): two
+/// or more such units. The last unit is as long as the longest before it;
+/// what follows it is another list. The units' length.
+fn role_units(nodes: &[Node], blocks: &[Block]) -> Option<usize> {
+    let mut starts = Vec::new();
+    let mut end = 0;
+    for (i, (n, b)) in nodes.iter().zip(blocks).enumerate() {
+        match b {
+            Block::Role => starts.push(i),
+            Block::Entry | Block::Other if n.kind == Kind::Item && !starts.is_empty() => {}
+            _ => break,
+        }
+        end = i + 1;
+    }
+    let ends: Vec<usize> = starts.iter().skip(1).copied().chain([end]).collect();
+    let units: Vec<(usize, usize)> = starts.iter().copied().zip(ends).collect();
+    let says = |&(a, b): &(usize, usize)| nodes[a + 1..b].iter().any(|n| word_count(&n.text) >= 5);
+    if units.len() < 2 || !units.iter().all(says) {
+        return None;
+    }
+    let (last, before) = units.split_last()?;
+    let longest = before.iter().map(|(a, b)| b - a).max()?;
+    Some(last.0 + longest.min(last.1 - last.0))
 }
 
 /// How many blocks from the first pass `like`. Between two that do, a
@@ -363,7 +396,7 @@ fn item_block(n: &Node) -> Block {
         };
     }
     described_block(n, &name).unwrap_or(if is_role(&name) {
-        Block::Other
+        Block::Role
     } else if role_led(&n.text) {
         Block::Duty
     } else {
