@@ -228,11 +228,18 @@ fn tails(container: &Node, inside: Option<Section>) -> Vec<(usize, usize)> {
         }
         let (last, others) = heads.split_last().expect("two heads");
         let sorts: Vec<_> = others.iter().flat_map(|h| h.children.iter().map(sort)).collect();
-        let Some(cut) = last.children.iter().position(|c| !sorts.contains(&sort(c))) else { continue };
+        // Where the last one goes on past its siblings' length, the first
+        // block of another sort is where the next section begins.
+        let longest = others.iter().map(|h| h.children.len()).max().unwrap_or(0);
+        if last.children.len() <= longest {
+            continue;
+        }
+        let Some(cut) = (1..last.children.len()).find(|&i| !sorts.contains(&sort(&last.children[i]))) else {
+            continue;
+        };
         let tail = &last.children[cut..];
         let listy = tail.iter().filter(|c| c.kind == Kind::Item || c.is_heading()).count();
-        let foreign = tail.iter().all(|c| !sorts.contains(&sort(c)));
-        if cut > 0 && foreign && (listy >= 2 || tail.iter().any(Node::is_heading)) {
+        if listy >= 2 || tail.iter().any(Node::is_heading) {
             out.push((run.range.end - 1, cut));
         }
     }
