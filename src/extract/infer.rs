@@ -296,8 +296,16 @@ fn run_at(nodes: &[Node], blocks: &[Block], last: Option<Section>) -> (Option<Se
                 })
                 .count();
             let after_duties = matches!(last, Some(Section::Responsibilities));
-            let section = if after_duties { Section::CommonSkills } else { Section::Responsibilities };
-            if len < 2 && !after_duties { (None, 1) } else { (Some(section), len) }
+            if !after_duties {
+                return if len < 2 { (None, 1) } else { (Some(Section::Responsibilities), len) };
+            }
+            // The roles named again with their skills: a group of the same
+            // shape whose name has no job noun is one of them too.
+            let same_shape = |n: &Node| n.kind == nodes[0].kind && child_items(n).next().is_some();
+            let more = nodes[len..].iter().zip(&blocks[len..]).take_while(|(n, b)| {
+                matches!(b, Block::Duty | Block::Entry | Block::Other) && same_shape(n)
+            });
+            (Some(Section::CommonSkills), len + more.count())
         }
         Block::Role => match role_units(nodes, blocks) {
             Some(len) if matches!(last, Some(Section::Responsibilities)) => (Some(Section::CommonSkills), len),
@@ -421,7 +429,8 @@ fn role_led(text: &str) -> bool {
 fn described_block(n: &Node, name: &str) -> Option<Block> {
     let desc = description(n)?;
     let parts = split_inline(&desc);
-    let roles = parts.iter().filter(|p| is_role(p)).count();
+    // Role names, not sentences about roles.
+    let roles = parts.iter().filter(|p| is_role(p) && word_count(p) <= 5).count();
     Some(if !is_role(name) && roles > 0 && 2 * roles >= parts.len() && word_count(name) <= 8 {
         Block::Group
     } else if is_role(name) && word_count(&desc) >= 4 {
