@@ -70,11 +70,13 @@ pub(super) fn paragraph_runs_as_items(node: &mut Node) {
     if !matches!(node.kind, Kind::Root | Kind::Heading(_)) || node.children.iter().any(|c| c.kind == Kind::Item) {
         return;
     }
+    // Short lines, or "**Name**: what it is" at any length.
     let listy = |n: &Node| {
         n.kind == Kind::Paragraph
             && !n.text.contains('\n')
             && !n.text.ends_with(['?', ':'])
-            && crate::parse::words_up_to(&n.text, MAX_ITEM_WORDS) <= MAX_ITEM_WORDS
+            && (crate::parse::words_up_to(&n.text, MAX_ITEM_WORDS) <= MAX_ITEM_WORDS
+                || n.label.is_some() && described(&n.text))
     };
     let mut out = Vec::with_capacity(node.children.len());
     let mut children = std::mem::take(&mut node.children).into_iter().peekable();
