@@ -217,7 +217,12 @@ fn classify_folded(title: &str) -> Option<Section> {
     if posting && !has(&["marketplace*", "маркетплейс*"]) || has(&["research job*", "hh ru", "headhunter"]) {
         return Some(Section::JobMarket);
     }
-    if has(&["product*", "продукт*"]) && !has(&["manager*", "designer*", "engineer*", "owner*"]) {
+    // "Product choice", "My product", "Выбранный продукт"; not a phrase
+    // that mentions products ("Understanding of product requirements").
+    let product_early = tw.iter().take(2).any(|w| w.starts_with("product") || w.starts_with("продукт"));
+    if (product_early || has(&["product*", "продукт*"]) && has(&["choice", "chosen", "selected", "выбор*", "выбранн*"]))
+        && !has(&["manager*", "designer*", "engineer*", "owner*"])
+    {
         return Some(Section::Product);
     }
     // Not a bare "Architecture": that is architecture.md's document title.
@@ -336,5 +341,7 @@ mod tests {
         assert_eq!(c("Mobile Engineer"), None);
         assert_eq!(c("QA Engineer - Payments Service"), None);
         assert_eq!(c("Marketplace frontend"), None);
+        assert_eq!(c("Product choice"), Some(Section::Product));
+        assert_eq!(c("Understanding of product requirements and user needs"), None);
     }
 }
