@@ -157,11 +157,12 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
     let postings = ex
         .postings
         .into_iter()
-        .map(|p| Posting {
-            skills: tax.skills_in(&format!("{}\n{}", p.title, p.text)),
-            url: p.url,
-            title: p.title,
-            company: p.company,
+        .map(|p| {
+            let (title, company) = match p.company {
+                Some(c) => (p.title, Some(c)),
+                None => company_in_parens(&p.title, tax).unwrap_or((p.title, None)),
+            };
+            Posting { skills: tax.skills_in(&format!("{title}\n{}", p.text)), url: p.url, title, company }
         })
         .collect();
     let reflection = match ex.reflection {
@@ -318,6 +319,30 @@ fn leftover_diagnostics(ex: &Extracted) -> Vec<Diagnostic> {
         ));
     }
     out
+}
+
+/// "Python developer (Acme Group)": the title and the company, where the
+/// parentheses hold a name, not a level, a skill, a role or a translation.
+fn company_in_parens(title: &str, tax: &Taxonomy) -> Option<(String, Option<String>)> {
+    let (head, inner) = title.strip_suffix(')')?.rsplit_once(" (")?;
+    let inner = inner.trim();
+    const NOT_NAMES: &[&str] = &[
+        "junior", "middle", "senior", "lead", "intern", "trainee", "стажер", "стажёр", "мидл", "джун", "remote",
+        "удаленно", "удалённо", "hybrid", "office", "example", "platform", "infrastructure", "monitoring", "focus",
+        "team", "backend", "frontend", "mobile", "web", "data", "security",
+    ];
+    let folded = fold(inner);
+    let proper = inner.split_whitespace().all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
+    let script = |s: &str| s.chars().find(|c| c.is_alphabetic()).map(|c| c.is_ascii());
+    let translation = script(head) != script(inner);
+    let named = proper
+        && !translation
+        && (1..=4).contains(&word_count(inner))
+        && !inner.contains([',', '/', '+', '&'])
+        && !folded.split_whitespace().any(|w| NOT_NAMES.contains(&w))
+        && !crate::extract::text::has_role_noun(inner)
+        && tax.skills_in(inner).is_empty();
+    named.then(|| (head.trim().to_string(), Some(inner.to_string())))
 }
 
 /// The product: a "Product choice" value the taxonomy knows, else the first
