@@ -2,7 +2,7 @@
 //! typed record every later stage reads and `atlas.json` exports.
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::extract::text::{fold, is_placeholder, word_count};
+use crate::extract::text::{fold, is_placeholder, split_inline, word_count};
 use crate::extract::{Extracted, Named, Section};
 use crate::normalize::Taxonomy;
 use serde::Serialize;
@@ -129,7 +129,7 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
     diags.extend(leftover_diagnostics(&ex));
 
     let skill_items = |items: Vec<Named>| -> Vec<SkillItem> {
-        items.into_iter().map(|n| SkillItem { skills: tax.skills_in(&n.text), name: n.name }).collect()
+        items.into_iter().map(|n| SkillItem { skills: item_skills(&n.name, &n.text, tax), name: n.name }).collect()
     };
     let role_ref = |n: Named| RoleRef { canonical: tax.role_names(&n.name), name: n.name };
     let components: Vec<Component> = if ex.components.is_empty() {
@@ -321,6 +321,56 @@ fn leftover_diagnostics(ex: &Extracted) -> Vec<Diagnostic> {
     out
 }
 
+/// The skills an item names: those of its head ("Docker" in "Docker –
+/// containerized a Python web app"), and those of its explanation where it
+/// lists them ("Docker: Compose, Swarm, Podman"), or where the head names
+/// no skill or only a field ("Container security: securing Docker and
+/// Kubernetes"). Never what it is compared with ("an alternative to
+/// Terraform").
+fn item_skills(name: &str, text: &str, tax: &Taxonomy) -> Vec<String> {
+    // Practices, not tools: the explanation says which tools.
+    const FIELDS: [&str; 4] = ["practice", "security", "soft skill", "cloud"];
+    let text = without_contrasts(text);
+    let rest = text.strip_prefix(name).map(str::trim).filter(|r| !r.is_empty());
+    let (Some(rest), mut skills) = (rest, tax.skills_in(&without_contrasts(name))) else {
+        return tax.skills_in(&text);
+    };
+    let fields_only = skills.iter().all(|s| tax.skill_category(s).is_some_and(|c| FIELDS.contains(&c)));
+    if fields_only {
+        return tax.skills_in(&text);
+    }
+    let parts = split_inline(rest);
+    if parts.len() >= 2 {
+        for part in parts.iter().filter(|p| word_count(p) <= 4) {
+            for s in tax.skills_in(part) {
+                if !skills.contains(&s) {
+                    skills.push(s);
+                }
+            }
+        }
+    }
+    skills
+}
+
+/// The text without what it compares itself to: "a lighter alternative to
+/// Terraform" names no Terraform.
+fn without_contrasts(text: &str) -> std::borrow::Cow<'_, str> {
+    const CONTRASTS: [&str; 6] = ["alternative to ", "instead of ", "rather than ", "unlike ", "вместо ", "альтернатива "];
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() || !CONTRASTS.iter().any(|c| lower.contains(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    while let Some((at, len)) = CONTRASTS.iter().filter_map(|c| lower[rest..].find(c).map(|i| (rest + i, c.len()))).min() {
+        out.push_str(&text[rest..at]);
+        let end = lower[at + len..].find([',', '.', ';', ')']).map_or(text.len(), |i| at + len + i);
+        rest = end;
+    }
+    out.push_str(&text[rest..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// "Python developer (Acme Group)": the title and the company, where the
 /// parentheses hold a name, not a level, a skill, a role or a translation.
 fn company_in_parens(title: &str, tax: &Taxonomy) -> Option<(String, Option<String>)> {
@@ -395,6 +445,17 @@ pub fn is_own_writing(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_item_names_its_skills_in_its_head() {
+        let tax = Taxonomy::builtin();
+        let skills = |name: &str, text: &str| item_skills(name, text, &tax);
+        assert_eq!(skills("Docker", "Docker – containerized a Python web app once"), ["Docker"]);
+        assert!(skills("Networking", "Networking: understand HTTP, DNS, ports").contains(&"HTTP".to_string()));
+        assert!(skills("Pulumi", "Pulumi, a lighter alternative to Terraform").is_empty());
+        assert_eq!(skills("Infrastructure as code", "Infrastructure as code: Terraform modules"), ["Terraform"]);
+        assert!(skills("Caching", "Caching: Redis").contains(&"Redis".to_string()));
+    }
 
     #[test]
     fn names_and_handles_are_not_roles() {

@@ -361,7 +361,7 @@ pub fn split_inline(s: &str) -> Vec<String> {
         .iter()
         .map(|p| {
             let p = p.trim();
-            let p = p.strip_prefix("and ").or_else(|| p.strip_prefix("и ")).unwrap_or(p);
+            let p = ["and ", "or ", "и ", "или "].iter().find_map(|w| p.strip_prefix(w)).unwrap_or(p);
             tidy(p)
         })
         .filter(|p| !p.is_empty() && !is_placeholder(p))
@@ -438,6 +438,7 @@ mod tests {
             ["Basic Python", "SQL", "understanding of REST APIs"]
         );
         assert_eq!(split_inline("REST,  OAuth,  PosgreSQL"), ["REST", "OAuth", "PosgreSQL"]);
+        assert_eq!(split_inline("Go, Python, or C++"), ["Go", "Python", "C++"]);
         assert_eq!(split_inline("Security engineer (PCI, fraud), QA"), ["Security engineer (PCI, fraud)", "QA"]);
     }
 
