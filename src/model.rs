@@ -252,20 +252,31 @@ fn chosen_role_of(ex: &Extracted, tax: &Taxonomy, diags: &mut Vec<Diagnostic>) -
         Some(n) => Some(n),
         None => from_reflection,
     };
-    picked.map(|n| {
+    picked.and_then(|n| {
         let m = tax.role(&n.name);
         if m.is_none() {
             diags.push(not_a_role(n));
+            // A name, a handle or a stray word is no role to show.
+            if looks_like_person(&n.name) || is_stray_word(&n.name) {
+                return None;
+            }
         }
-        ChosenRole {
+        Some(ChosenRole {
             name: n.name.clone(),
             canonical: m.as_ref().and_then(|m| m.canonical.first().cloned()),
             level: m.as_ref().and_then(|m| m.level.clone()),
             stack: m.map(|m| m.stack).unwrap_or_default(),
             file: n.file.clone(),
             line: n.line,
-        }
+        })
     })
+}
+
+/// "it", "this", "none", "x": a word that names nothing.
+fn is_stray_word(s: &str) -> bool {
+    const STRAY: &[&str] = &["it", "this", "that", "one", "none", "role", "yes", "no", "tbd", "это", "она", "он"];
+    let f = fold(s);
+    f.chars().count() <= 2 || STRAY.contains(&f.as_str())
 }
 
 fn not_a_role(n: &Named) -> Diagnostic {
@@ -355,17 +366,22 @@ fn item_skills(name: &str, text: &str, tax: &Taxonomy) -> Vec<String> {
 /// The text without what it compares itself to: "a lighter alternative to
 /// Terraform" names no Terraform.
 fn without_contrasts(text: &str) -> std::borrow::Cow<'_, str> {
-    const CONTRASTS: [&str; 6] = ["alternative to ", "instead of ", "rather than ", "unlike ", "вместо ", "альтернатива "];
+    without_phrases(text, &["alternative to ", "instead of ", "rather than ", "unlike ", "вместо ", "альтернатива "])
+}
+
+/// The text without each marker and what follows it up to the next
+/// punctuation ("like Facebook," goes, with the comma kept).
+fn without_phrases<'t>(text: &'t str, markers: &[&str]) -> std::borrow::Cow<'t, str> {
     let lower = text.to_lowercase();
-    if lower.len() != text.len() || !CONTRASTS.iter().any(|c| lower.contains(c)) {
+    if lower.len() != text.len() || !markers.iter().any(|c| lower.contains(c)) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = 0;
-    while let Some((at, len)) = CONTRASTS.iter().filter_map(|c| lower[rest..].find(c).map(|i| (rest + i, c.len()))).min() {
+    let next = |from: usize| markers.iter().filter_map(|c| lower[from..].find(c).map(|i| (from + i, c.len()))).min();
+    while let Some((at, len)) = next(rest) {
         out.push_str(&text[rest..at]);
-        let end = lower[at + len..].find([',', '.', ';', ')']).map_or(text.len(), |i| at + len + i);
-        rest = end;
+        rest = lower[at + len..].find([',', '.', ';', ')', '\n']).map_or(text.len(), |i| at + len + i);
     }
     out.push_str(&text[rest..]);
     std::borrow::Cow::Owned(out)
@@ -398,11 +414,24 @@ fn company_in_parens(title: &str, tax: &Taxonomy) -> Option<(String, Option<Stri
 /// The product: a "Product choice" value the taxonomy knows, else the first
 /// text (architecture.md, then the roles file) that names a known product,
 /// else an unknown name written in the product section.
+/// A product named in passing ("fast, like Telegram") gives way to one
+/// named outright anywhere, and to a name written in the product section;
+/// a role, a skill or a component written there is no product.
 fn product_of(ex: &Extracted, tax: &Taxonomy) -> Option<String> {
+    const PASSING: [&str; 8] = ["like ", "such as ", "similar to ", "e.g. ", "for example ", "unlike ", "например ", "как у "];
+    let named = |p: &String| {
+        word_count(p) <= 3
+            && !is_placeholder(p)
+            && tax.role(p).is_none()
+            && !crate::extract::text::has_role_noun(p)
+            && tax.skills_in(p).is_empty()
+            && tax.component_kind(p).is_none()
+    };
     ex.product_texts
         .iter()
-        .find_map(|t| tax.product_in(t))
-        .or_else(|| ex.product_named.clone().filter(|p| word_count(p) <= 3 && !is_placeholder(p)))
+        .find_map(|t| tax.product_in(&without_phrases(t, &PASSING)))
+        .or_else(|| ex.product_named.clone().filter(named))
+        .or_else(|| ex.product_texts.iter().find_map(|t| tax.product_in(t)))
 }
 
 /// True when the reflection has sentences of the student's own, not only the
