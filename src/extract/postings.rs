@@ -168,12 +168,12 @@ fn title_of(n: &Node, heading: bool) -> (String, Option<String>) {
     } else {
         first
     };
-    let label = n.label.as_deref().filter(|l| !is_field_label(l) && raw.starts_with(l));
     let raw = raw.split(" http").next().unwrap_or("");
     let (raw, company) = match company_in_title(raw) {
         Some((t, c)) => (t, Some(c)),
         None => (raw.to_string(), None),
     };
+    let label = n.label.as_deref().filter(|l| !is_field_label(l) && raw.starts_with(l));
     let name = clean_name(&raw, label);
     let no_title = name.is_empty() || name.starts_with("http") || name.starts_with('[') || is_field_label(&name);
     // "Posting 1" names no job: a "Title:" field may.
