@@ -168,7 +168,13 @@ fn title_of(n: &Node, heading: bool) -> (String, Option<String>) {
     } else {
         first
     };
-    let raw = raw.split(" http").next().unwrap_or("");
+    let mut raw = raw.split(" http").next().unwrap_or("").trim();
+    // "Go developer - Link", "QA engineer: [link]": the link's words go.
+    while let Some((head, tail)) = [" - ", " – ", " — ", ": "].iter().find_map(|s| raw.rsplit_once(s))
+        && (is_field_label(tail) || tail.trim().is_empty())
+    {
+        raw = head.trim();
+    }
     let (raw, company) = match company_in_title(raw) {
         Some((t, c)) => (t, Some(c)),
         None => (raw.to_string(), None),
