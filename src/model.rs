@@ -125,6 +125,15 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
             ));
         }
     }
+    diags.extend(ex.recovered.iter().map(|(file, r)| {
+        let title = r.section.title();
+        Diagnostic::new(
+            file,
+            r.line,
+            Severity::Info,
+            format!("found \"{title}\" by content ({}): a heading \"## {title}\" here makes it certain", r.why),
+        )
+    }));
     diags.extend(empty_list_diagnostics(&ex, &ident.main_file));
     diags.extend(leftover_diagnostics(&ex));
 

@@ -423,7 +423,7 @@ pub fn submission_row(s: &Submission) -> SubmissionRow<'_> {
         skills_lack: s.skills_lack.len(),
         reflection: s.reflection.written,
         missing: s.sections_missing.len(),
-        warnings: s.diagnostics.len(),
+        warnings: s.diagnostics.iter().filter(|d| d.severity != crate::diagnostics::Severity::Info).count(),
     }
 }
 
