@@ -402,9 +402,33 @@ fn company_in_parens(title: &str, tax: &Taxonomy) -> Option<(String, Option<Stri
     let (head, inner) = title.strip_suffix(')')?.rsplit_once(" (")?;
     let inner = inner.trim();
     const NOT_NAMES: &[&str] = &[
-        "junior", "middle", "senior", "lead", "intern", "trainee", "стажер", "стажёр", "мидл", "джун", "remote",
-        "удаленно", "удалённо", "hybrid", "office", "example", "platform", "infrastructure", "monitoring", "focus",
-        "team", "backend", "frontend", "mobile", "web", "data", "security",
+        "junior",
+        "middle",
+        "senior",
+        "lead",
+        "intern",
+        "trainee",
+        "стажер",
+        "стажёр",
+        "мидл",
+        "джун",
+        "remote",
+        "удаленно",
+        "удалённо",
+        "hybrid",
+        "office",
+        "example",
+        "platform",
+        "infrastructure",
+        "monitoring",
+        "focus",
+        "team",
+        "backend",
+        "frontend",
+        "mobile",
+        "web",
+        "data",
+        "security",
     ];
     let folded = fold(inner);
     let proper = inner.split_whitespace().all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
@@ -427,7 +451,8 @@ fn company_in_parens(title: &str, tax: &Taxonomy) -> Option<(String, Option<Stri
 /// named outright anywhere, and to a name written in the product section;
 /// a role, a skill or a component written there is no product.
 fn product_of(ex: &Extracted, tax: &Taxonomy) -> Option<String> {
-    const PASSING: [&str; 8] = ["like ", "such as ", "similar to ", "e.g. ", "for example ", "unlike ", "например ", "как у "];
+    const PASSING: [&str; 8] =
+        ["like ", "such as ", "similar to ", "e.g. ", "for example ", "unlike ", "например ", "как у "];
     let named = |p: &String| {
         word_count(p) <= 3
             && !is_placeholder(p)

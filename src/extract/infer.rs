@@ -95,7 +95,11 @@ struct Wrap {
 fn recovered(root: &Node, w: &Wrap) -> Recovered {
     let first = &at(root, &w.path).children[w.range.start];
     let n = w.range.len();
-    Recovered { section: w.section, line: first.line, why: format!("{n} block{}, {}", if n == 1 { "" } else { "s" }, w.why) }
+    Recovered {
+        section: w.section,
+        line: first.line,
+        why: format!("{n} block{}, {}", if n == 1 { "" } else { "s" }, w.why),
+    }
 }
 
 /// The task-2 sections no heading or label of the file names.
@@ -302,9 +306,10 @@ fn run_at(nodes: &[Node], blocks: &[Block], last: Option<Section>) -> (Option<Se
             // The roles named again with their skills: a group of the same
             // shape whose name has no job noun is one of them too.
             let same_shape = |n: &Node| n.kind == nodes[0].kind && child_items(n).next().is_some();
-            let more = nodes[len..].iter().zip(&blocks[len..]).take_while(|(n, b)| {
-                matches!(b, Block::Duty | Block::Entry | Block::Other) && same_shape(n)
-            });
+            let more = nodes[len..]
+                .iter()
+                .zip(&blocks[len..])
+                .take_while(|(n, b)| matches!(b, Block::Duty | Block::Entry | Block::Other) && same_shape(n));
             (Some(Section::CommonSkills), len + more.count())
         }
         Block::Role => match role_units(nodes, blocks) {
@@ -316,11 +321,7 @@ fn run_at(nodes: &[Node], blocks: &[Block], last: Option<Section>) -> (Option<Se
             let len = count(nodes, blocks, |b| b == Block::Entry);
             let after_roles = matches!(last, Some(Section::Components | Section::Responsibilities));
             let one_is_a_list = child_items(&nodes[0]).count() >= 2 || is_inline_list(&nodes[0].text);
-            if after_roles && (len >= 2 || one_is_a_list) {
-                (Some(Section::CommonSkills), len)
-            } else {
-                (None, len)
-            }
+            if after_roles && (len >= 2 || one_is_a_list) { (Some(Section::CommonSkills), len) } else { (None, len) }
         }
     }
 }

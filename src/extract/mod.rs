@@ -230,7 +230,12 @@ fn first_of<'f, 'a>(list: &[&'f Found<'a>], prefer: &[&str]) -> Option<&'f Found
 
 /// Record every section heading or label below `node`. A heading of the same
 /// kind as the section it sits in is part of that section, not a new one.
-pub(crate) fn find_sections<'a>(node: &'a Node, inside: Option<Section>, file: &FileOutline<'a>, out: &mut Vec<Found<'a>>) {
+pub(crate) fn find_sections<'a>(
+    node: &'a Node,
+    inside: Option<Section>,
+    file: &FileOutline<'a>,
+    out: &mut Vec<Found<'a>>,
+) {
     // "**Responsibilities**" under "### QA engineer" is that role's, not
     // the section (whose heading the student may have left out).
     let under_a_role = node.is_heading() && text::has_role_noun(&node.text);
