@@ -23,6 +23,7 @@
 //! Prints recall per kind (and per transform), the copies missed, and every
 //! pair reported among the untouched submissions.
 
+use skills_atlas::extract::Section;
 use skills_atlas::model::Submission;
 use skills_atlas::review::duplicates::{self, Pair};
 use skills_atlas::review::{Rubric, Scope};
@@ -62,9 +63,12 @@ fn main() {
         section_copies(&real, &baseline, tmp.path()),
         edited_copies(&real, tmp.path()),
     ];
-    println!("\n## Recall\n\n| kind | copies | found | recall |\n| --- | --- | --- | --- |");
+    println!("\n## Recall\n\n| kind | copies | found | recall | similarity reported: lowest, median |");
+    println!("| --- | --- | --- | --- | --- |");
     for r in &rows {
-        println!("| {} | {} | {} | {:.3} |", r.kind, r.cases, r.found, r.found as f64 / r.cases.max(1) as f64);
+        let (low, median) = r.spread();
+        let recall = r.found as f64 / r.cases.max(1) as f64;
+        println!("| {} | {} | {} | {recall:.3} | {low:.2}, {median:.2} |", r.kind, r.cases, r.found);
     }
     for r in rows.iter().filter(|r| !r.missed.is_empty()) {
         println!("\n{} missed: {}", r.kind, r.missed.join(", "));
@@ -76,6 +80,33 @@ struct Row {
     cases: usize,
     found: usize,
     missed: Vec<String>,
+    /// The similarity each found copy was reported with (its section's in (b)).
+    scores: Vec<f64>,
+}
+
+impl Row {
+    fn new(kind: &str) -> Row {
+        Row { kind: kind.into(), cases: 0, found: 0, missed: Vec::new(), scores: Vec::new() }
+    }
+
+    /// Counts one copy: found when `pairs` has it (naming `section`, when given).
+    fn count(&mut self, pairs: &[Pair], a: &str, b: &str, section: Option<Section>, what: String) {
+        self.cases += 1;
+        match found(pairs, a, b, section) {
+            Some(score) => {
+                self.found += 1;
+                self.scores.push(score);
+            }
+            None => self.missed.push(what),
+        }
+    }
+
+    /// Lowest and median similarity of the copies found.
+    fn spread(&self) -> (f64, f64) {
+        let mut s = self.scores.clone();
+        s.sort_by(f64::total_cmp);
+        (s.first().copied().unwrap_or(0.0), s.get(s.len() / 2).copied().unwrap_or(0.0))
+    }
 }
 
 fn describe(p: &Pair) -> String {
@@ -117,12 +148,14 @@ fn renamed(mut sub: Submission, tag: &str) -> Submission {
     sub
 }
 
-/// Whether `pairs` has `a` with `b`, and (when given) names `section`.
-fn found(pairs: &[Pair], a: &str, b: &str, section: Option<skills_atlas::extract::Section>) -> bool {
-    pairs.iter().any(|p| {
-        ((p.a == a && p.b == b) || (p.a == b && p.b == a))
-            && section.is_none_or(|s| p.sections.iter().any(|m| m.section == s))
-    })
+/// The similarity `pairs` reports `a` with `b` at (that of `section`, when
+/// given); `None` when it does not, or does not name the section.
+fn found(pairs: &[Pair], a: &str, b: &str, section: Option<Section>) -> Option<f64> {
+    let p = pairs.iter().find(|p| (p.a == a && p.b == b) || (p.a == b && p.b == a))?;
+    match section {
+        Some(s) => p.sections.iter().find(|m| m.section == s).map(|m| m.similarity),
+        None => Some(p.similarity),
+    }
 }
 
 /// The cohort with `copy` added, or put in place of submission `replace`.
@@ -145,13 +178,13 @@ fn whole_copies(real: &[Submission], real_dir: &Path, perturb: &Path, tmp: &Path
         .collect();
     println!("\n## (a) whole copies through each layout transform\n");
     println!("| transform | copies found | same fingerprints | fingerprints kept (mean) |\n| --- | --- | --- | --- |");
-    let mut all = Row { kind: "(a) whole copy, any transform".into(), cases: 0, found: 0, missed: vec![] };
+    let mut all = Row::new("(a) whole copy, any transform");
     for t in &transforms {
         let dir = tmp.join(format!("perturbed-{t}"));
         let status = Command::new("python3").arg(perturb).arg(t).arg(real_dir).arg(&dir).status();
         assert!(status.is_ok_and(|s| s.success()), "perturb.py {t} failed");
         let copies = load(&dir);
-        let (mut hits, mut same, mut kept, mut changed) = (0, 0, 0.0, Vec::new());
+        let (before, mut same, mut kept, mut changed) = (all.found, 0, 0.0, Vec::new());
         for original in real {
             let Some(copy) = copies.iter().find(|c| c.source == original.source) else { continue };
             let (fa, fb) =
@@ -163,16 +196,12 @@ fn whole_copies(real: &[Submission], real_dir: &Path, perturb: &Path, tmp: &Path
             kept += fa.iter().filter(|h| fb.binary_search(h).is_ok()).count() as f64 / fa.len().max(1) as f64;
             let copy = renamed(copy.clone(), t);
             let pairs = duplicates::near_duplicates(&with(real, copy, None), &rule);
-            if found(&pairs, &original.source, &format!("{}~{t}", original.source), None) {
-                hits += 1;
-            } else {
-                all.missed.push(format!("{} ({t})", original.source));
-            }
+            let what = format!("{} ({t})", original.source);
+            all.count(&pairs, &original.source, &format!("{}~{t}", original.source), None, what);
         }
         let changed = if changed.is_empty() { String::new() } else { format!(" (changed: {})", changed.join(", ")) };
+        let hits = all.found - before;
         println!("| {t} | {hits}/{} | {same}/{}{changed} | {:.3} |", real.len(), real.len(), kept / real.len() as f64);
-        all.cases += real.len();
-        all.found += hits;
     }
     all
 }
@@ -217,7 +246,7 @@ fn splice(text: &str, range: Option<(usize, usize)>, with: &str) -> String {
 /// (b): each long enough section of each submission into another student's.
 fn section_copies(real: &[Submission], baseline: &[Pair], tmp: &Path) -> Row {
     let rule = Rubric::default().near_duplicates;
-    let mut row = Row { kind: "(b) one section into another submission".into(), cases: 0, found: 0, missed: vec![] };
+    let mut row = Row::new("(b) one section into another submission");
     let (mut short, mut case) = (0, 0);
     for (x, from) in real.iter().enumerate() {
         for (section, file, first, last) in duplicates::section_spans(from) {
@@ -228,10 +257,9 @@ fn section_copies(real: &[Submission], baseline: &[Pair], tmp: &Path) -> Row {
             }
             // The next submission by another author that does not already
             // pair with this one.
-            let Some(y) = (1..real.len())
-                .map(|d| (x + d) % real.len())
-                .find(|&y| real[y].author != from.author && !found(baseline, &from.source, &real[y].source, None))
-            else {
+            let Some(y) = (1..real.len()).map(|d| (x + d) % real.len()).find(|&y| {
+                real[y].author != from.author && found(baseline, &from.source, &real[y].source, None).is_none()
+            }) else {
                 continue;
             };
             let to = &real[y];
@@ -245,12 +273,8 @@ fn section_copies(real: &[Submission], baseline: &[Pair], tmp: &Path) -> Row {
             case += 1;
             let copy = renamed(reload(&tmp.join(format!("section-{case}")), &sources), "b");
             let pairs = duplicates::near_duplicates(&with(real, copy, Some(y)), &rule);
-            row.cases += 1;
-            if found(&pairs, &from.source, &format!("{}~b", to.source), Some(section)) {
-                row.found += 1;
-            } else {
-                row.missed.push(format!("{} {} -> {}", from.source, section.title(), to.source));
-            }
+            let what = format!("{} {} -> {}", from.source, section.title(), to.source);
+            row.count(&pairs, &from.source, &format!("{}~b", to.source), Some(section), what);
         }
     }
     println!("\n(b): {} sections copied; {short} shorter than {MIN_SECTION_WORDS} words not copied", row.cases);
@@ -310,8 +334,7 @@ fn edit_line(line: &str, at: &[usize]) -> String {
 /// sentences deleted or reworded.
 fn edited_copies(real: &[Submission], tmp: &Path) -> Row {
     let rule = Rubric::default().near_duplicates;
-    let mut row =
-        Row { kind: "(c) sections reordered, 20% of sentences edited".into(), cases: 0, found: 0, missed: vec![] };
+    let mut row = Row::new("(c) sections reordered, 20% of sentences edited");
     for (x, sub) in real.iter().enumerate() {
         let spans = duplicates::section_spans(sub);
         let mut sources = sub.sources.clone();
@@ -341,12 +364,7 @@ fn edited_copies(real: &[Submission], tmp: &Path) -> Row {
         }
         let copy = renamed(reload(&tmp.join(format!("edited-{x}")), &sources), "c");
         let pairs = duplicates::near_duplicates(&with(real, copy, None), &rule);
-        row.cases += 1;
-        if found(&pairs, &sub.source, &format!("{}~c", sub.source), None) {
-            row.found += 1;
-        } else {
-            row.missed.push(sub.source.clone());
-        }
+        row.count(&pairs, &sub.source, &format!("{}~c", sub.source), None, sub.source.clone());
     }
     row
 }

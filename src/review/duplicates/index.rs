@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Winnowing window, in shingles: density about 2 / (WINDOW + 1).
-pub(super) const WINDOW: usize = 4;
+pub(super) const WINDOW: usize = 5;
 
 /// The shingle starting at each word position.
 pub(super) fn shingles(words: &[u64], k: usize) -> Vec<u64> {
@@ -92,6 +92,7 @@ pub(super) struct Chunk {
     first: usize,
     len: usize,
     hashes: Vec<u64>,
+    /// The unit of each fingerprint, aligned with the start of `hashes`.
     units: Vec<u8>,
     /// Where submission `d`'s shingles in slot `s` start: `starts[s * len + d]`.
     starts: Vec<usize>,
@@ -111,13 +112,16 @@ impl Chunk {
             starts[i + 1] += starts[i];
         }
         let mut hashes = vec![0; starts[SLOTS * len]];
-        let mut units = vec![NO_UNIT; hashes.len()];
+        // Fingerprint slots come first: only they need units.
+        let mut units = vec![NO_UNIT; starts[PARTS * len]];
         let mut at = starts.clone();
         for (d, (s, fp, us)) in all.iter().enumerate() {
             for ((&x, &f), &u) in s.iter().zip(fp).zip(us) {
                 let i = &mut at[slot(x, f) * len + d];
                 hashes[*i] = x;
-                units[*i] = u;
+                if f {
+                    units[*i] = u;
+                }
                 *i += 1;
             }
         }
@@ -139,7 +143,8 @@ impl Chunk {
         (0..self.len).map(move |d| ((self.first + d) as u32, self.run(s, d)))
     }
 
-    /// Each submission's shingles and their units in slot `s`.
+    /// Each submission's fingerprints and their units in slot `s`, one of
+    /// the fingerprint slots.
     fn tagged_runs(&self, s: usize) -> impl Iterator<Item = (u32, &[u64], &[u8])> {
         (0..self.len).map(move |d| {
             let r = self.range(s, d);

@@ -51,7 +51,7 @@ pub struct Pair {
 }
 
 /// What made a pair: the submissions as wholes, or only some sections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     File,
@@ -126,9 +126,9 @@ pub fn near_duplicates(subs: &[Submission], rule: &DuplicateRule) -> Vec<Pair> {
         cutoff,
         // A run of `min_shared` shingles holds at least this many fingerprints.
         min: (rule.min_shared / index::WINDOW).max(1) as u32,
-        // Fingerprints sample shingles, and small sections have few: half
-        // the threshold keeps a copy from being dropped by sampling noise.
-        share: rule.threshold * 0.5,
+        // Fingerprints sample shingles: a little below the threshold keeps
+        // a copy from being dropped by sampling noise.
+        share: rule.threshold * 0.8,
     };
     let chunks = index::chunks(subs, k);
     let pairs = index::candidates(&chunks, subs.len(), limits);
@@ -157,13 +157,13 @@ pub fn near_duplicates(subs: &[Submission], rule: &DuplicateRule) -> Vec<Pair> {
             })
         })
         .collect();
+    // What made the pair: the whole's similarity, or its best section's.
+    let rank = |p: &Pair| match p.scope {
+        Scope::File => p.similarity,
+        Scope::Sections => p.sections.first().map_or(0.0, |s| s.similarity),
+    };
     found.sort_by(|x, y| {
-        let key = |p: &Pair| (p.scope, p.sections.first().map_or(p.similarity, |s| s.similarity));
-        let ((xs, xv), (ys, yv)) = (key(x), key(y));
-        (xs as u8)
-            .cmp(&(ys as u8))
-            .then_with(|| if xs == Scope::File { y.similarity.total_cmp(&x.similarity) } else { yv.total_cmp(&xv) })
-            .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
+        x.scope.cmp(&y.scope).then(rank(y).total_cmp(&rank(x))).then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
     });
     found
 }
