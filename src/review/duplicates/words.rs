@@ -5,12 +5,13 @@
 //! `1.2`), task boxes, quote marks, indentation, emphasis, table pipes, case
 //! and punctuation never reach a word. Labels are left out: headings, setext
 //! titles, a line or comma-separated piece that is all bold or italic, a line
-//! that ends in a colon, and an item or line with more-indented lines under
-//! it. So are the assignment's prompts pasted as they are. Students turn one of these into another freely (a heading into a bold
-//! line, a bullet with sub-bullets into a heading or a `Name:` line, a
-//! translated or numbered title), so leaving them all out is what keeps the
-//! same text's words the same in any layout; their words are mostly the
-//! template's anyway.
+//! that ends in a colon, an item with sub-items, and a paragraph's first line
+//! with lines indented under it. Students turn one of these into another
+//! freely (a heading into a bold line, a bullet with sub-bullets into a
+//! heading or a `Name:` line, a translated or numbered title), so leaving
+//! them all out is what keeps the same text's words the same in any layout;
+//! their words are mostly the template's anyway. So are the assignment's
+//! prompts, pasted as they are.
 
 use super::super::lint::{answer_files, each_prose_line, prompt_with};
 use crate::extract::Section;
