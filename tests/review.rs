@@ -224,6 +224,56 @@ fn copying_survives_reformatting_and_the_template_pairs_no_one() {
     assert!(!page.contains("<script>"), "inline script would break the CSP");
 }
 
+/// Clara's "Common skills" are Anna's, renumbered; the rest of her work is
+/// her own. The pair is reported for that section alone, named in
+/// atlas.json and on the review page, with the lines in both files once.
+#[test]
+fn a_copied_section_is_named_with_its_lines_in_both_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    let anna = student_a();
+    let common_a = "- Reading someone else's code before changing it\n- Writing down a decision so the next shift understands it\n\
+        - Git with small reviewed commits";
+    let common_b =
+        "- Asking a precise question in the team chat\n- Testing the unhappy path first\n- Git and code review";
+    assert!(anna.contains(common_a) && student_b().contains(common_b));
+    let renumbered = "1 Reading someone else's code before changing it\n2 Writing down a decision so the next shift \
+        understands it\n3 Git with small reviewed commits";
+    let clara = student_b().replace(common_b, renumbered);
+    write(&content, "anna__lab/docs/roles-and-skills.md", &anna);
+    write(&content, "clara__lab/docs/roles-and-skills.md", &clara);
+    for i in 0..4 {
+        write(&content, &format!("filler{i}.md"), &filler(i + 1));
+    }
+    let out = tmp.path().join("public");
+    let atlas = build(&content, &out);
+    assert_eq!(pairs(&atlas), [("anna__lab".to_string(), "clara__lab".to_string())], "{:#}", atlas["near_duplicates"]);
+    let pair = &atlas["near_duplicates"][0];
+    assert_eq!(pair["scope"], "sections", "{pair:#}");
+    assert!(pair["similarity"].as_f64().unwrap() < 0.5, "{pair:#}");
+    assert_eq!(pair["sections"][0]["section"], "common_skills", "{pair:#}");
+    assert_eq!(pair["sections"][0]["similarity"], 1.0, "{pair:#}");
+    let passages = pair["passages"].as_array().unwrap();
+    assert_eq!(passages.len(), 1, "{pair:#}");
+    let line = |text: &str, start: &str| text.lines().position(|l| l.starts_with(start)).unwrap() as u64 + 1;
+    let (a, b) = (&passages[0]["a"], &passages[0]["b"]);
+    assert_eq!(
+        (a["start"].as_u64(), a["end"].as_u64()),
+        (Some(line(&anna, "- Reading")), Some(line(&anna, "- Git with")))
+    );
+    assert_eq!(
+        (b["start"].as_u64(), b["end"].as_u64()),
+        (Some(line(&clara, "1 Reading")), Some(line(&clara, "3 Git")))
+    );
+    assert_eq!((a["section"].as_str(), b["section"].as_str()), (Some("common_skills"), Some("common_skills")));
+    assert!(a.get("text").is_none(), "passage text belongs on the page, not in atlas.json");
+
+    let page = std::fs::read_to_string(out.join("review/index.html")).unwrap();
+    assert!(page.contains("“Common skills across roles” 100%"), "section not named on the review page");
+    assert!(page.contains("2 Writing down a decision"), "Clara's lines missing from the review page");
+    assert_eq!(page.matches("Writing down a decision").count(), 2, "a passage shown more than once");
+}
+
 #[test]
 fn review_csv_and_atlas_json_carry_the_review() {
     let tmp = tempfile::tempdir().unwrap();
@@ -316,7 +366,9 @@ fn shared_seed_passes_check() {
 }
 
 /// Seeds and corpus in one folder: the seed whose text a fork contains
-/// pairs with it; nothing else pairs but snapshots of one repository.
+/// pairs with it as a whole; Timur-Inno's "Common skills across roles" is,
+/// word for word, that of the lab repository's snapshot at 0aa98f3, and
+/// pairs by that section alone. Nothing else pairs.
 #[test]
 fn shared_seed_and_its_fork_pair_up() {
     let Some(shared) = shared() else { return };
@@ -332,15 +384,89 @@ fn shared_seed_and_its_fork_pair_up() {
         }
     }
     let atlas = build(&content, &tmp.path().join("public"));
-    let found = pairs(&atlas);
-    assert!(
-        found.contains(&("003_8a12373b4977886a.md".to_string(), "marselst__lab-01-market-product-and-git".to_string())),
-        "{found:?}"
+    let found: Vec<(String, String, String, Vec<String>)> = atlas["near_duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let text = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+            let sections = p["sections"].as_array().unwrap().iter().map(|s| text(&s["section"])).collect();
+            (text(&p["a"]), text(&p["b"]), text(&p["scope"]), sections)
+        })
+        .collect();
+    let want = |a: &str, b: &str, scope: &str, sections: &[&str]| {
+        (a.to_string(), b.to_string(), scope.to_string(), sections.iter().map(|s| s.to_string()).collect())
+    };
+    assert_eq!(
+        found,
+        [
+            want(
+                "003_8a12373b4977886a.md",
+                "marselst__lab-01-market-product-and-git",
+                "file",
+                &["components", "responsibilities", "common_skills"]
+            ),
+            want(
+                "Timur-Inno__lab-01-market-product-and-git",
+                "inno-se-toolkit__lab-01-market-product-and-git@0aa98f3",
+                "sections",
+                &["common_skills"]
+            ),
+        ]
     );
-    for (a, b) in &found {
-        let seed_and_fork = a.starts_with("003_") && b.starts_with("marselst__");
-        let snapshots = a.split('@').next() == b.split('@').next();
-        assert!(seed_and_fork || snapshots, "unexpected pair {a} / {b}");
+    // The review page names the section and shows its lines in both files.
+    let page = std::fs::read_to_string(tmp.path().join("public/review/index.html")).unwrap();
+    assert!(page.contains("“Common skills across roles” 100%"), "section not named on the review page");
+}
+
+/// The same made-up text in every layout of `../shared/gold/perturb.py`
+/// gives the same fingerprints, and a copy in any of them pairs with it.
+#[test]
+fn fingerprints_are_the_same_in_every_layout_of_perturb_py() {
+    use skills_atlas::review::{Rubric, duplicates};
+    let Some(shared) = shared() else { return };
+    let perturb = shared.join("gold/perturb.py");
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    // Numbered and nested lists, a table, bold labels, an inline list.
+    let text = student_a().replace("- Go\n- PostgreSQL\n- Kafka", "1. Go\n2. PostgreSQL\n3. Kafka").replace(
+        "### Skills I clearly lack",
+        "| Tool | Why |\n|---|---|\n| Kafka | every posting streams events |\n\n**Gaps**\n\n### Skills I clearly lack",
+    );
+    write(&content, "anna__lab/docs/roles-and-skills.md", &text);
+    let load = |dir: &Path| skills_atlas::load(dir, None, None).unwrap().submissions;
+    let original = load(&content).remove(0);
+    let k = Rubric::default().near_duplicates.shingle;
+    let want = duplicates::fingerprints(&original, k);
+    assert!(want.len() > 50, "{}", want.len());
+    let list = Command::new("python3").arg(&perturb).arg("--list").output().expect("python3 runs perturb.py");
+    let transforms: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .map(String::from)
+        .collect();
+    assert!(transforms.len() >= 13, "{transforms:?}");
+    let mut cohort: Vec<_> = (1..=4)
+        .map(|i| {
+            write(&tmp.path().join(format!("others{i}")), "x.md", &filler(i));
+            load(&tmp.path().join(format!("others{i}"))).remove(0)
+        })
+        .collect();
+    cohort.push(original);
+    for t in &transforms {
+        let dir = tmp.path().join(t);
+        let o = Command::new("python3").arg(&perturb).arg(t).arg(&content).arg(&dir).output().unwrap();
+        assert!(o.status.success(), "perturb.py {t}: {}", String::from_utf8_lossy(&o.stderr));
+        let mut copy = load(&dir).remove(0);
+        let file = "anna__lab/docs/roles-and-skills.md";
+        assert_ne!(std::fs::read(dir.join(file)).unwrap(), text.as_bytes(), "{t} changed nothing");
+        assert_eq!(duplicates::fingerprints(&copy, k), want, "fingerprints differ after {t}");
+        copy.source = format!("copy-{t}");
+        let mut with_copy = cohort.clone();
+        with_copy.push(copy);
+        let pairs = duplicates::near_duplicates(&with_copy, &Rubric::default().near_duplicates);
+        assert_eq!(pairs.len(), 1, "{t}: {pairs:?}");
+        assert_eq!((pairs[0].similarity, pairs[0].scope), (1.0, skills_atlas::review::Scope::File), "{t}");
     }
 }
 
@@ -356,8 +482,8 @@ fn copy(from: &Path, to: &Path) {
 }
 
 /// Near duplicates over many made-up submissions, one copied pair among
-/// them. 2,000 by default; the 10,000 figure in the README comes from
-/// `NEAR_DUP_N=10000 cargo test --release --test review near_duplicates_at_scale -- --nocapture`.
+/// them: 2,000 by default, `NEAR_DUP_N` to change. The timing in the README
+/// comes from `cargo bench --bench near_duplicates`, not from here.
 #[test]
 fn near_duplicates_at_scale() {
     use skills_atlas::{model, normalize, review};

@@ -291,7 +291,7 @@ const ASSIGNMENT_WORDS: &[&str] = &[
 /// role..."), or, in the reflection, a question left unanswered. Takes the
 /// line with its [`content_of`]; the line's section is looked up only for a
 /// question.
-fn prompt_with(line: &str, content: &str, section: impl FnOnce() -> Option<Section>) -> bool {
+pub(super) fn prompt_with(line: &str, content: &str, section: impl FnOnce() -> Option<Section>) -> bool {
     let c = trim(strip_repeated(strip_repeated(content, "[!note]"), "[!NOTE]"));
     let c = trim(trim_marks(c, b"*_"));
     let question = c.trim_end_matches([')', '*', '_', ' ']).ends_with('?') && section() == Some(Section::Reflection);

@@ -13,7 +13,7 @@ pub mod rubric;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::Submission;
-pub use duplicates::{Pair, Passage};
+pub use duplicates::{Pair, Passage, Scope};
 pub use lint::section_heads;
 use rayon::prelude::*;
 pub use rubric::{Criterion, Rubric, RubricConfig};

@@ -1,7 +1,8 @@
 //! The review page's view: one row per submission and the near-duplicate
 //! pairs with their shared passages, borrowed from the cohort review.
 
-use super::{CohortReview, Finding, Passage};
+use super::duplicates::{Excerpt, Scope, SectionMatch};
+use super::{CohortReview, Finding};
 use crate::diagnostics::Severity;
 use crate::model::Submission;
 use serde::Serialize;
@@ -40,10 +41,51 @@ struct Link<'a> {
 struct PairView<'a> {
     a: Link<'a>,
     b: Link<'a>,
+    /// Alike as wholes, or only in `sections`.
+    whole: bool,
     percent: u32,
     jaccard: f64,
     shared: usize,
-    passages: &'a [Passage],
+    sections: Vec<SectionView<'a>>,
+    passages: Vec<PassageView<'a>>,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    percent: u32,
+    shared: usize,
+}
+
+#[derive(Serialize)]
+struct PassageView<'a> {
+    a: ExcerptView<'a>,
+    b: ExcerptView<'a>,
+}
+
+#[derive(Serialize)]
+struct ExcerptView<'a> {
+    file: &'a str,
+    start: usize,
+    end: usize,
+    section: Option<&'static str>,
+    text: &'a str,
+}
+
+impl<'a> ExcerptView<'a> {
+    fn of(e: &'a Excerpt) -> Self {
+        ExcerptView { file: &e.file, start: e.start, end: e.end, section: e.section.map(|s| s.title()), text: &e.text }
+    }
+}
+
+fn percent(x: f64) -> u32 {
+    (x * 100.0).round() as u32
+}
+
+impl<'a> SectionView<'a> {
+    fn of(m: &'a SectionMatch) -> Self {
+        SectionView { title: m.title, percent: percent(m.similarity), shared: m.shared }
+    }
 }
 
 pub fn view<'a>(subs: &'a [Submission], review: &'a CohortReview) -> ReviewView<'a> {
@@ -74,10 +116,16 @@ pub fn view<'a>(subs: &'a [Submission], review: &'a CohortReview) -> ReviewView<
         .map(|p| PairView {
             a: link(&p.a),
             b: link(&p.b),
-            percent: (p.similarity * 100.0).round() as u32,
+            whole: p.scope == Scope::File,
+            percent: percent(p.similarity),
             jaccard: p.jaccard,
             shared: p.shared,
-            passages: &p.passages,
+            sections: p.sections.iter().map(SectionView::of).collect(),
+            passages: p
+                .passages
+                .iter()
+                .map(|x| PassageView { a: ExcerptView::of(&x.a), b: ExcerptView::of(&x.b) })
+                .collect(),
         })
         .collect();
     ReviewView { rows, pairs }
