@@ -71,10 +71,10 @@ pub(super) fn recover<'t>(text: &'t str, lines: &LineIndex, is_title: SectionOf<
         } else if let Some((num, words)) = bare_number(body)
             && numbers.accepts(indent, num, words, || run_starts(text, lines, &kinds, i, indent, is_title))
         {
-            // The digits become "-" and spaces: the text keeps its column.
-            let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-            let lead = &line[..line.len() - body.len()];
-            edits.push((i, format!("{lead}-{}{}", " ".repeat(digits - 1), &body[digits..])));
+            // "- " however long the number: items under "10 X" indented
+            // by two spaces still nest.
+            let text = body.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
+            edits.push((i, format!("{}- {text}", &line[..line.len() - body.len()])));
             Line::Item
         } else {
             Line::Text
@@ -312,6 +312,8 @@ mod tests {
         assert_eq!(recovered(prose), prose);
         assert_eq!(recovered("Parts:\n1 Lobby\n2 Match\n"), "Parts:\n- Lobby\n- Match\n");
         assert_eq!(recovered("10 Ten\n\n1 One\n2 Two\n"), "10 Ten\n\n- One\n- Two\n");
+        let long = "9 Nine\n  1 a\n10 Ten\n  1 b\n";
+        assert_eq!(recovered(&format!("Parts:\n1 One\n2 Two\n3 x\n4 x\n5 x\n6 x\n7 x\n8 x\n{long}")).lines().last(), Some("  - b"));
     }
 
     #[test]
