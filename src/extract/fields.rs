@@ -73,6 +73,14 @@ pub(crate) fn counted_items(found: &Found<'_>, all: &[Found<'_>]) -> Vec<Named> 
     for n in &content {
         collect_counted(found, n, paras, &mut out);
     }
+    // One line that lists them all: "Git, SQL, code review, English".
+    if let [one] = out.as_slice() {
+        let parts = split_inline(&strip_citations(&one.text));
+        if parts.len() >= 3 && parts.iter().all(|p| word_count(p) <= 6) {
+            let line = one.line;
+            out = parts.into_iter().map(|p| found.named(p.clone(), p, line)).collect();
+        }
+    }
     if out.is_empty() {
         let inline = found.inline.iter().cloned();
         let paras = content.iter().filter(|n| n.kind == Kind::Paragraph).map(|n| n.text.clone());
