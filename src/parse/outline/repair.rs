@@ -57,7 +57,7 @@ pub(super) fn split_lazy_labels(node: &mut Node) {
 }
 
 /// One-line paragraphs set apart by blank lines, two or more in a row under
-/// a heading with no list, are a list written without markers ("Python",
+/// a heading with no list (three beside one), are a list written without markers ("Python",
 /// "SQL", "Git"): a reader takes each line for an item. Where short bare
 /// names stand between "Name: description" lines, the names head the lines
 /// after them ("Web app", "Designer: draws it", "Tester: tests it").
@@ -67,9 +67,11 @@ pub(super) fn paragraph_runs_as_items(node: &mut Node) {
             paragraph_runs_as_items(c);
         }
     }
-    if !matches!(node.kind, Kind::Root | Kind::Heading(_)) || node.children.iter().any(|c| c.kind == Kind::Item) {
+    if !matches!(node.kind, Kind::Root | Kind::Heading(_)) {
         return;
     }
+    // Beside a list, two lines may be comments on it; three make a list.
+    let shortest = if node.children.iter().any(|c| c.kind == Kind::Item) { 3 } else { 2 };
     // Short lines, or "**Name**: what it is" at any length.
     let listy = |n: &Node| {
         n.kind == Kind::Paragraph
@@ -89,7 +91,11 @@ pub(super) fn paragraph_runs_as_items(node: &mut Node) {
         while let Some(n) = children.next_if(listy) {
             run.push(n);
         }
-        out.extend(items_of_run(run));
+        if run.len() >= shortest {
+            out.extend(items_of_run(run));
+        } else {
+            out.extend(run);
+        }
     }
     node.children = out;
 }
