@@ -5,6 +5,9 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::extract::text::{fold, is_placeholder, split_inline, word_count};
 use crate::extract::{Extracted, Named, Section};
 use crate::normalize::Taxonomy;
+use aho_corasick::AhoCorasick;
+use std::borrow::Cow;
+use std::sync::LazyLock;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -372,28 +375,44 @@ fn item_skills(name: &str, text: &str, tax: &Taxonomy) -> Vec<String> {
     skills
 }
 
-/// The text without what it compares itself to: "a lighter alternative to
-/// Terraform" names no Terraform.
-fn without_contrasts(text: &str) -> std::borrow::Cow<'_, str> {
-    without_phrases(text, &["alternative to ", "instead of ", "rather than ", "unlike ", "вместо ", "альтернатива "])
+/// What follows these words in a text is not what the text is about: it is
+/// what it is compared with ("an alternative to Terraform", `CONTRAST`) or
+/// an example given in passing ("fast, like Telegram", `PASSING`).
+static CONTRAST: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    phrases(&["alternative to ", "instead of ", "rather than ", "unlike ", "вместо ", "альтернатива "])
+});
+static PASSING: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    phrases(&["like ", "such as ", "similar to ", "e.g. ", "for example ", "unlike ", "например ", "как у "])
+});
+
+fn phrases(words: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder().ascii_case_insensitive(true).build(words).expect("fixed phrases compile")
 }
 
-/// The text without each marker and what follows it up to the next
-/// punctuation ("like Facebook," goes, with the comma kept).
-fn without_phrases<'t>(text: &'t str, markers: &[&str]) -> std::borrow::Cow<'t, str> {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() || !markers.iter().any(|c| lower.contains(c)) {
-        return std::borrow::Cow::Borrowed(text);
+/// The text without what it compares itself to.
+fn without_contrasts(text: &str) -> Cow<'_, str> {
+    without_phrases(text, &CONTRAST)
+}
+
+/// The text without each phrase and what follows it up to the next
+/// punctuation ("like Facebook," goes, the comma stays). One pass, and no
+/// copy where no phrase occurs (most texts).
+fn without_phrases<'t>(text: &'t str, phrases: &AhoCorasick) -> Cow<'t, str> {
+    let mut hits = phrases.find_iter(text).peekable();
+    if hits.peek().is_none() {
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = 0;
-    let next = |from: usize| markers.iter().filter_map(|c| lower[from..].find(c).map(|i| (from + i, c.len()))).min();
-    while let Some((at, len)) = next(rest) {
-        out.push_str(&text[rest..at]);
-        rest = lower[at + len..].find([',', '.', ';', ')', '\n']).map_or(text.len(), |i| at + len + i);
+    for hit in hits {
+        if hit.start() < rest {
+            continue;
+        }
+        out.push_str(&text[rest..hit.start()]);
+        rest = text[hit.end()..].find([',', '.', ';', ')', '\n']).map_or(text.len(), |i| hit.end() + i);
     }
     out.push_str(&text[rest..]);
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 /// "Python developer (Acme Group)": the title and the company, where the
@@ -451,8 +470,6 @@ fn company_in_parens(title: &str, tax: &Taxonomy) -> Option<(String, Option<Stri
 /// named outright anywhere, and to a name written in the product section;
 /// a role, a skill or a component written there is no product.
 fn product_of(ex: &Extracted, tax: &Taxonomy) -> Option<String> {
-    const PASSING: [&str; 8] =
-        ["like ", "such as ", "similar to ", "e.g. ", "for example ", "unlike ", "например ", "как у "];
     let named = |p: &String| {
         word_count(p) <= 3
             && !is_placeholder(p)

@@ -53,23 +53,26 @@ const TASK_2: [Section; 3] = [Section::Components, Section::Responsibilities, Se
 /// names its section. Extraction then reads the file as if the student had
 /// written those headings.
 pub fn recover_sections(root: &mut Node) -> Vec<Recovered> {
-    if missing(root).is_empty() {
+    let sections = section_nodes(root);
+    if missing(&sections).is_empty() {
         return Vec::new();
     }
     let mut splits = Vec::new();
-    for (path, inside) in containers(root) {
+    for (path, inside) in containers(root, &sections) {
         let container = at(root, &path);
-        splits.extend(tails(container, inside).into_iter().map(|(i, cut)| (child(&path, i), cut)));
+        let tails = tails(container, inside, &sections);
+        splits.extend(tails.into_iter().map(|(i, cut)| (child(&path, i), cut)));
     }
     // Backwards, so a move leaves the places still to visit where they were.
     for (path, cut) in splits.into_iter().rev() {
         split_tail(root, &path, cut);
     }
-    let missing = missing(root);
+    let sections = section_nodes(root);
+    let missing = missing(&sections);
     let mut wraps = Vec::new();
-    for (path, inside) in containers(root) {
+    for (path, inside) in containers(root, &sections) {
         let container = at(root, &path);
-        for run in runs(container, inside).into_iter().filter(|r| !r.own) {
+        for run in runs(container, inside, &sections).into_iter().filter(|r| !r.own) {
             if missing.contains(&run.section) && !wraps.iter().any(|w: &Wrap| w.section == run.section) {
                 wraps.push(Wrap { path: path.clone(), range: run.range, section: run.section, why: run.why });
             }
@@ -83,6 +86,9 @@ pub fn recover_sections(root: &mut Node) -> Vec<Recovered> {
     out.sort_by_key(|r| r.line);
     out
 }
+
+/// The nodes that start sections, as extraction finds them, by address.
+type Sections = Vec<(*const Node, Section)>;
 
 /// A run of a container's children to put under a new heading.
 struct Wrap {
@@ -103,17 +109,20 @@ fn recovered(root: &Node, w: &Wrap) -> Recovered {
 }
 
 /// The task-2 sections no heading or label of the file names.
-fn missing(root: &Node) -> Vec<Section> {
-    let named: Vec<Section> = section_nodes(root).into_iter().map(|(_, s)| s).collect();
-    TASK_2.into_iter().filter(|s| !named.contains(s)).collect()
+fn missing(sections: &Sections) -> Vec<Section> {
+    TASK_2.into_iter().filter(|s| !sections.iter().any(|(_, f)| f == s)).collect()
 }
 
 /// The nodes that start sections, as extraction finds them.
-fn section_nodes(root: &Node) -> Vec<(&Node, Section)> {
+fn section_nodes(root: &Node) -> Sections {
     let file = FileOutline { path: "", role: FileRole::Roles, root, recovered: &[] };
     let mut found = Vec::new();
     super::find_sections(root, None, &file, &mut found);
-    found.into_iter().map(|f| (f.node, f.section)).collect()
+    found.into_iter().map(|f| (f.node as *const Node, f.section)).collect()
+}
+
+fn section_of(sections: &Sections, n: &Node) -> Option<Section> {
+    sections.iter().find(|(p, _)| std::ptr::eq(*p, n)).map(|(_, s)| *s)
 }
 
 fn at<'n>(root: &'n Node, path: &[usize]) -> &'n Node {
@@ -133,12 +142,11 @@ fn child(path: &[usize], i: usize) -> Vec<usize> {
 /// The nodes whose children may hold untitled sections, by path: the root,
 /// headings that name no section, and the first two task-2 sections (a
 /// section's tail may be the next, untitled one); with the section each is.
-fn containers(root: &Node) -> Vec<(Vec<usize>, Option<Section>)> {
-    let sections = section_nodes(root);
+fn containers(root: &Node, sections: &Sections) -> Vec<(Vec<usize>, Option<Section>)> {
     let mut out = Vec::new();
     let mut stack = vec![(Vec::new(), root)];
     while let Some((path, node)) = stack.pop() {
-        match sections.iter().find(|(n, _)| std::ptr::eq(*n, node)).map(|(_, s)| *s) {
+        match section_of(sections, node) {
             None => {}
             Some(s @ (Section::Components | Section::Responsibilities)) => {
                 out.push((path, Some(s)));
@@ -146,7 +154,7 @@ fn containers(root: &Node) -> Vec<(Vec<usize>, Option<Section>)> {
             }
             Some(_) => continue,
         }
-        let is_section = |n: &Node| sections.iter().any(|(s, _)| std::ptr::eq(*s, n));
+        let is_section = |n: &Node| section_of(sections, n).is_some();
         // Only a container with a block of its own: a title over sections
         // is passed through.
         if node.children.iter().any(|c| !c.is_heading() || !is_section(c)) {
@@ -161,13 +169,8 @@ fn containers(root: &Node) -> Vec<(Vec<usize>, Option<Section>)> {
 }
 
 /// A container's blocks with what each reads as; section nodes are none.
-fn blocks_of(container: &Node) -> Vec<Block> {
-    let sections: Vec<*const Node> = section_nodes(container).into_iter().map(|(n, _)| n as *const Node).collect();
-    container
-        .children
-        .iter()
-        .map(|c| if sections.contains(&(c as *const Node)) { Block::Section } else { block_of(c) })
-        .collect()
+fn blocks_of(container: &Node, sections: &Sections) -> Vec<Block> {
+    container.children.iter().map(|c| if section_of(sections, c).is_some() { Block::Section } else { block_of(c) }).collect()
 }
 
 /// A run of like blocks in a container: the section it is, and whether it
@@ -180,8 +183,8 @@ struct Run {
 }
 
 /// The runs of a container that are sections, in order.
-fn runs(container: &Node, inside: Option<Section>) -> Vec<Run> {
-    let blocks = blocks_of(container);
+fn runs(container: &Node, inside: Option<Section>, sections: &Sections) -> Vec<Run> {
+    let blocks = blocks_of(container, sections);
     let nodes = &container.children;
     let mut out = Vec::new();
     let mut i = 0;
@@ -222,10 +225,10 @@ fn runs(container: &Node, inside: Option<Section>) -> Vec<Run> {
 /// hold with blocks of another sort (roles over prose, the last one over
 /// a list too; roles over "Name: what" items, the last one over bare
 /// ones): the rest is the next, untitled section. Its index, where to cut.
-fn tails(container: &Node, inside: Option<Section>) -> Vec<(usize, usize)> {
+fn tails(container: &Node, inside: Option<Section>, sections: &Sections) -> Vec<(usize, usize)> {
     let sort = |c: &Node| (c.kind, has_description(c), c.children.is_empty(), word_count(&c.text) > 6);
     let mut out = Vec::new();
-    for run in runs(container, inside) {
+    for run in runs(container, inside, sections) {
         let heads = &container.children[run.range.clone()];
         if heads.len() < 2 || !heads.iter().all(Node::is_heading) {
             continue;
