@@ -238,13 +238,13 @@ pub(crate) fn find_sections<'a>(
 ) {
     // "**Responsibilities**" under "### QA engineer" is that role's, not
     // the section (whose heading the student may have left out).
-    let under_a_role = node.is_heading() && text::has_role_noun(&node.text);
+    let under_a_role = || node.is_heading() && text::has_role_noun(&node.text);
     for child in &node.children {
         // "**Chosen role: X**" inside "My chosen role" still carries a value.
         let hit = classify_node(child, inside).filter(|(s, inline)| {
             (Some(*s) != inside || inline.is_some())
                 && !(inside == Some(Section::JobMarket) && *s == Section::JobMarket)
-                && !(under_a_role && *s == Section::Responsibilities)
+                && !(*s == Section::Responsibilities && under_a_role())
                 && allowed_in(*s, inside, file.role)
         });
         match hit {

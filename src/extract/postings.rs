@@ -60,22 +60,32 @@ impl Postings {
     /// An item or a paragraph: a posting, the link of the open one, or a
     /// line of it.
     fn block(&mut self, n: &Node, file: &str, links_here: usize) {
-        let (title, _) = title_of(n, false);
-        let open_lacks_link = self.open.is_some_and(|i| self.out[i].url.is_none());
+        // Most blocks are a posting's lines: its title is read only where
+        // it may decide.
+        let title = || title_of(n, false).0;
         if has_link(n) {
             // "**Junior Go developer**" then "Link: https://...".
-            if open_lacks_link && (title.is_empty() || is_field_label(&n.text)) {
-                let i = self.open.expect("open posting");
+            if let Some(i) = self.open.filter(|&i| self.out[i].url.is_none())
+                && (is_field_label(&n.text) || title().is_empty())
+            {
                 self.out[i].url = link_of(n);
                 self.out[i].text.push_str(&n.all_text());
                 return;
             }
             self.start(n, file, false);
-        } else if is_item(n) && has_child_items(n) && looks_like_job_title(&title) {
+        } else if !looks_like_job_title(&n.text) {
+            self.add_line(n);
+        } else if is_item(n) && has_child_items(n) && looks_like_job_title(&title()) {
             self.start(n, file, false);
-        } else if is_title_line(n, &title) && (links_here > 0 || is_item(n)) {
+        } else if (links_here > 0 || is_item(n)) && is_title_line(n, &title()) {
             self.start(n, file, false);
-        } else if let Some(i) = self.open {
+        } else {
+            self.add_line(n);
+        }
+    }
+
+    fn add_line(&mut self, n: &Node) {
+        if let Some(i) = self.open {
             self.out[i].text.push_str(&n.all_text());
         }
     }

@@ -80,6 +80,10 @@ pub(super) fn paragraph_runs_as_items(node: &mut Node) {
             && (crate::parse::words_up_to(&n.text, MAX_ITEM_WORDS) <= MAX_ITEM_WORDS
                 || n.label.is_some() && described(&n.text))
     };
+    // Most headings hold no such run: leave their children where they are.
+    if !node.children.windows(shortest).any(|w| w.iter().all(listy)) {
+        return;
+    }
     let mut out = Vec::with_capacity(node.children.len());
     let mut children = std::mem::take(&mut node.children).into_iter().peekable();
     while let Some(first) = children.next() {
