@@ -6,9 +6,9 @@ use crate::extract::text::{fold, is_placeholder, split_inline, word_count};
 use crate::extract::{Extracted, Named, Section};
 use crate::normalize::Taxonomy;
 use aho_corasick::AhoCorasick;
+use serde::Serialize;
 use std::borrow::Cow;
 use std::sync::LazyLock;
-use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Submission {

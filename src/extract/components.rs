@@ -75,8 +75,9 @@ fn component_nodes(found: &Found<'_>, n: &Node, out: &mut Vec<RawComponent>) {
     match n.kind {
         Kind::Table => out.extend(table_components(found, n)),
         Kind::Heading(_) => {
-            // A heading that groups components holds items that hold roles.
-            if child_items(n).any(has_child_items) {
+            // A heading that groups components holds items that hold roles,
+            // or headings of their own.
+            if child_items(n).any(has_child_items) || n.children.iter().filter(|c| c.is_heading()).count() >= 2 {
                 for c in &n.children {
                     component_nodes(found, c, out);
                 }

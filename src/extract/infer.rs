@@ -170,7 +170,11 @@ fn containers(root: &Node, sections: &Sections) -> Vec<(Vec<usize>, Option<Secti
 
 /// A container's blocks with what each reads as; section nodes are none.
 fn blocks_of(container: &Node, sections: &Sections) -> Vec<Block> {
-    container.children.iter().map(|c| if section_of(sections, c).is_some() { Block::Section } else { block_of(c) }).collect()
+    container
+        .children
+        .iter()
+        .map(|c| if section_of(sections, c).is_some() { Block::Section } else { block_of(c) })
+        .collect()
 }
 
 /// A run of like blocks in a container: the section it is, and whether it

@@ -118,7 +118,8 @@ fn is_intro(title: &str) -> bool {
     let f = fold(t);
     let lead = ["this ", "the following", "below", "based on", "here ", "selected ", "these ", "we ", "i "];
     let f = format!("{f} ");
-    t.ends_with(':') && (word_count(t) >= 5 || lead.iter().any(|l| f.starts_with(l)))
+    // A long role name ("DevOps / Site Reliability Engineer (SRE):") is no lead-in.
+    t.ends_with(':') && (word_count(t) >= 5 && !has_role_noun(t) || lead.iter().any(|l| f.starts_with(l)))
 }
 
 /// A role written under several components is one role with all its duties.

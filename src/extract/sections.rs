@@ -220,8 +220,11 @@ fn classify_folded(title: &str) -> Option<Section> {
     // "Product choice", "My product", "Выбранный продукт"; not a phrase
     // that mentions products ("Understanding of product requirements").
     let product_early = tw.iter().take(2).any(|w| w.starts_with("product") || w.starts_with("продукт"));
+    // Nor a component ("Product catalog service").
+    let part = has(&["service*", "сервис*", "catalog*", "каталог*", "gateway*", "api", "module*", "database*", "db"]);
     if (product_early || has(&["product*", "продукт*"]) && has(&["choice", "chosen", "selected", "выбор*", "выбранн*"]))
         && !has(&["manager*", "designer*", "engineer*", "owner*"])
+        && !part
     {
         return Some(Section::Product);
     }
@@ -343,5 +346,6 @@ mod tests {
         assert_eq!(c("Marketplace frontend"), None);
         assert_eq!(c("Product choice"), Some(Section::Product));
         assert_eq!(c("Understanding of product requirements and user needs"), None);
+        assert_eq!(c("Product Catalog Service"), None);
     }
 }

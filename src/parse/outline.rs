@@ -407,7 +407,9 @@ impl Builder<'_> {
             Kind::Heading(l) => (l + 1).clamp(SUB_LABEL_LEVEL, MAX_LABEL_LEVEL),
             _ => SUB_LABEL_LEVEL,
         });
-        match (section(text), nearest) {
+        // "Based on the components analysed above:" leads in; it names none.
+        let lead_in = text.trim_end().ends_with(':') && super::words_up_to(text, 6) >= 6;
+        match (section(text).filter(|_| !lead_in), nearest) {
             (None, _) => SUB_LABEL_LEVEL,
             (Some(key), Some((n, Some(near)))) if key == near => match n.kind {
                 Kind::Heading(l) => l,

@@ -313,7 +313,10 @@ mod tests {
         assert_eq!(recovered("Parts:\n1 Lobby\n2 Match\n"), "Parts:\n- Lobby\n- Match\n");
         assert_eq!(recovered("10 Ten\n\n1 One\n2 Two\n"), "10 Ten\n\n- One\n- Two\n");
         let long = "9 Nine\n  1 a\n10 Ten\n  1 b\n";
-        assert_eq!(recovered(&format!("Parts:\n1 One\n2 Two\n3 x\n4 x\n5 x\n6 x\n7 x\n8 x\n{long}")).lines().last(), Some("  - b"));
+        assert_eq!(
+            recovered(&format!("Parts:\n1 One\n2 Two\n3 x\n4 x\n5 x\n6 x\n7 x\n8 x\n{long}")).lines().last(),
+            Some("  - b")
+        );
     }
 
     #[test]
