@@ -120,11 +120,26 @@ fn component_nodes(found: &Found<'_>, n: &Node, out: &mut Vec<RawComponent>) {
                             roles,
                         });
                     }
+                } else if let Some((name, roles)) = roles_in_parentheses(line) {
+                    out.push(RawComponent {
+                        name: found.named(name, line.to_string(), n.line + i),
+                        roles: role_list(found, roles, n.line + i),
+                    });
                 }
             }
         }
         _ => {}
     }
+}
+
+/// "Playback service (Backend developer, SRE)": a component and the roles in
+/// its parentheses, where those are mostly job titles.
+pub(crate) fn roles_in_parentheses(line: &str) -> Option<(String, &str)> {
+    let (name, inner) = line.trim().trim_end_matches(['.', ';']).strip_suffix(')')?.split_once(" (")?;
+    let parts = split_inline(inner);
+    let roles = parts.iter().filter(|p| has_role_noun(p) && word_count(p) <= 5).count();
+    let name = tidy(name);
+    (2 * roles > parts.len() && !has_role_noun(&name) && (1..=8).contains(&word_count(&name))).then_some((name, inner))
 }
 
 fn table_components(found: &Found<'_>, table: &Node) -> Vec<RawComponent> {
@@ -226,6 +241,17 @@ mod tests {
         let root = parse(md);
         let f = Found { section: Section::Components, node: &root, inline: None, file: "x.md" };
         pairs(components(&f, &[]))
+    }
+
+    #[test]
+    fn roles_in_parentheses_after_a_component() {
+        assert_eq!(
+            run("- Player (Mobile developer, QA engineer)\n- Store (Backend dev)\n- Cache (Redis, in memory)\n"),
+            [
+                ("Player".to_string(), vec!["Mobile developer".to_string(), "QA engineer".to_string()]),
+                ("Store".to_string(), vec!["Backend dev".to_string()]),
+            ]
+        );
     }
 
     #[test]

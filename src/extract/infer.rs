@@ -308,7 +308,9 @@ fn run_at(nodes: &[Node], blocks: &[Block], last: Option<Section>) -> (Option<Se
                 .count();
             let after_duties = matches!(last, Some(Section::Responsibilities));
             if !after_duties {
-                return if len < 2 { (None, 1) } else { (Some(Section::Responsibilities), len) };
+                // One table of roles and duties is a whole section.
+                let enough = len >= 2 || nodes[0].kind == Kind::Table;
+                return if enough { (Some(Section::Responsibilities), len) } else { (None, 1) };
             }
             // The roles named again with their skills: a group of the same
             // shape whose name has no job noun is one of them too.
@@ -417,6 +419,9 @@ fn item_block(n: &Node) -> Block {
             (false, false) => Block::Entry,
             (true, true) => Block::Other,
         };
+    }
+    if super::components::roles_in_parentheses(n.text.lines().next().unwrap_or("")).is_some() {
+        return Block::Group;
     }
     described_block(n, &name).unwrap_or(if is_role(&name) {
         Block::Role

@@ -93,20 +93,20 @@ impl Postings {
     fn table(&mut self, table: &Node, file: &str) {
         self.open = None;
         let header = table.children.iter().find(|r| r.header);
+        let column = |words: &[&str]| {
+            header.and_then(|h| h.cells.iter().position(|c| words.iter().any(|w| fold(c).contains(w))))
+        };
         // A column named for the title, else the first with words in it.
-        let title_col = header.and_then(|h| {
-            h.cells.iter().position(|c| {
-                let f = fold(c);
-                ["title", "role", "position", "vacancy", "job", "вакансия", "должность"].iter().any(|w| f.contains(w))
-            })
-        });
+        let title_col = column(&["title", "role", "position", "vacancy", "job", "вакансия", "должность"]);
+        let company_col = column(&["company", "employer", "компания", "работодатель"]);
         for r in table.children.iter().filter(|r| !r.header && r.cells.iter().any(|c| !c.is_empty())) {
             let words = |c: &&String| !c.starts_with("http") && c.chars().any(char::is_alphabetic);
             let title = title_col.and_then(|i| r.cells.get(i)).filter(words).or_else(|| r.cells.iter().find(words));
+            let company = company_col.and_then(|i| r.cells.get(i)).filter(words).map(|c| tidy(c));
             self.out.push(RawPosting {
                 url: r.links.first().cloned().or_else(|| first_url(&r.cells.join(" "))),
                 title: title.map(|t| tidy(t)).unwrap_or_default(),
-                company: None,
+                company,
                 text: r.cells.join(" | "),
                 file: file.to_string(),
                 line: r.line,
