@@ -415,10 +415,15 @@ fn without_phrases<'t>(text: &'t str, phrases: &AhoCorasick) -> Cow<'t, str> {
     Cow::Owned(out)
 }
 
-/// "Python developer (Acme Group)": the title and the company, where the
-/// parentheses hold a name, not a level, a skill, a role or a translation.
+/// "Python developer (Acme Group)", "Python developer, Acme": the title and
+/// the company, where the parentheses (or the last part) hold a name, not a
+/// level, a skill, a role or a translation.
 fn company_in_parens(title: &str, tax: &Taxonomy) -> Option<(String, Option<String>)> {
-    let (head, inner) = title.strip_suffix(')')?.rsplit_once(" (")?;
+    // "Python developer (Acme)" or "Python developer, Acme".
+    let (head, inner) = match title.strip_suffix(')') {
+        Some(t) => t.rsplit_once(" (")?,
+        None => title.rsplit_once(", ")?,
+    };
     let inner = inner.trim();
     const NOT_NAMES: &[&str] = &[
         "junior",
@@ -452,7 +457,8 @@ fn company_in_parens(title: &str, tax: &Taxonomy) -> Option<(String, Option<Stri
     let folded = fold(inner);
     let proper = inner.split_whitespace().all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()));
     let script = |s: &str| s.chars().find(|c| c.is_alphabetic()).map(|c| c.is_ascii());
-    let translation = script(head) != script(inner);
+    // "Security engineer (Инженер безопасности)" says the title again.
+    let translation = script(head) != script(inner) && crate::extract::text::has_role_noun(inner);
     let named = proper
         && !translation
         && (1..=4).contains(&word_count(inner))

@@ -72,6 +72,21 @@ const FORKS: &[(&str, &str)] = &[
          designing APIs that other people build on, and I want to learn how large services scale.\n",
     ),
     (
+        "russian-free-form",
+        "Роли и навыки\n\nКомпоненты и роли:\n* Приложение курьера — мобильный разработчик, тестировщик\n\
+         * Сервис заказов — backend-разработчик\n\nЧто я умею:\n- Python\n- SQL\n\nЧего не хватает:\n- Docker\n\n\
+         Вакансии:\n1. Junior Python разработчик, Пакет — https://jobs.example/v/11 (Python, Django)\n\n\
+         Выводы\nМне не хватает опыта с инфраструктурой, поэтому я начну с Docker и буду писать больше тестов.\n",
+    ),
+    (
+        "parentheses-and-tables",
+        "## Task 2. Components and roles\n\n- Courier app (Mobile developer, QA engineer)\n\
+         - Order service (Backend developer, DevOps engineer)\n\n## Roles\n\n| Role | What they do |\n|---|---|\n\
+         | Mobile developer | Builds the courier app |\n| Backend developer | Writes the order API |\n\n\
+         ## Job postings\n\n| # | Title | Company | Link |\n|---|---|---|---|\n\
+         | 1 | Junior Go developer | Parcel Labs | https://jobs.example/v/5 |\n",
+    ),
+    (
         "stray-role",
         "## Product choice\n\n- Name: Quizly\n- Why: it answers fast, like Telegram\n\n## My chosen role\n\nit\n",
     ),
@@ -188,6 +203,29 @@ fn an_item_names_the_skills_in_its_head() {
     assert_eq!(skills(0), ["Docker"]);
     assert!(!skills(1).contains(&"Terraform".into()));
     assert_eq!(names(&s["skills_lack"]), ["Go", "Rust", "C++"]);
+}
+
+#[test]
+fn russian_free_form_titles_and_lines() {
+    let s = sub("russian-free-form");
+    assert_eq!(components("russian-free-form").len(), 2);
+    assert_eq!(names(&s["skills_have"]), ["Python", "SQL"]);
+    assert_eq!(names(&s["skills_lack"]), ["Docker"]);
+    let posting = &s["postings"][0];
+    assert_eq!(
+        (posting["title"].as_str(), posting["company"].as_str()),
+        (Some("Junior Python разработчик"), Some("Пакет"))
+    );
+    assert!(posting["skills"].as_array().unwrap().contains(&"Django".into()), "skills on the posting's own line");
+    assert_eq!(s["reflection"]["written"], true, "a title line with its text straight under it");
+}
+
+#[test]
+fn roles_in_parentheses_and_tables() {
+    assert_eq!(components("parentheses-and-tables"), the_map());
+    let s = sub("parentheses-and-tables");
+    assert_eq!(names(&s["responsibilities"]), ["Mobile developer", "Backend developer"]);
+    assert_eq!(s["postings"][0]["company"], "Parcel Labs");
 }
 
 #[test]

@@ -129,7 +129,8 @@ impl Postings {
                 company = Some(value());
             } else if has(&["title", "position", "должность", "вакансия"]) && !value().is_empty() {
                 title = value();
-            } else if !std::ptr::eq(c, n) {
+            } else {
+                // The block's own line too: "Go developer, Acme (Go, Redis)".
                 text.push_str(&c.text);
                 text.push('\n');
             }

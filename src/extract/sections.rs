@@ -149,7 +149,9 @@ fn classify_folded(title: &str) -> Option<Section> {
     {
         return Some(Section::CommonSkills);
     }
-    if (skill || has(&["my", "мои"]))
+    // "What I lack", "Чего мне не хватает": short, about the student.
+    let about_me = tw.len() <= 5 && has(&["i", "i m", "me", "мне", "я", "чего", "what"]);
+    if (skill || about_me || has(&["my", "мои"]))
         && has(&[
             "lack*",
             "missing",
@@ -172,21 +174,23 @@ fn classify_folded(title: &str) -> Option<Section> {
     }
     // "My role and skills" titles a whole file; "My skills" is the section.
     let my = has(&["my", "мои"]) && !has(&["role*", "роль", "роли"]);
-    if skill
-        && (my
-            || has(&[
-                "have",
-                "has",
-                "current*",
-                "existing",
-                "already",
-                "possess",
-                "know",
-                "есть",
-                "имею*",
-                "текущ*",
-                "уже",
-            ]))
+    let can = about_me && has(&["умею", "знаю", "can", "know"]);
+    if can
+        || skill
+            && (my
+                || has(&[
+                    "have",
+                    "has",
+                    "current*",
+                    "existing",
+                    "already",
+                    "possess",
+                    "know",
+                    "есть",
+                    "имею*",
+                    "текущ*",
+                    "уже",
+                ]))
     {
         return Some(Section::SkillsHave);
     }
@@ -326,6 +330,9 @@ mod tests {
         assert_eq!(c("Личная рефлексия"), Some(Section::Reflection));
         assert_eq!(c("My choosen role"), Some(Section::ChosenRole));
         assert_eq!(c("Анализ рынка вакансий"), Some(Section::JobMarket));
+        assert_eq!(c("Что я умею"), Some(Section::SkillsHave));
+        assert_eq!(c("Чего не хватает"), Some(Section::SkillsLack));
+        assert_eq!(c("What I lack"), Some(Section::SkillsLack));
     }
 
     #[test]

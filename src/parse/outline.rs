@@ -219,6 +219,9 @@ struct Builder<'t> {
     strong: Option<String>,
     cell: Option<String>,
     in_fenced_code: bool,
+    /// Block quotes open around the current block: a callout's first line
+    /// ("> [!note] Which role did I choose") is no title.
+    quotes: usize,
 }
 
 impl Builder<'_> {
@@ -275,6 +278,7 @@ impl Builder<'_> {
                 self.stack.push(Node::new(kind, line));
             }
             Tag::HtmlBlock => self.html = Some((String::new(), line)),
+            Tag::BlockQuote(_) => self.quotes += 1,
             // Only a bold run at the very start of a block is its label.
             Tag::Strong if self.current_text().is_some_and(|t| t.trim().is_empty()) && self.strong.is_none() => {
                 self.strong = Some(String::new());
@@ -297,6 +301,7 @@ impl Builder<'_> {
                 }
             }
             TagEnd::Paragraph => self.end_paragraph(),
+            TagEnd::BlockQuote(_) => self.quotes = self.quotes.saturating_sub(1),
             TagEnd::Item => {
                 if self.skipped_items > 0 {
                     self.skipped_items -= 1;
@@ -375,6 +380,18 @@ impl Builder<'_> {
         let Some(mut para) = self.stack.pop() else { return };
         finish_node(&mut para);
         let doc_level = self.at_document_level();
+        // "Reflection" on its own line with the text straight under it.
+        if doc_level
+            && self.quotes == 0
+            && let Some(rest) = self.title_line_over(&mut para)
+        {
+            let level = self.label_level(&para.text);
+            para.kind = Kind::Heading(level);
+            self.close_headings(level);
+            self.stack.push(para);
+            self.attach(rest);
+            return;
+        }
         let label = doc_level && (reads_as_label(&para) || self.is_plain_title(&para));
         match self.stack.last_mut() {
             // The first paragraph of a loose list item is the item's own text.
@@ -418,6 +435,23 @@ impl Builder<'_> {
             (Some(key), _) if open.any(|n| section(&n.text) == Some(key)) => under_nearest,
             (Some(_), _) => LABEL_LEVEL,
         }
+    }
+
+    /// Where a paragraph's first line is a title (bold, or plain and naming
+    /// a section) and more lines follow: cut `para` down to the title and
+    /// return the rest, a paragraph of its own.
+    fn title_line_over(&self, para: &mut Node) -> Option<Node> {
+        let (first, rest) = para.text.split_once('\n')?;
+        let bold = para.label.as_deref().is_some_and(|l| l == first.trim() || l == first.trim().trim_end_matches(':'));
+        let probe = Node { text: first.to_string(), ..Node::new(Kind::Paragraph, para.line) };
+        if !(bold && reads_as_label(&probe) || self.is_plain_title(&probe)) || rest.trim().is_empty() {
+            return None;
+        }
+        let mut body = Node::new(Kind::Paragraph, para.line + 1);
+        body.text = rest.trim().to_string();
+        body.links = std::mem::take(&mut para.links);
+        para.text = first.trim().to_string();
+        Some(body)
     }
 
     /// A short plain line that names a section ("Skills I lack").
