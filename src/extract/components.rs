@@ -44,6 +44,12 @@ fn roles_under(found: &Found<'_>, n: &Node) -> Vec<Named> {
             Kind::Item if c.label.is_none() && c.text.contains(',') && !has_description(c) => {
                 roles.extend(role_list(found, &c.text, c.line))
             }
+            // "Roles: A, B" names the roles; "Description: ..." is no role.
+            Kind::Item if has_description(c) && !has_role_noun(&name_of(c)) => {
+                if fold(&name_of(c)).starts_with("role") || fold(&name_of(c)).starts_with("рол") {
+                    roles.extend(role_list(found, &description(c).unwrap_or_default(), c.line));
+                }
+            }
             Kind::Item => roles.push(found.named(name_of(c), c.text.clone(), c.line)),
             Kind::Paragraph => {
                 // "Roles: A, B" under a component heading

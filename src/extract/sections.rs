@@ -214,8 +214,21 @@ fn classify_folded(title: &str) -> Option<Section> {
     if matches!(t, "role" | "роль" | "target role" | "my target role" | "position" | "должность") {
         return Some(Section::RoleName);
     }
-    if has(&["reflection*", "reflect*", "takeaway*", "рефлекс*", "вывод*", "conclusion*", "итог*", "размышлени*"])
-    {
+    if has(&[
+        "reflection*",
+        "reflect*",
+        "takeaway*",
+        "рефлекс*",
+        "вывод*",
+        "conclusion*",
+        "итог*",
+        "размышлени*",
+        "summary",
+        "final thoughts",
+        "lessons learned",
+        "what i learned",
+        "заключение",
+    ]) {
         return Some(Section::Reflection);
     }
     if posting && !has(&["marketplace*", "маркетплейс*"]) || has(&["research job*", "hh ru", "headhunter"]) {
@@ -333,6 +346,7 @@ mod tests {
         assert_eq!(c("Что я умею"), Some(Section::SkillsHave));
         assert_eq!(c("Чего не хватает"), Some(Section::SkillsLack));
         assert_eq!(c("What I lack"), Some(Section::SkillsLack));
+        assert_eq!(c("Summary"), Some(Section::Reflection));
     }
 
     #[test]

@@ -232,7 +232,7 @@ pub fn clean_name(text: &str, label: Option<&str>) -> String {
     let text = strip_citations(text);
     let text = text.trim();
     if let Some(label) = label {
-        let label = label.trim().trim_end_matches([':', '-', '—', '–']).trim();
+        let label = label.trim().trim_end_matches([':', '-', '—', '–', '.']).trim();
         if !label.is_empty() {
             let rest = text.strip_prefix(label).map(str::trim_start);
             let described = rest.is_none_or(|r| {
@@ -420,6 +420,7 @@ mod tests {
         assert_eq!(clean_name("Mobile Engineer: Specializes in Swift", Some("Mobile Engineer")), "Mobile Engineer");
         assert_eq!(clean_name("Back-end engineer — designs APIs", Some("Back-end engineer")), "Back-end engineer");
         assert_eq!(clean_name("Go Basics: syntax, types", Some("Go Basics")), "Go Basics");
+        assert_eq!(clean_name("QA engineer. Tests each build.", Some("QA engineer.")), "QA engineer");
         assert_eq!(clean_name("Back-end engineer (C/C++)", None), "Back-end engineer (C/C++)");
         assert_eq!(clean_name("1. Intern Go Backend Developer", None), "Intern Go Backend Developer");
         assert_eq!(clean_name("QA engineer – writes tests for every release", None), "QA engineer");
