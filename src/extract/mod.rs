@@ -66,8 +66,10 @@ pub struct Extracted {
     pub responsibilities: Vec<RawResponsibility>,
     pub common_skills: Vec<Named>,
     pub chosen_role: Option<Named>,
-    /// "I chose the backend engineer role because ..." in the reflection:
-    /// the chosen role when no role line names one.
+    /// "I chose the backend engineer role because ..." in the reflection
+    /// (or, where there is neither a role section nor a reflection that
+    /// says, in any paragraph of the roles file): the chosen role when no
+    /// role line names one.
     pub role_in_reflection: Option<Named>,
     pub skills_have: Vec<Named>,
     pub skills_lack: Vec<Named>,
@@ -178,6 +180,16 @@ pub fn extract(files: &[FileOutline<'_>]) -> Extracted {
         let role = r.text.lines().find_map(fields::role_in_sentence)?;
         Some(Named { name: role, text: r.text.clone(), file: r.file.clone(), line: r.line })
     });
+    // No role section and no reflection that names one: a sentence of the
+    // roles file may ("I want to be a backend developer.").
+    if out.chosen_role.is_none() && out.role_in_reflection.is_none() {
+        out.role_in_reflection = ordered.iter().filter(|f| f.role == FileRole::Roles).find_map(|f| {
+            f.root.iter().filter(|n| n.kind == Kind::Paragraph && fields::may_name_a_role(&n.text)).find_map(|n| {
+                let role = n.text.lines().find_map(fields::role_in_sentence)?;
+                Some(Named { name: role, text: n.text.clone(), file: f.path.to_string(), line: n.line })
+            })
+        });
+    }
     product::fill_product(&mut out, &ordered, &found);
     out
 }

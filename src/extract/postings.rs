@@ -7,7 +7,7 @@
 //! no link of their own (its skills, "Company: X") belong to it, never to
 //! the next one. Entries with the same link are one posting.
 
-use super::fields::{description, has_child_items, is_item};
+use super::fields::{description, has_child_items, has_description, is_item};
 use super::text::{clean_name, find, fold, tidy, word_count};
 use super::{Found, RawPosting, Section};
 use crate::parse::outline::{Kind, Node};
@@ -84,8 +84,11 @@ impl Postings {
         }
     }
 
+    /// A line under the open posting: an item, a "Skills: ..." field or a
+    /// short line, not a paragraph of prose after the last posting.
     fn add_line(&mut self, n: &Node) {
-        if let Some(i) = self.open {
+        let prose = n.kind == Kind::Paragraph && !has_description(n) && word_count(&n.text) > 15;
+        if let Some(i) = self.open.filter(|_| !prose) {
             self.out[i].text.push_str(&n.all_text());
         }
     }
@@ -179,6 +182,12 @@ fn title_of(n: &Node, heading: bool) -> (String, Option<String>) {
     } else {
         first
     };
+    // "https://... - Go developer": the title follows the link.
+    let raw = match raw.trim_start().strip_prefix("http") {
+        Some(rest) => rest.split_once(char::is_whitespace).map_or("", |(_, t)| t),
+        None => raw,
+    };
+    let raw = raw.trim_start_matches([' ', '-', '–', '—', ':', '|']);
     let mut raw = raw.split(" http").next().unwrap_or("").trim();
     // "Go developer - Link", "QA engineer: [link]": the link's words go.
     while let Some((head, tail)) = [" - ", " – ", " — ", ": "].iter().find_map(|s| raw.rsplit_once(s))

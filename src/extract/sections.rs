@@ -155,6 +155,11 @@ fn classify_folded(title: &str) -> Option<Section> {
         && has(&[
             "lack*",
             "missing",
+            "don t",
+            "do not",
+            "dont",
+            "не знаю",
+            "не умею",
             "improve*",
             "to develop",
             "to learn",
@@ -347,6 +352,8 @@ mod tests {
         assert_eq!(c("Чего не хватает"), Some(Section::SkillsLack));
         assert_eq!(c("What I lack"), Some(Section::SkillsLack));
         assert_eq!(c("Summary"), Some(Section::Reflection));
+        assert_eq!(c("I don't know"), Some(Section::SkillsLack));
+        assert_eq!(c("I know"), Some(Section::SkillsHave));
     }
 
     #[test]

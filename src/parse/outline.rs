@@ -6,7 +6,7 @@
 //! Markup is dropped: a node's `text` is what a reader sees.
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use repair::{paragraph_runs_as_items, split_lazy_labels};
+use repair::{entry_lines_as_items, paragraph_runs_as_items, split_lazy_labels};
 use std::borrow::Cow;
 
 mod layout;
@@ -171,6 +171,7 @@ pub fn parse_with(text: &str, is_title: SectionOf<'_>) -> Node {
     let lines = if matches!(repaired, Cow::Owned(_)) { LineIndex::new(&repaired) } else { lines };
     let mut root = parse_inner(&repaired, is_title, 0, lines);
     split_lazy_labels(&mut root);
+    entry_lines_as_items(&mut root);
     paragraph_runs_as_items(&mut root);
     root
 }

@@ -56,6 +56,52 @@ pub(super) fn split_lazy_labels(node: &mut Node) {
     node.children = out;
 }
 
+/// Lines written one under another with no marker, each an entry ("API
+/// gateway - backend dev", "QA: tests releases", a link): a list without
+/// markers or blank lines. Each line becomes an item of its own.
+pub(super) fn entry_lines_as_items(node: &mut Node) {
+    for c in &mut node.children {
+        if c.kind != Kind::Item {
+            entry_lines_as_items(c);
+        }
+    }
+    if !matches!(node.kind, Kind::Root | Kind::Heading(_)) {
+        return;
+    }
+    let entries = |n: &Node| {
+        n.kind == Kind::Paragraph
+            && n.text.contains('\n')
+            && n.text.lines().all(|l| described(l.trim()) || l.trim_start().starts_with("http"))
+    };
+    if !node.children.iter().any(entries) {
+        return;
+    }
+    let mut out = Vec::with_capacity(node.children.len() + 4);
+    for para in std::mem::take(&mut node.children) {
+        if !entries(&para) {
+            out.push(para);
+            continue;
+        }
+        let lines: Vec<&str> = para.text.lines().collect();
+        // Links written as [text](url) belong to their lines when there is
+        // one a line; bare ones are found on the line again.
+        let one_each = para.links.len() == lines.len();
+        for (i, line) in lines.iter().enumerate() {
+            let mut item = Node::new(Kind::Item, para.line + i);
+            item.text = line.trim().to_string();
+            if i == 0 {
+                item.label.clone_from(&para.label);
+            }
+            if one_each {
+                item.links.push(para.links[i].clone());
+            }
+            super::finish_node(&mut item);
+            out.push(item);
+        }
+    }
+    node.children = out;
+}
+
 /// One-line paragraphs set apart by blank lines, two or more in a row under
 /// a heading with no list (three beside one), are a list written without markers ("Python",
 /// "SQL", "Git"): a reader takes each line for an item. Where short bare
