@@ -46,7 +46,8 @@ fn roles_under(found: &Found<'_>, n: &Node) -> Vec<Named> {
             }
             // "Roles: A, B" names the roles; "Description: ..." is no role.
             Kind::Item if has_description(c) && !has_role_noun(&name_of(c)) => {
-                if fold(&name_of(c)).starts_with("role") || fold(&name_of(c)).starts_with("рол") {
+                let key = fold(&name_of(c));
+                if key.starts_with("role") || key.starts_with("рол") {
                     roles.extend(role_list(found, &description(c).unwrap_or_default(), c.line));
                 }
             }

@@ -73,11 +73,12 @@ impl Postings {
                 return;
             }
             self.start(n, file, false);
-        } else if !looks_like_job_title(&n.text) {
-            self.add_line(n);
-        } else if is_item(n) && has_child_items(n) && looks_like_job_title(&title()) {
-            self.start(n, file, false);
-        } else if (links_here > 0 || is_item(n)) && is_title_line(n, &title()) {
+            return;
+        }
+        let titled = looks_like_job_title(&n.text)
+            && (is_item(n) && has_child_items(n) && looks_like_job_title(&title())
+                || (links_here > 0 || is_item(n)) && is_title_line(n, &title()));
+        if titled {
             self.start(n, file, false);
         } else {
             self.add_line(n);

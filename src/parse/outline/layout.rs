@@ -55,8 +55,8 @@ pub(super) fn recover<'t>(text: &'t str, lines: &LineIndex, is_title: SectionOf<
         } else if indent < 4 && (body.starts_with("```") || body.starts_with("~~~")) {
             fence = Some(&body[..3]);
             Line::Other
-        } else if body.starts_with("<!--") {
-            comment = !body[4..].contains("-->");
+        } else if let Some(rest) = body.strip_prefix("<!--") {
+            comment = !rest.contains("-->");
             Line::Other
         } else if body.starts_with('|') || is_rule(body) {
             Line::Other
@@ -195,7 +195,7 @@ impl Numbers {
     fn accepts(&mut self, indent: usize, n: u32, words: bool, starts: impl FnOnce() -> bool) -> bool {
         let continues =
             self.last.iter().rev().find(|(at, _)| at.abs_diff(indent) <= 1).is_some_and(|&(_, m)| m + 1 == n);
-        if !continues && !(n == 1 && words && starts()) {
+        if !(continues || n == 1 && words && starts()) {
             return false;
         }
         self.last.retain(|(at, _)| *at < indent && at.abs_diff(indent) > 1);
