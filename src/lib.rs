@@ -13,6 +13,7 @@ pub mod discover;
 pub mod extract;
 pub mod init;
 pub mod load;
+pub mod manual;
 pub mod model;
 pub mod normalize;
 pub mod parse;
