@@ -61,6 +61,24 @@ pub fn check(site: &Path, base_url: &str) -> Result<(usize, Vec<Broken>)> {
     Ok((links, broken))
 }
 
+/// The `base_url` a site was built for, from its `atlas.json` (hundreds of
+/// MB for a large cohort). It starts with `generator`, `version`, `title`
+/// and `base_url`, then `submissions`: only that head is parsed. Inside a
+/// string a quote is escaped, so the first `,"submissions":` is the key.
+pub fn published_base_url(site: &Path) -> Option<String> {
+    use std::io::Read;
+    #[derive(serde::Deserialize)]
+    struct Head {
+        base_url: Option<String>,
+    }
+    let file = std::fs::File::open(site.join("atlas.json")).ok()?;
+    let mut start = Vec::new();
+    file.take(1 << 20).read_to_end(&mut start).ok()?;
+    let start = String::from_utf8_lossy(&start);
+    let head = &start[..start.find(",\"submissions\":")?];
+    serde_json::from_str::<Head>(&format!("{head}}}")).ok()?.base_url
+}
+
 /// Every file of the site, relative, with '/' between folders.
 fn site_files(site: &Path) -> Result<HashSet<String>> {
     let mut files = HashSet::new();
@@ -380,6 +398,24 @@ mod tests {
         assert_eq!(r("mailto:a@b"), None);
         assert_eq!(r("//cdn.test/x.js"), None);
         assert_eq!(base_path("https://h.test"), "/");
+    }
+
+    #[test]
+    fn base_url_from_the_head_of_atlas_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = crate::config::Config {
+            title: r#"A "title","submissions":[] of sorts"#.into(),
+            base_url: "https://h.test/atlas/".into(),
+            ..Default::default()
+        };
+        let review = crate::review::CohortReview { reviews: Vec::new(), near_duplicates: Vec::new() };
+        let cohort =
+            crate::aggregate::aggregate(&[], &crate::normalize::Taxonomy::with_config(&Default::default()).unwrap());
+        let json = crate::atlas::to_json(&config, &[], &cohort, &review).unwrap();
+        std::fs::write(dir.path().join("atlas.json"), json).unwrap();
+        assert_eq!(published_base_url(dir.path()).as_deref(), Some("https://h.test/atlas/"));
+        std::fs::write(dir.path().join("atlas.json"), "{\"generator\":\"x\"").unwrap();
+        assert_eq!(published_base_url(dir.path()), None);
     }
 
     #[test]

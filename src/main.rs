@@ -327,11 +327,7 @@ fn check(path: &Path, format: Format, config: Option<&Path>) -> ExitCode {
 }
 
 fn check_links(site: &Path, base_url: Option<String>) -> ExitCode {
-    let base_url = base_url.or_else(|| {
-        let json = std::fs::read(site.join("atlas.json")).ok()?;
-        let v: serde_json::Value = serde_json::from_slice(&json).ok()?;
-        v["base_url"].as_str().map(str::to_string)
-    });
+    let base_url = base_url.or_else(|| skills_atlas::check_links::published_base_url(site));
     match skills_atlas::check_links::check(site, base_url.as_deref().unwrap_or("/")) {
         Ok((links, broken)) => {
             for b in &broken {
