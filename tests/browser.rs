@@ -3,7 +3,8 @@
 //! project site) and driven in headless Chromium by `tests/e2e/run.js`
 //! (playwright-core and axe-core): navigation across every page type by
 //! clicking, search, console errors and failed requests, payloads that must
-//! never run, accessibility, screenshots (into `target/screenshots/`).
+//! never run, accessibility, a theme's own stylesheet and script under the
+//! Content-Security-Policy, screenshots (into `target/screenshots/`).
 //!
 //! Needs `/usr/bin/chromium` (or `$CHROMIUM`) and Node.js 20+; runs `npm ci`
 //! in tests/e2e when its node_modules is missing. Without them the test says
@@ -150,6 +151,26 @@ fn hostile_site(dir: &Path, base_url: &str) -> common::Site {
     site
 }
 
+/// A site whose theme replaces `static/style.css`, adds a script of its own
+/// (linked from its `base.html`) and tries inline code the CSP must stop.
+fn themed_site(dir: &Path, base_url: &str) -> common::Site {
+    let site = common::Site::new(&["anna", "boris"]);
+    site.write("config.yaml", b"title: Themed\ntheme: custom\n");
+    let theme = site.dir.path().join("themes/custom");
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    let css = ":root { --theme-marker: custom; }\nbody { background: rgb(1, 2, 3); color: rgb(250, 250, 250); }\n";
+    std::fs::write(theme.join("static/style.css"), css).unwrap();
+    std::fs::write(theme.join("static/theme.js"), "document.documentElement.dataset.themeScript = 'ran';\n").unwrap();
+    let base = std::fs::read_to_string(manifest_dir().join("themes/default/templates/base.html")).unwrap();
+    let extra = "<script src=\"{{ root }}static/theme.js\" defer></script>\n\
+                 <script>window.__inline = 'ran';</script>\n<style>body { --inline-style: applied; }</style>\n</head>";
+    std::fs::write(theme.join("templates/base.html"), base.replacen("</head>", extra, 1)).unwrap();
+    let run = site.build_to(&dir.join("themed"), &["--base-url", base_url]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    site
+}
+
 /// The id of the submission whose author is `author`, from atlas.json.
 fn id_of(site: &Path, author: &str) -> String {
     let atlas: serde_json::Value = serde_json::from_slice(&std::fs::read(site.join("atlas.json")).unwrap()).unwrap();
@@ -210,16 +231,21 @@ fn sites_work_in_headless_chromium() {
     let tmp = tempfile::tempdir().unwrap();
     let example_listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let hostile_listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let themed_listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = |l: &TcpListener| format!("http://127.0.0.1:{}/atlas/", l.local_addr().unwrap().port());
-    let (example_url, hostile_url) = (url(&example_listener), url(&hostile_listener));
+    let (example_url, hostile_url, themed_url) =
+        (url(&example_listener), url(&hostile_listener), url(&themed_listener));
 
     let example = tmp.path().join("example");
     common::build_ok(&manifest_dir().join("content"), &example, &["--base-url", &example_url, "--quiet"]);
     let _hostile_content = hostile_site(tmp.path(), &hostile_url);
     let hostile = tmp.path().join("hostile");
     let mallory = id_of(&hostile, HOSTILE_AUTHOR);
+    let _themed_content = themed_site(tmp.path(), &themed_url);
+    let themed = tmp.path().join("themed");
     common::server::serve(example_listener, example.clone());
     common::server::serve(hostile_listener, hostile.clone());
+    common::server::serve(themed_listener, themed.clone());
 
     let screenshots = manifest_dir().join("target/screenshots");
     let config = serde_json::json!({
@@ -230,6 +256,7 @@ fn sites_work_in_headless_chromium() {
             "queries": ["mallory", "svg"],
             "submission": format!("submissions/{mallory}/index.html"),
         },
+        "themed": {"url": themed_url, "dir": themed},
         "screenshots": screenshots,
     });
     let started = Instant::now();
