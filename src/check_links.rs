@@ -130,11 +130,8 @@ fn check_page(site: &Path, page: &str, files: &HashSet<String>, base: &Base) -> 
             continue;
         };
         match fragment {
-            Some(f) if target == page => {
-                if !ids.contains(&f) {
-                    out.broken.push(broken());
-                }
-            }
+            Some(f) if target == page && !ids.contains(&f) => out.broken.push(broken()),
+            Some(_) if target == page => {}
             Some(f) if target.ends_with(".html") => out.elsewhere.push((target, f, broken())),
             Some(_) => out.broken.push(broken()),
             None => {}

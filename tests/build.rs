@@ -204,7 +204,10 @@ fn base_url_and_title_reach_the_pages() {
     assert!(page.contains("href=\"../../static/style.css\""), "assets are relative");
     assert!(page.contains("<link rel=\"icon\" href=\"../../static/favicon.svg\""), "a favicon");
     assert!(out.join("static/favicon.svg").is_file());
-    assert!(page.contains("<meta name=\"description\" content=\"ann's submission to Group B &lt;atlas&gt;: "), "{page}");
+    assert!(
+        page.contains("<meta name=\"description\" content=\"ann's submission to Group B &lt;atlas&gt;: "),
+        "{page}"
+    );
     let atlas = read_json(&out.join("atlas.json"));
     assert_eq!(atlas["submissions"][0]["chosen_role"]["canonical"], "QA Engineer");
     assert_eq!(atlas["submissions"][0]["source"], "ann__lab");
