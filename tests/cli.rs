@@ -1,6 +1,8 @@
 //! The command line: help with examples, no colour codes where they do not
 //! belong, the summary line, and `init`.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -126,19 +128,6 @@ fn init_creates_a_site_that_builds_and_never_overwrites() {
     assert_eq!(std::fs::read_to_string(other.join(".gitignore")).unwrap(), "target/\n");
 }
 
-/// Skip (locally) or fail (under CI) because a tool is not installed.
-fn tool_missing(tool: &str) -> bool {
-    let found = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
-    assert!(
-        found || std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true but {tool} is not installed; .ci/run installs it"
-    );
-    if !found {
-        eprintln!("skipping: {tool} is not installed (.ci/run installs it)");
-    }
-    !found
-}
-
 /// Run the bash completion function for the words typed so far (the last
 /// one being completed); the candidates it offers.
 fn bash_complete(script: &Path, words: &[&str]) -> Vec<String> {
@@ -155,7 +144,7 @@ fn bash_complete(script: &Path, words: &[&str]) -> Vec<String> {
 
 #[test]
 fn completions_load_in_bash_and_complete_subcommands_and_their_options() {
-    if tool_missing("bash") {
+    if common::tool_missing("bash") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -197,7 +186,7 @@ fn man_text(page: &Path) -> (String, String) {
 
 #[test]
 fn man_pages_render_with_man() {
-    if tool_missing("man") {
+    if common::tool_missing("man") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

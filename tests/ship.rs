@@ -3,6 +3,8 @@
 //! `check` with annotations, and the release, `cargo binstall` and the
 //! action agree on the asset names. The package holds no build output.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -19,22 +21,9 @@ fn yaml(path: &Path) -> serde_yaml::Value {
     serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Skip (locally) or fail (under CI) because a tool is not installed.
-fn tool_missing(tool: &str) -> bool {
-    let found = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
-    assert!(
-        found || std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true but {tool} is not installed; .ci/run installs it"
-    );
-    if !found {
-        eprintln!("skipping: {tool} is not installed (.ci/run installs it)");
-    }
-    !found
-}
-
 #[test]
 fn workflows_and_the_action_pass_githubs_schemas() {
-    if tool_missing("check-jsonschema") {
+    if common::tool_missing("check-jsonschema") {
         return;
     }
     let mut workflows: Vec<PathBuf> = std::fs::read_dir(root().join(".github/workflows"))
@@ -232,7 +221,7 @@ fn fake_release(dir: &Path) -> PathBuf {
 
 #[test]
 fn the_action_downloads_the_release_for_its_runner_and_annotates_findings() {
-    if tool_missing("sha256sum") || tool_missing("tar") {
+    if common::tool_missing("sha256sum") || common::tool_missing("tar") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
