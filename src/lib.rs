@@ -13,6 +13,7 @@ pub mod discover;
 pub mod extract;
 pub mod init;
 pub mod load;
+pub mod manual;
 pub mod model;
 pub mod normalize;
 pub mod parse;
@@ -20,6 +21,7 @@ pub mod render;
 pub mod review;
 pub mod serve;
 pub mod session;
+pub(crate) mod url;
 pub mod write;
 
 use anyhow::{Result, anyhow};
@@ -156,6 +158,7 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
         parse(&opts.content, opts.config.as_deref(), opts.base_url.as_deref(), progress)?;
     let theme = theme_dir(&config, config_path.as_deref(), &opts.content)?;
     let tera = render::load_templates(theme.as_deref())?;
+    let theme_static = render::theme_static(theme.as_deref())?;
     write::check_output(&opts.output, &opts.content)?;
     let rubric = review::Rubric::with_config(config.rubric.as_ref())
         .map_err(|e| anyhow!("{}: {e}", config_path.as_deref().unwrap_or(Path::new("config")).display()))?;
@@ -193,7 +196,7 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
             progress("render", html_pages.min(expected), expected);
             batches.send(batch).map_err(|_| anyhow!("the page writer stopped"))
         };
-        let rendered = render::render_site(&subs, &cohort, &config, &tera, &review, &mut sink);
+        let rendered = render::render_site(&subs, &cohort, &config, &tera, &review, &theme_static, &mut sink);
         let render_time = clock.last.elapsed().as_secs_f64();
         drop(batches);
         let (written, side) = (writer.join(), side.join());
@@ -242,7 +245,8 @@ pub fn sitemap<'a>(base_url: &str, paths: impl Iterator<Item = &'a str>) -> Stri
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for p in paths {
-        let p = p.strip_suffix("index.html").unwrap_or(p);
+        let p = url::encode_path(p.strip_suffix("index.html").unwrap_or(p));
+        // Percent-encoded, the path holds no '&' or '<'; a base URL may.
         let url = format!("{base}/{p}").replace('&', "&amp;").replace('<', "&lt;");
         out.push_str(&format!("  <url><loc>{url}</loc></url>\n"));
     }
@@ -266,11 +270,11 @@ pub fn theme_dir(config: &config::Config, config_path: Option<&Path>, content: &
     bases
         .iter()
         .flat_map(|b| [b.join(name), b.join("themes").join(name)])
-        .find(|p| p.join("templates").is_dir())
+        .find(|p| p.join("templates").is_dir() || p.join("static").is_dir())
         .map(Some)
         .ok_or_else(|| {
             anyhow!(
-                "theme \"{name}\" not found: expected a folder themes/{name}/templates next to the config or content"
+                "theme \"{name}\" not found: expected a folder themes/{name} with templates/ or static/ next to the config or content"
             )
         })
 }

@@ -1,6 +1,6 @@
 //! The `skills-atlas` command line.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use skills_atlas::diagnostics::Severity;
 use skills_atlas::serve::term;
@@ -143,6 +143,25 @@ enum Command {
         #[arg(long)]
         unknown: bool,
     },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  skills-atlas completions bash > ~/.local/share/bash-completion/completions/skills-atlas\n  skills-atlas completions zsh > ~/.zfunc/_skills-atlas\n  skills-atlas completions fish > ~/.config/fish/completions/skills-atlas.fish"
+    )]
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write every command's page into a folder.
+    #[command(
+        after_help = "Examples:\n  skills-atlas man | man -l -\n  skills-atlas man build | man -l -\n  skills-atlas man --dir ~/.local/share/man/man1   # skills-atlas.1, skills-atlas-build.1, ..."
+    )]
+    Man {
+        /// A subcommand's page instead of the main one.
+        command: Option<String>,
+        /// Write skills-atlas.1 and a page per subcommand into this folder.
+        #[arg(long, conflicts_with = "command")]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -164,6 +183,21 @@ fn main() -> ExitCode {
             }
         }
         Command::Init { dir, quiet } => init(&dir, quiet),
+        Command::Completions { shell } => {
+            match skills_atlas::manual::completions(shell, &mut Cli::command(), &mut std::io::stdout().lock()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Man { command, dir } => {
+            let done = match dir {
+                Some(dir) => skills_atlas::manual::man_pages_to(Cli::command(), &dir).map(drop),
+                None => {
+                    skills_atlas::manual::man_page(Cli::command(), command.as_deref(), &mut std::io::stdout().lock())
+                }
+            };
+            done.map_or_else(|e| fail(&e), |()| ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -293,11 +327,7 @@ fn check(path: &Path, format: Format, config: Option<&Path>) -> ExitCode {
 }
 
 fn check_links(site: &Path, base_url: Option<String>) -> ExitCode {
-    let base_url = base_url.or_else(|| {
-        let json = std::fs::read(site.join("atlas.json")).ok()?;
-        let v: serde_json::Value = serde_json::from_slice(&json).ok()?;
-        v["base_url"].as_str().map(str::to_string)
-    });
+    let base_url = base_url.or_else(|| skills_atlas::check_links::published_base_url(site));
     match skills_atlas::check_links::check(site, base_url.as_deref().unwrap_or("/")) {
         Ok((links, broken)) => {
             for b in &broken {

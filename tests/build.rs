@@ -202,9 +202,71 @@ fn base_url_and_title_reach_the_pages() {
     assert!(page.contains("Group B &lt;atlas&gt;"), "title is escaped data");
     assert!(page.contains("href=\"https://example.test/atlas/submissions/ann-lab/\""), "canonical URL under the base");
     assert!(page.contains("href=\"../../static/style.css\""), "assets are relative");
+    assert!(page.contains("<link rel=\"icon\" href=\"../../static/favicon.svg\""), "a favicon");
+    assert!(out.join("static/favicon.svg").is_file());
+    assert!(
+        page.contains("<meta name=\"description\" content=\"ann's submission to Group B &lt;atlas&gt;: "),
+        "{page}"
+    );
     let atlas = read_json(&out.join("atlas.json"));
     assert_eq!(atlas["submissions"][0]["chosen_role"]["canonical"], "QA Engineer");
     assert_eq!(atlas["submissions"][0]["source"], "ann__lab");
+
+    // A Unicode slug's canonical URL is percent-encoded; the 404 page has none.
+    std::fs::create_dir_all(content.join("анна__lab/docs")).unwrap();
+    std::fs::write(content.join("анна__lab/docs/roles-and-skills.md"), "## My chosen role\n\nRole: QA\n").unwrap();
+    build(&content, &out, None, &["--base-url", "https://example.test/atlas/"]);
+    let page = std::fs::read_to_string(out.join("submissions/анна-lab/index.html")).unwrap();
+    let canonical =
+        "<link rel=\"canonical\" href=\"https://example.test/atlas/submissions/%D0%B0%D0%BD%D0%BD%D0%B0-lab/\">";
+    assert!(page.contains(canonical), "{page}");
+    assert!(!std::fs::read_to_string(out.join("404.html")).unwrap().contains("rel=\"canonical\""));
+
+    // Without an absolute base URL there is nothing to be canonical about.
+    build(&content, &out, None, &[]);
+    let page = std::fs::read_to_string(out.join("submissions/ann-lab/index.html")).unwrap();
+    assert!(!page.contains("rel=\"canonical\""), "{page}");
+    assert!(page.contains("<meta name=\"description\""));
+}
+
+#[test]
+fn a_themes_static_files_replace_the_built_in_ones_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    std::fs::create_dir_all(content.join("ann__lab/docs")).unwrap();
+    std::fs::write(content.join("ann__lab/docs/roles-and-skills.md"), "## My chosen role\n\nRole: QA Engineer\n")
+        .unwrap();
+    std::fs::write(content.join("config.yaml"), "theme: plain\n").unwrap();
+    // A theme of static files only: no templates/ folder.
+    let theme = tmp.path().join("themes/plain/static");
+    std::fs::create_dir_all(theme.join("fonts")).unwrap();
+    std::fs::create_dir_all(theme.join(".git")).unwrap();
+    std::fs::write(theme.join("style.css"), "body { color: rebeccapurple }\n").unwrap();
+    std::fs::write(theme.join("fonts/serif.woff2"), b"\0font").unwrap();
+    std::fs::write(theme.join(".style.css.swp"), "editor leftover").unwrap();
+    std::fs::write(theme.join(".git/config"), "[core]").unwrap();
+    let out = tmp.path().join("out");
+    build(&content, &out, None, &[]);
+    assert_eq!(std::fs::read_to_string(out.join("static/style.css")).unwrap(), "body { color: rebeccapurple }\n");
+    assert_eq!(std::fs::read(out.join("static/fonts/serif.woff2")).unwrap(), b"\0font");
+    assert!(!out.join("static/.style.css.swp").exists() && !out.join("static/.git").exists(), "hidden files stay out");
+    for builtin in ["search.js", "review.js", "highlight.css", "favicon.svg"] {
+        assert!(out.join("static").join(builtin).is_file(), "{builtin} is still built in");
+    }
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("<h1>"), "the built-in templates render");
+
+    // The same site built twice is the same, theme files included.
+    let again = tmp.path().join("again");
+    build(&content, &again, Some(1), &[]);
+    assert_eq!(snapshot(&out), snapshot(&again));
+
+    // A theme named but missing is an error before anything is written.
+    std::fs::write(content.join("config.yaml"), "theme: nowhere\n").unwrap();
+    let run = bin().arg("build").arg(&content).arg("-o").arg(tmp.path().join("none")).output().unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("theme \"nowhere\" not found"));
+    assert!(!tmp.path().join("none").exists());
 }
 
 /// Issue bar for real, untemplated submissions: overall F1 >= 0.99 and no

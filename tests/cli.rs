@@ -1,6 +1,8 @@
 //! The command line: help with examples, no colour codes where they do not
 //! belong, the summary line, and `init`.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -17,7 +19,7 @@ fn text(out: &Output) -> (String, String) {
 
 #[test]
 fn every_subcommand_has_help_with_examples() {
-    for sub in ["build", "serve", "init", "check", "check-links", "taxonomy"] {
+    for sub in ["build", "serve", "init", "check", "check-links", "taxonomy", "completions", "man"] {
         let out = bin().args([sub, "--help"]).output().unwrap();
         assert!(out.status.success(), "{sub}");
         let (stdout, _) = text(&out);
@@ -124,4 +126,100 @@ fn init_creates_a_site_that_builds_and_never_overwrites() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!other.join("content").exists(), "nothing is written when anything is in the way");
     assert_eq!(std::fs::read_to_string(other.join(".gitignore")).unwrap(), "target/\n");
+}
+
+/// Run the bash completion function for the words typed so far (the last
+/// one being completed); the candidates it offers.
+fn bash_complete(script: &Path, words: &[&str]) -> Vec<String> {
+    let cword = words.len() - 1;
+    let (cur, prev) = (words[cword], words[cword.saturating_sub(1)]);
+    let program = format!(
+        "source \"$0\" || exit 9; COMP_WORDS=({}); COMP_CWORD={cword}; _skills__atlas skills-atlas '{cur}' '{prev}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(" ")
+    );
+    let out = Command::new("bash").arg("-c").arg(program).arg(script).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    text(&out).0.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+#[test]
+fn completions_load_in_bash_and_complete_subcommands_and_their_options() {
+    if common::tool_missing("bash") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("skills-atlas.bash");
+    let out = bin().args(["completions", "bash"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    std::fs::write(&script, &out.stdout).unwrap();
+    let syntax = Command::new("bash").arg("-n").arg(&script).output().unwrap();
+    assert!(syntax.status.success(), "bash -n: {}", text(&syntax).1);
+
+    let mut subs = bash_complete(&script, &["skills-atlas", "che"]);
+    subs.sort();
+    assert_eq!(subs, ["check", "check-links"]);
+    assert_eq!(bash_complete(&script, &["skills-atlas", "build", "--ba"]), ["--base-url"]);
+    assert_eq!(bash_complete(&script, &["skills-atlas", "check", "--format", ""]), ["text", "json"]);
+    assert_eq!(bash_complete(&script, &["skills-atlas", "completions", "fi"]), ["fish"]);
+
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let out = bin().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success() && text(&out).0.contains("check-links"), "{shell}: {}", text(&out).1);
+    }
+    assert_eq!(bin().args(["completions", "tcsh"]).output().unwrap().status.code(), Some(2));
+}
+
+/// `man -l FILE` as a reader sees it: the page's text, and what man or groff
+/// complained of.
+fn man_text(page: &Path) -> (String, String) {
+    let out = Command::new("man")
+        .arg("-l")
+        .arg(page)
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "100")
+        .env("MAN_KEEP_FORMATTING", "")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "man -l {}: {}", page.display(), text(&out).1);
+    text(&out)
+}
+
+#[test]
+fn man_pages_render_with_man() {
+    if common::tool_missing("man") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("skills-atlas.1");
+    let out = bin().arg("man").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    std::fs::write(&page, &out.stdout).unwrap();
+    let (shown, complaints) = man_text(&page);
+    assert_eq!(complaints, "", "man or groff warned");
+    for words in ["NAME", "SYNOPSIS", "skills-atlas-build(1)", "skills-atlas-check-links(1)", "Examples:"] {
+        assert!(shown.contains(words), "no {words:?} in the man page:\n{shown}");
+    }
+    assert!(!shown.contains("\\f") && !shown.contains(".TH"), "roff shown raw:\n{shown}");
+
+    // One page per command into a folder; each renders with its options.
+    let pages = dir.path().join("man1");
+    let out = bin().arg("man").arg("--dir").arg(&pages).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out).1);
+    let mut names: Vec<String> =
+        std::fs::read_dir(&pages).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    for want in
+        ["skills-atlas.1", "skills-atlas-build.1", "skills-atlas-serve.1", "skills-atlas-check.1", "skills-atlas-man.1"]
+    {
+        assert!(names.iter().any(|n| n == want), "no {want} in {names:?}");
+    }
+    assert!(!names.iter().any(|n| n.contains("help")), "clap's help subcommand has no page: {names:?}");
+    let (build, complaints) = man_text(&pages.join("skills-atlas-build.1"));
+    assert_eq!(complaints, "");
+    assert!(build.contains("--base-url") && build.contains("skills-atlas build"), "{build}");
+
+    // A subcommand's page alone; an unknown one is an error.
+    let out = bin().args(["man", "check"]).output().unwrap();
+    assert!(text(&out).0.contains("skills\\-atlas\\-check"), "{}", text(&out).0);
+    assert_eq!(bin().args(["man", "nope"]).output().unwrap().status.code(), Some(2));
 }

@@ -102,9 +102,10 @@ fn check_site(content: &Path) {
     let html_pages = walkdir::WalkDir::new(&out)
         .into_iter()
         .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html") && e.file_name() != "404.html");
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html") && e.file_name() != "404.html")
+        .count();
     assert!(broken.is_empty(), "{} broken links, first: {:?}", broken.len(), &broken[..broken.len().min(10)]);
-    assert!(fetched >= html_pages.count(), "every page is reachable from the overview");
+    assert!(fetched >= html_pages, "every page is reachable from the overview");
     for file in [".nojekyll", "404.html", "robots.txt", "sitemap.xml", "atlas.json"] {
         assert!(out.join(file).exists(), "missing {file}");
     }
@@ -117,6 +118,14 @@ fn check_site(content: &Path) {
     assert!(not_found.contains("href=\"https://example.test/atlas/index.html\""), "{not_found}");
     let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("<loc>https://example.test/atlas/roles/</loc>"));
+    // Every URL is ASCII (Unicode slugs percent-encoded) and serves its page.
+    let locs: Vec<&str> = sitemap.split("<loc>").skip(1).filter_map(|l| l.split_once("</loc>")).map(|l| l.0).collect();
+    assert_eq!(locs.len(), html_pages, "a URL per page but the 404");
+    for loc in locs {
+        assert!(loc.is_ascii() && !loc.contains([' ', '<', '"']), "not a URL: {loc}");
+        let path = loc.strip_prefix("https://example.test").unwrap_or_else(|| panic!("{loc}"));
+        assert_eq!(get(port, path).0, 200, "{loc}");
+    }
 }
 
 #[test]

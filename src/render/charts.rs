@@ -114,7 +114,7 @@ fn figure(svg: &str, caption: &str, wide: bool, label: &str) -> String {
         // Too wide to shrink legibly on a phone: it scrolls instead, and the
         // scrolling box takes keyboard focus so it can be scrolled without a mouse.
         format!(
-            r#"<figure class="chart"><div class="chart-scroll" role="region" aria-label="{}" tabindex="0">{svg}</div><figcaption>{caption}</figcaption></figure>"#,
+            r#"<figure class="chart"><section class="chart-scroll" aria-label="{}" tabindex="0">{svg}</section><figcaption>{caption}</figcaption></figure>"#,
             esc(label)
         )
     } else {

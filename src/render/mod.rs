@@ -48,9 +48,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 const STYLE_CSS: &str = include_str!("../../themes/default/static/style.css");
 const REVIEW_JS: &str = include_str!("../../themes/default/static/review.js");
 const SEARCH_JS: &str = include_str!("../../themes/default/static/search.js");
+const FAVICON_SVG: &str = include_str!("../../themes/default/static/favicon.svg");
 
 /// Load the embedded templates, then any `templates/*.html` of `theme_dir`
-/// over them by name.
+/// over them by name (a theme may have static files only).
 pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
@@ -59,7 +60,7 @@ pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     tera.set_escape_fn(escape_html);
     tera.register_filter("slug", SlugFilter);
     let mut all: Vec<(String, String)> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
-    if let Some(dir) = theme_dir {
+    if let Some(dir) = theme_dir.filter(|d| d.join("templates").is_dir()) {
         let tdir = dir.join("templates");
         let entries =
             std::fs::read_dir(&tdir).with_context(|| format!("reading theme templates in {}", tdir.display()))?;
@@ -90,8 +91,10 @@ struct Ctx<'a, T: Serialize> {
     site: &'a SiteCtx<'a>,
     /// Relative path from the page to the site root ("", "../", "../../").
     root: String,
-    /// The page's path, for its canonical URL.
+    /// The page's path.
     path: &'a str,
+    /// The page's absolute URL when `base_url` is one (not on the 404 page).
+    canonical: Option<String>,
     /// Only on overview and list pages: serialising the cohort per entity
     /// page would make rendering quadratic in cohort size.
     cohort: Option<&'a lists::Summary<'a>>,
@@ -154,6 +157,7 @@ pub fn render_site(
     config: &Config,
     tera: &Tera,
     review: &crate::review::CohortReview,
+    theme_static: &[Page],
     sink: &mut dyn FnMut(Vec<Page>) -> Result<()>,
 ) -> Result<()> {
     let site = Site::new(subs, cohort, config, tera, review);
@@ -165,7 +169,7 @@ pub fn render_site(
     for (n, chunk) in jobs.chunks(BATCH).enumerate() {
         let render = || chunk.par_iter().map(|&job| site.render(job)).collect::<Result<Vec<_>>>();
         let pages = if n == 0 {
-            let (pages, files) = rayon::join(render, static_files);
+            let (pages, files) = rayon::join(render, || static_files(theme_static));
             statics = Some(files);
             pages
         } else {
@@ -173,7 +177,7 @@ pub fn render_site(
         };
         sink(pages?)?;
     }
-    sink(statics.unwrap_or_else(static_files))
+    sink(statics.unwrap_or_else(|| static_files(theme_static)))
 }
 
 /// One page of the site, in the order [`render_site`] hands pages over.
@@ -190,14 +194,42 @@ enum Job {
     Product(usize),
 }
 
-/// The stylesheets and scripts: the same for every site.
-pub fn static_files() -> Vec<Page> {
-    vec![
+/// The built-in stylesheets, scripts and icon, with the theme's static files
+/// ([`theme_static`]) over them by name.
+pub fn static_files(theme: &[Page]) -> Vec<Page> {
+    let mut files = vec![
         Page { path: "static/style.css".into(), bytes: STYLE_CSS.as_bytes().to_vec() },
         Page { path: "static/review.js".into(), bytes: REVIEW_JS.as_bytes().to_vec() },
         Page { path: "static/search.js".into(), bytes: SEARCH_JS.as_bytes().to_vec() },
+        Page { path: "static/favicon.svg".into(), bytes: FAVICON_SVG.as_bytes().to_vec() },
         Page { path: "static/highlight.css".into(), bytes: highlight::stylesheet().into_bytes() },
-    ]
+    ];
+    files.retain(|f| !theme.iter().any(|t| t.path == f.path));
+    files.extend(theme.iter().map(|t| Page { path: t.path.clone(), bytes: t.bytes.clone() }));
+    files
+}
+
+/// Every file under the theme's `static/` folder, as `static/...` pages in
+/// path order; none without a theme or a `static/` folder. Read before the
+/// build writes anything, so an unreadable file stops it early.
+pub fn theme_static(theme_dir: Option<&Path>) -> Result<Vec<Page>> {
+    let Some(dir) = theme_dir.map(|d| d.join("static")).filter(|d| d.is_dir()) else { return Ok(Vec::new()) };
+    let mut files = Vec::new();
+    // Hidden files and folders (.DS_Store, .style.css.swp, .git) are no part of a site.
+    let visible = |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+    for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(visible) {
+        let entry = entry.with_context(|| format!("reading theme static files in {}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let Some(rel) = rel.to_str() else {
+            anyhow::bail!("{}: a static file's name must be UTF-8", entry.path().display());
+        };
+        let bytes = std::fs::read(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?;
+        files.push(Page { path: format!("static/{}", rel.replace(std::path::MAIN_SEPARATOR, "/")), bytes });
+    }
+    Ok(files)
 }
 
 /// Everything pages are rendered from, computed once per cohort, so any one
@@ -392,6 +424,7 @@ impl Renderer<'_> {
             // GitHub Pages serves 404.html at any depth: only absolute links work there.
             root: if path == "404.html" { self.site.base_url.to_string() } else { "../".repeat(depth) },
             path,
+            canonical: canonical_url(self.site.base_url, path),
             cohort: list.then_some(self.summary),
             submissions: rows,
             charts: list.then_some(self.charts),
@@ -406,6 +439,18 @@ impl Renderer<'_> {
             .map_err(|e| anyhow!("rendering {path} with template {template}: {}", error_chain(&e)))?;
         Ok(Page { path: path.to_string(), bytes })
     }
+}
+
+/// `base_url` + the page's folder, percent-encoded; only for an absolute
+/// base URL (a canonical link must be absolute) and never for the 404 page,
+/// which stands for every missing path.
+fn canonical_url(base_url: &str, path: &str) -> Option<String> {
+    let absolute = base_url.starts_with("https://") || base_url.starts_with("http://");
+    if !absolute || path == "404.html" {
+        return None;
+    }
+    let page = crate::url::encode_path(path.strip_suffix("index.html").unwrap_or(path));
+    Some(format!("{}/{page}", base_url.trim_end_matches('/')))
 }
 
 /// What the submissions list shows of one submission.

@@ -253,7 +253,7 @@ mod tests {
         let rubric = crate::review::Rubric::with_config(None).unwrap();
         let review = crate::review::review_cohort(&l.submissions, &rubric);
         let mut paths = Vec::new();
-        crate::render::render_site(&l.submissions, &l.cohort, &l.config, &tera, &review, &mut |batch| {
+        crate::render::render_site(&l.submissions, &l.cohort, &l.config, &tera, &review, &[], &mut |batch| {
             paths.extend(batch.into_iter().map(|p| p.path));
             Ok(())
         })

@@ -338,7 +338,7 @@ impl Session {
         self.markdown = used.into_iter().collect();
         pages.extend(subs);
         pages.extend(site.entity_pages(|_| true)?);
-        pages.extend(render::static_files());
+        pages.extend(render::static_files(&render::theme_static(self.theme.as_deref())?));
         pages.extend(data_pages(st)?);
         pages.extend(crate::pages_files(&st.config));
         let html: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();

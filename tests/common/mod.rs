@@ -201,3 +201,17 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Skip (locally) or fail (under CI) because a tool is not installed; true
+/// when it is missing.
+pub fn tool_missing(tool: &str) -> bool {
+    let found = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    assert!(
+        found || std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but {tool} is not installed; .ci/run installs it"
+    );
+    if !found {
+        eprintln!("skipping: {tool} is not installed (.ci/run installs it)");
+    }
+    !found
+}

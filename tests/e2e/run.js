@@ -4,6 +4,7 @@
 // under /atlas/ and passes where they are in E2E_CONFIG (JSON):
 //   { "example": {"url": "http://127.0.0.1:PORT/atlas/", "dir": "/abs/public"},
 //     "hostile": {"url": ..., "dir": ..., "queries": ["mallory"], "submission": "submissions/ID/index.html"},
+//     "themed": {"url": ..., "dir": ...},
 //     "screenshots": "/abs/target/screenshots" }
 // By hand: E2E_CONFIG="$(cat config.json)" node run.js
 //
@@ -63,6 +64,9 @@ function watch(page) {
   page.on("pageerror", (e) => problems.push(`${page.url()}: uncaught: ${e.message}`));
   page.on("requestfailed", (r) => {
     if (allowImageFailures && r.resourceType() === "image") return;
+    // The icon loads after the page; going on to the next page at once
+    // cancels it (a missing icon still shows as an HTTP error below).
+    if (/\/static\/favicon\.svg$/.test(r.url()) && /ERR_ABORTED/.test(r.failure() && r.failure().errorText)) return;
     problems.push(`${page.url()}: request failed: ${r.url()} ${r.failure() && r.failure().errorText}`);
   });
   page.on("response", (r) => {
@@ -444,6 +448,53 @@ async function hostileSite(browser) {
   await context.close();
 }
 
+async function themedSite(browser) {
+  const base = cfg.themed.url;
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // CSP refusals are expected here (the theme's inline code); anything else is not.
+  const csp = [];
+  const other = [];
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    (/Content Security Policy/.test(m.text()) ? csp : other).push(`${page.url()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => other.push(`${page.url()}: uncaught: ${e.message}`));
+  page.on("requestfailed", (r) => other.push(`${page.url()}: request failed: ${r.url()}`));
+  page.on("response", (r) => { if (r.status() >= 400) other.push(`${page.url()}: HTTP ${r.status()} for ${r.url()}`); });
+
+  await check("theme: its static/style.css replaces the built-in one and applies under the CSP; its script runs, inline code does not", async () => {
+    const themeCss = fs.readFileSync(path.join(cfg.themed.dir, "static", "style.css"), "utf8");
+    assert.ok(themeCss.includes("--theme-marker"), "the built site has the theme's style.css");
+    for (const url of [base, base + "submissions/index.html", base + "skills/index.html"]) {
+      await page.goto(url, { waitUntil: "load" });
+      await page.waitForFunction(() => document.documentElement.dataset.themeScript === "ran", null, { timeout: 5000 });
+      const state = await page.evaluate(() => ({
+        marker: getComputedStyle(document.documentElement).getPropertyValue("--theme-marker").trim(),
+        background: getComputedStyle(document.body).backgroundColor,
+        inlineScript: typeof window.__inline === "undefined" ? null : window.__inline,
+        inlineStyle: getComputedStyle(document.body).getPropertyValue("--inline-style").trim(),
+        sheets: [...document.styleSheets].filter((s) => s.href).map((s) => s.href.replace(/^.*\/atlas\//, "")),
+        icon: document.querySelector('link[rel="icon"]').href,
+      }));
+      assert.equal(state.marker, "custom", `${url}: the theme's stylesheet applies`);
+      assert.equal(state.background, "rgb(1, 2, 3)", `${url}: the theme's rule wins`);
+      assert.equal(state.inlineScript, null, `${url}: an inline script ran despite the CSP`);
+      assert.equal(state.inlineStyle, "", `${url}: an inline style applied despite the CSP`);
+      assert.ok(state.sheets.some((s) => /(^|\/)static\/style\.css$/.test(s)), `${url}: ${state.sheets}`);
+      const served = await (await page.request.get(base + "static/style.css")).text();
+      assert.equal(served, themeCss, "the served style.css is the theme's, byte for byte");
+      const icon = await page.request.get(state.icon);
+      assert.equal(icon.status(), 200, "the built-in favicon is still there");
+    }
+    assert.deepEqual(other, [], "no other console error or failed request");
+    assert.ok(csp.some((m) => /inline script/i.test(m)) && csp.some((m) => /inline style/i.test(m)), `the CSP stopped the inline code:\n${csp.join("\n")}`);
+    const refusedFiles = csp.filter((m) => !/inline (script|style)/i.test(m));
+    assert.deepEqual(refusedFiles, [], "the CSP refused none of the site's own files");
+  });
+  await context.close();
+}
+
 // search.js's ranking without a browser.
 async function rankingUnits() {
   await check("search.js ranking (node)", async () => {
@@ -475,7 +526,7 @@ async function rankingUnits() {
 
 async function main() {
   const t0 = Date.now();
-  assert.ok(cfg.example && cfg.hostile && cfg.screenshots, "E2E_CONFIG names example, hostile and screenshots");
+  assert.ok(cfg.example && cfg.hostile && cfg.themed && cfg.screenshots, "E2E_CONFIG names example, hostile, themed and screenshots");
   await rankingUnits();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -490,6 +541,7 @@ async function main() {
     console.log(`chromium ${browser.version()}`);
     await exampleSite(browser);
     await hostileSite(browser);
+    await themedSite(browser);
     await check("no console error, page error or failed request on any page visited", () => clean(0, "whole run"));
   } finally {
     await browser.close();
