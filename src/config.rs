@@ -77,5 +77,9 @@ mod tests {
         assert!(err.starts_with("line "), "{err}");
         let err = Config::parse("titel: typo\n").unwrap_err();
         assert!(err.contains("titel"), "{err}");
+        // A rubric key may stand alone; a misspelt one is still an error, with its line.
+        assert_eq!(Config::parse("rubric:\n  postings: {min: 4}\n").unwrap().rubric.unwrap().postings.min, Some(4));
+        let err = Config::parse("title: x\nrubric:\n  postings: {minimum: 4}\n").unwrap_err();
+        assert!(err.starts_with("line 3") && err.contains("minimum"), "{err}");
     }
 }

@@ -41,17 +41,57 @@ pub struct DuplicateRule {
     pub min_df_cap: usize,
 }
 
-/// The `rubric:` key of the site config: every field optional.
+/// The `rubric:` key of the site config: every key optional, down to the
+/// keys inside a range or the near-duplicate rule; left out, a key keeps
+/// the embedded value.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RubricConfig {
     pub sections: Option<Vec<String>>,
     pub section_points: Option<u32>,
-    pub postings: Option<Range>,
-    pub skills_in_several_postings: Option<Range>,
-    pub skills_lack: Option<Range>,
+    pub postings: RangeConfig,
+    pub skills_in_several_postings: RangeConfig,
+    pub skills_lack: RangeConfig,
     pub reflection_points: Option<u32>,
-    pub near_duplicates: Option<DuplicateRule>,
+    pub near_duplicates: DuplicateConfig,
+}
+
+/// A [`Range`] in the config: any of its keys.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RangeConfig {
+    pub min: Option<usize>,
+    pub max: Option<usize>,
+    pub points: Option<u32>,
+}
+
+/// A [`DuplicateRule`] in the config: any of its keys.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DuplicateConfig {
+    pub shingle: Option<usize>,
+    pub threshold: Option<f64>,
+    pub min_shared: Option<usize>,
+    pub max_df: Option<f64>,
+    pub min_df_cap: Option<usize>,
+}
+
+impl RangeConfig {
+    fn over(self, r: Range) -> Range {
+        Range { min: self.min.unwrap_or(r.min), max: self.max.or(r.max), points: self.points.unwrap_or(r.points) }
+    }
+}
+
+impl DuplicateConfig {
+    fn over(self, d: DuplicateRule) -> DuplicateRule {
+        DuplicateRule {
+            shingle: self.shingle.unwrap_or(d.shingle),
+            threshold: self.threshold.unwrap_or(d.threshold),
+            min_shared: self.min_shared.unwrap_or(d.min_shared),
+            max_df: self.max_df.unwrap_or(d.max_df),
+            min_df_cap: self.min_df_cap.unwrap_or(d.min_df_cap),
+        }
+    }
 }
 
 static DEFAULT: LazyLock<Rubric> =
@@ -83,11 +123,11 @@ impl Rubric {
             let c = c.clone();
             r.sections = c.sections.unwrap_or(r.sections);
             r.section_points = c.section_points.unwrap_or(r.section_points);
-            r.postings = c.postings.unwrap_or(r.postings);
-            r.skills_in_several_postings = c.skills_in_several_postings.unwrap_or(r.skills_in_several_postings);
-            r.skills_lack = c.skills_lack.unwrap_or(r.skills_lack);
+            r.postings = c.postings.over(r.postings);
+            r.skills_in_several_postings = c.skills_in_several_postings.over(r.skills_in_several_postings);
+            r.skills_lack = c.skills_lack.over(r.skills_lack);
             r.reflection_points = c.reflection_points.unwrap_or(r.reflection_points);
-            r.near_duplicates = c.near_duplicates.unwrap_or(r.near_duplicates);
+            r.near_duplicates = c.near_duplicates.over(r.near_duplicates);
         }
         for id in &r.sections {
             if section_of(id).is_none() {
@@ -180,6 +220,57 @@ mod tests {
         assert_eq!(r.required().len(), 8);
         assert_eq!((r.postings.min, r.postings.max), (5, Some(7)));
         assert_eq!((r.skills_in_several_postings.min, r.skills_in_several_postings.max), (3, Some(10)));
+    }
+
+    /// The embedded rubric with `yaml` (a `rubric:` value) over it.
+    fn with(yaml: &str) -> Rubric {
+        let c: RubricConfig = serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{yaml}: {e}"));
+        Rubric::with_config(Some(&c)).unwrap()
+    }
+
+    /// One test per key: the key given alone changes that value and keeps
+    /// every other at its default.
+    macro_rules! alone {
+        ($($test:ident: $yaml:literal => |$r:ident| $get:expr, $want:expr;)*) => {$(
+            #[test]
+            fn $test() {
+                let mut want = Rubric::default();
+                {
+                    let $r = &mut want;
+                    *$get = $want;
+                }
+                let got = with($yaml);
+                assert_eq!(serde_json::to_value(&got).unwrap(), serde_json::to_value(&want).unwrap(), "{}", $yaml);
+            }
+        )*};
+    }
+
+    alone! {
+        sections_alone: "sections: [chosen_role]" => |r| &mut r.sections, vec!["chosen_role".to_string()];
+        section_points_alone: "section_points: 3" => |r| &mut r.section_points, 3;
+        postings_min_alone: "postings: {min: 4}" => |r| &mut r.postings.min, 4;
+        postings_max_alone: "postings: {max: 9}" => |r| &mut r.postings.max, Some(9);
+        postings_points_alone: "postings: {points: 5}" => |r| &mut r.postings.points, 5;
+        several_min_alone: "skills_in_several_postings: {min: 2}" => |r| &mut r.skills_in_several_postings.min, 2;
+        several_max_alone: "skills_in_several_postings: {max: 4}" => |r| &mut r.skills_in_several_postings.max, Some(4);
+        several_points_alone: "skills_in_several_postings: {points: 3}" => |r| &mut r.skills_in_several_postings.points, 3;
+        lack_min_alone: "skills_lack: {min: 4}" => |r| &mut r.skills_lack.min, 4;
+        lack_max_alone: "skills_lack: {max: 5}" => |r| &mut r.skills_lack.max, Some(5);
+        lack_points_alone: "skills_lack: {points: 2}" => |r| &mut r.skills_lack.points, 2;
+        reflection_points_alone: "reflection_points: 4" => |r| &mut r.reflection_points, 4;
+        shingle_alone: "near_duplicates: {shingle: 7}" => |r| &mut r.near_duplicates.shingle, 7;
+        threshold_alone: "near_duplicates: {threshold: 0.4}" => |r| &mut r.near_duplicates.threshold, 0.4;
+        min_shared_alone: "near_duplicates: {min_shared: 20}" => |r| &mut r.near_duplicates.min_shared, 20;
+        max_df_alone: "near_duplicates: {max_df: 0.2}" => |r| &mut r.near_duplicates.max_df, 0.2;
+        min_df_cap_alone: "near_duplicates: {min_df_cap: 5}" => |r| &mut r.near_duplicates.min_df_cap, 5;
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_naming_the_key() {
+        for yaml in ["postings: {minimum: 4}", "near_duplicates: {shingles: 7}", "sectons: []"] {
+            let err = serde_yaml::from_str::<RubricConfig>(yaml).unwrap_err().to_string();
+            assert!(err.contains("unknown field"), "{yaml}: {err}");
+        }
     }
 
     #[test]
