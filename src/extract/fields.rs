@@ -180,7 +180,14 @@ pub(crate) fn chosen_role(role_lines: &[&Found<'_>], sections: &[&Found<'_>], al
     }
     for f in role_lines.iter().chain(sections) {
         for n in f.content(all) {
-            if matches!(n.kind, Kind::Table | Kind::Code) {
+            if n.kind == Kind::Table {
+                // "| Role | Level |": the first row's cell under "Role".
+                if let Some(role) = role_in_table(n) {
+                    return Some(f.named(clean_name(&role, None), role, n.line));
+                }
+                continue;
+            }
+            if n.kind == Kind::Code {
                 continue;
             }
             let text = n.text.lines().next().unwrap_or("").trim();
@@ -197,6 +204,17 @@ pub(crate) fn chosen_role(role_lines: &[&Found<'_>], sections: &[&Found<'_>], al
         }
     }
     None
+}
+
+/// The first row's cell in a table's "Role" (or "Position") column.
+fn role_in_table(table: &Node) -> Option<String> {
+    let header = table.children.iter().find(|r| r.header)?;
+    let col = header.cells.iter().position(|c| {
+        let f = super::text::fold(c);
+        ["role", "position", "роль", "должность"].iter().any(|w| f.split_whitespace().any(|x| x == *w))
+    })?;
+    let row = table.children.iter().find(|r| !r.header)?;
+    row.cells.get(col).filter(|c| !c.trim().is_empty()).cloned()
 }
 
 /// "I chose the Backend Engineer role because ..." -> "Backend Engineer".
