@@ -190,6 +190,12 @@ fn title_of(n: &Node, heading: bool) -> (String, Option<String>) {
     };
     let raw = raw.trim_start_matches([' ', '-', '–', '—', ':', '|']);
     let mut raw = raw.split(" http").next().unwrap_or("").trim();
+    // "Go developer — Acme: Go, Kafka": what follows the colon is its skills.
+    if let Some((head, _)) = raw.split_once(": ")
+        && (1..=12).contains(&word_count(head))
+    {
+        raw = head;
+    }
     // "Go developer - Link", "QA engineer: [link]": the link's words go.
     while let Some((head, tail)) = [" - ", " – ", " — ", ": "].iter().find_map(|s| raw.rsplit_once(s))
         && (is_field_label(tail) || tail.trim().is_empty())

@@ -531,10 +531,16 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 /// Trim text and pick up bare URLs, which CommonMark leaves as plain text.
-fn finish_node(node: &mut Node) {
+/// A definition written "Term\n: what it is" reads "Term: what it is".
+pub(super) fn finish_node(node: &mut Node) {
     let trimmed = node.text.trim();
     if trimmed.len() != node.text.len() {
         node.text = trimmed.to_string();
+    }
+    if let Some((term, rest)) = node.text.split_once("\n: ")
+        && !term.contains('\n')
+    {
+        node.text = format!("{term}: {rest}");
     }
     if !node.text.contains("http") {
         return;
