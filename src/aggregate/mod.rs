@@ -1,24 +1,53 @@
-//! Aggregate stage: submissions -> cohort-wide views keyed by canonical name.
+//! Aggregate stage: submissions -> cohort-wide views keyed by canonical name,
+//! and every count the pages and charts show.
 //!
-//! Three passes: the slugs each submission needs, in parallel; one pass in
-//! submission order that only counts and notes submission numbers, under
-//! names borrowed from the submissions; then each view is built, in
-//! parallel, in name order (as a `BTreeMap` would hold it). Lists follow
+//! Three passes: the slugs each submission needs, in parallel; one pass that
+//! only counts and notes submission numbers, under names borrowed from the
+//! submissions ([`count`]); then each view is built, in parallel, in name
+//! order (as a `BTreeMap` would hold it) ([`views`]). Lists follow
 //! submission order (sorted by source), so output never depends on thread
 //! count.
+//!
+//! Each count says its unit. A student is an author (one fork's owner may
+//! hand in several submissions, such as snapshots of one repository): counts
+//! of students count each author once, and lists of who name each once.
+//! Mentions count every time a name is written, so one student naming a
+//! role under three components is three mentions. Submissions count
+//! submission ids.
+
+mod count;
+pub(crate) mod gaps;
+pub(crate) mod heat;
+mod views;
 
 use crate::discover::slug;
 use crate::model::{Component, Submission};
-use crate::normalize::{FxMap, FxSet, Taxonomy};
+use crate::normalize::{FxMap, Taxonomy};
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub(crate) use gaps::{Gap, GapIndex, Status};
+pub(crate) use heat::Heatmap;
+
+/// A submission.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SubRef {
     pub id: String,
     pub author: String,
 }
 
+/// A student in a list of who: the first of their submissions behind the
+/// entry (`id`), and the others (`also`, left out when none), so a student
+/// with one submission reads exactly as a [`SubRef`].
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct StudentRef {
+    pub id: String,
+    pub author: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+}
+
+/// A name and how many times it was written (mentions).
 #[derive(Debug, Clone, Serialize)]
 pub struct Count {
     pub name: String,
@@ -26,13 +55,23 @@ pub struct Count {
     pub count: usize,
 }
 
+/// A name with its mentions (`count`) and the distinct students behind them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tally {
+    pub name: String,
+    pub slug: String,
+    pub count: usize,
+    pub students: usize,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleAgg {
     pub name: String,
     pub slug: String,
-    pub chosen_by: Vec<SubRef>,
+    /// Students who chose it, each once.
+    pub chosen_by: Vec<StudentRef>,
     /// Components (by kind or name) students assigned this role to.
-    pub components: Vec<Count>,
+    pub components: Vec<Tally>,
     pub responsibilities: Vec<Quote>,
     /// Submissions that name the role anywhere in their mapping.
     pub mentioned_by: usize,
@@ -49,11 +88,14 @@ pub struct SkillAgg {
     pub name: String,
     pub slug: String,
     pub category: Option<String>,
-    pub have: Vec<SubRef>,
-    pub lack: Vec<SubRef>,
+    /// Students who have / lack it, each once.
+    pub have: Vec<StudentRef>,
+    pub lack: Vec<StudentRef>,
     /// Submissions listing it among the skills common to all roles.
     pub common: usize,
-    /// Job postings (across the cohort) that ask for it.
+    /// The students behind `common`.
+    pub common_students: usize,
+    /// Job postings (across the cohort's submissions) that ask for it.
     pub postings: usize,
 }
 
@@ -61,19 +103,25 @@ pub struct SkillAgg {
 pub struct ComponentAgg {
     pub name: String,
     pub slug: String,
-    /// How students named it, most common first.
+    /// How students named it (mentions), most common first.
     pub names: Vec<Count>,
+    /// Roles assigned to it, most students first.
     pub roles: Vec<RoleCount>,
     pub products: Vec<Count>,
     pub submissions: usize,
+    /// The students behind `submissions`.
+    pub students: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleCount {
     pub name: String,
     pub slug: String,
+    /// Mentions: each time a submission assigned the role to the component.
     pub count: usize,
-    pub by: Vec<SubRef>,
+    /// The students behind them: `by`'s length.
+    pub students: usize,
+    pub by: Vec<StudentRef>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,7 +129,11 @@ pub struct ProductAgg {
     pub name: String,
     pub slug: String,
     pub submissions: Vec<SubRef>,
-    pub components: Vec<Count>,
+    /// Components its submissions mapped, by the name on their page.
+    pub components: Vec<Tally>,
+    /// Component × role, for the product page's chart.
+    #[serde(skip)]
+    pub(crate) heatmap: Heatmap,
 }
 
 /// A name the taxonomy did not recognise, with where it appears.
@@ -89,8 +141,10 @@ pub struct ProductAgg {
 pub struct Unknown {
     pub kind: &'static str,
     pub name: String,
+    /// Mentions.
     pub count: usize,
-    pub places: Vec<SubRef>,
+    /// The students who wrote it, each once.
+    pub places: Vec<StudentRef>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -100,62 +154,73 @@ pub struct Cohort {
     pub components: Vec<ComponentAgg>,
     pub products: Vec<ProductAgg>,
     pub unknown: Vec<Unknown>,
+    /// Distinct students (authors).
+    pub students: usize,
+    /// Students none of whose submissions names a recognised chosen role.
+    pub unchosen: usize,
+    /// What postings ask for, per chosen role: the submission pages' gaps.
+    #[serde(skip)]
+    pub(crate) gaps: GapIndex,
 }
 
 /// A submission, by its place in the cohort.
 type Sub = u32;
+
+/// Who wrote each submission, and the order submissions are counted in.
+struct Students {
+    /// Per submission, its student: the place of its author's first submission.
+    of: Vec<Sub>,
+    /// Every submission, each student's together (students in order of
+    /// their first submission), so a student's entries in any list are
+    /// adjacent and counting a student once needs only the last one seen.
+    order: Vec<Sub>,
+    count: usize,
+}
+
+impl Students {
+    fn new(subs: &[Submission]) -> Students {
+        let mut first: FxMap<&str, Sub> = FxMap::default();
+        let of: Vec<Sub> = subs
+            .iter()
+            .zip(0..)
+            // No author (a folder named `__x`): nothing says whose it is.
+            .map(|(s, i)| if s.author.is_empty() { i } else { *first.entry(s.author.as_str()).or_insert(i) })
+            .collect();
+        let count = of.iter().zip(0..).filter(|&(&st, i)| st == i).count();
+        let mut order: Vec<Sub> = (0..subs.len() as Sub).collect();
+        // Stable, and linear when (as usual) authors' submissions are adjacent already.
+        order.sort_by_key(|&i| of[i as usize]);
+        Students { of, order, count }
+    }
+}
+
+/// Counts each student once, given a student's entries together.
+#[derive(Debug, Clone, Copy)]
+struct Distinct {
+    n: usize,
+    last: Sub,
+}
+
+impl Default for Distinct {
+    fn default() -> Self {
+        Distinct { n: 0, last: Sub::MAX }
+    }
+}
+
+impl Distinct {
+    fn add(&mut self, student: Sub) {
+        if self.last != student {
+            self.last = student;
+            self.n += 1;
+        }
+    }
+}
 
 /// The slugs one submission's entries are keyed by.
 struct Keys {
     /// Per component, the slug of its title.
     components: Vec<String>,
     product: Option<String>,
-}
-
-#[derive(Default)]
-struct RoleAcc<'a> {
-    chosen_by: Vec<Sub>,
-    /// Keyed by the component's title as it stood when the role was counted.
-    components: FxMap<&'a str, usize>,
-    responsibilities: Vec<(Sub, &'a str)>,
-    /// The submissions naming the role, by id (see [`accumulate`]).
-    mentioned_by: Vec<Sub>,
-}
-
-#[derive(Default)]
-struct ComponentAcc<'a> {
-    /// The first non-empty title under this key.
-    title: &'a str,
-    names: FxMap<&'a str, usize>,
-    roles: FxMap<&'a str, Vec<Sub>>,
-    products: FxMap<&'a str, usize>,
-    /// The submissions mapping the component, by id (see [`accumulate`]).
-    submissions: Vec<Sub>,
-}
-
-struct ProductAcc<'a> {
-    /// The first display name under this slug.
-    name: &'a str,
-    submissions: Vec<Sub>,
-    components: FxMap<&'a str, usize>,
-}
-
-#[derive(Default)]
-struct SkillAcc {
-    have: Vec<Sub>,
-    lack: Vec<Sub>,
-    common: usize,
-    postings: usize,
-}
-
-/// Everything counted, before the views are built.
-#[derive(Default)]
-struct Acc<'a> {
-    roles: FxMap<&'a str, RoleAcc<'a>>,
-    skills: FxMap<&'a str, SkillAcc>,
-    components: FxMap<&'a str, ComponentAcc<'a>>,
-    products: FxMap<&'a str, ProductAcc<'a>>,
-    unknown: FxMap<(&'static str, &'a str), Vec<Sub>>,
 }
 
 pub fn aggregate(subs: &[Submission], tax: &Taxonomy) -> Cohort {
@@ -167,8 +232,9 @@ pub fn aggregate(subs: &[Submission], tax: &Taxonomy) -> Cohort {
             product: s.product.as_deref().map(slug),
         })
         .collect();
-    let acc = accumulate(subs, &keys);
-    build(acc, subs, tax)
+    let students = Students::new(subs);
+    let acc = count::accumulate(subs, &keys, &students);
+    views::build(acc, subs, &students, tax)
 }
 
 /// A component's page title: its kind, else its name.
@@ -176,209 +242,48 @@ fn title(c: &Component) -> &str {
     c.kind.as_deref().unwrap_or(&c.name)
 }
 
-/// Count everything, in submission order.
-fn accumulate<'a>(subs: &'a [Submission], keys: &'a [Keys]) -> Acc<'a> {
-    let mut acc = Acc::default();
-    let Acc { roles, skills, components, products, unknown } = &mut acc;
-    // Sets of submissions count ids, which may repeat: each submission is
-    // noted by the first with its id.
-    let mut first: FxMap<&str, Sub> = FxMap::default();
-    let ids: Vec<Sub> = subs.iter().zip(0..).map(|(s, i)| *first.entry(s.id.as_str()).or_insert(i)).collect();
-    let mut seen: FxSet<&str> = FxSet::default();
-    for ((s, k), me) in subs.iter().zip(keys).zip(0..) {
-        let id = ids[me as usize];
-        for (c, key) in s.components.iter().zip(&k.components) {
-            if c.kind.is_none() {
-                unknown.entry(("component", &c.name)).or_default().push(me);
-            }
-            // Keyed by slug: "Database" and "database" are one page.
-            let comp = components.entry(key).or_default();
-            if comp.title.is_empty() {
-                comp.title = title(c);
-            }
-            *comp.names.entry(&c.name).or_default() += 1;
-            note(&mut comp.submissions, id);
-            if let Some(p) = &s.product {
-                *comp.products.entry(p).or_default() += 1;
-            }
-            for r in &c.roles {
-                if r.canonical.is_empty() {
-                    unknown.entry(("role", &r.name)).or_default().push(me);
-                }
-                for canon in &r.canonical {
-                    comp.roles.entry(canon).or_default().push(me);
-                    let ra = roles.entry(canon).or_default();
-                    *ra.components.entry(comp.title).or_default() += 1;
-                    note(&mut ra.mentioned_by, id);
-                }
-            }
-        }
-        for r in &s.responsibilities {
-            for canon in &r.canonical {
-                let ra = roles.entry(canon).or_default();
-                note(&mut ra.mentioned_by, id);
-                ra.responsibilities.extend(r.items.iter().map(|item| (me, item.as_str())));
-            }
-        }
-        if let Some(cr) = &s.chosen_role {
-            match &cr.canonical {
-                Some(canon) => roles.entry(canon).or_default().chosen_by.push(me),
-                None => unknown.entry(("chosen role", &cr.name)).or_default().push(me),
-            }
-        }
-        for (list, which) in [(&s.skills_have, 0), (&s.skills_lack, 1), (&s.common_skills, 2)] {
-            seen.clear();
-            for item in list {
-                for k in &item.skills {
-                    if !seen.insert(k) {
-                        continue;
-                    }
-                    let agg = skills.entry(k).or_default();
-                    match which {
-                        0 => agg.have.push(me),
-                        1 => agg.lack.push(me),
-                        _ => agg.common += 1,
-                    }
-                }
-                if item.skills.is_empty() && which < 2 {
-                    unknown.entry(("skill", &item.name)).or_default().push(me);
-                }
-            }
-        }
-        for p in &s.postings {
-            for k in &p.skills {
-                skills.entry(k).or_default().postings += 1;
-            }
-        }
-        if let (Some(p), Some(key)) = (&s.product, &k.product) {
-            // Keyed by slug, like components: "Go!" and "Go?" are one page.
-            let e = products.entry(key).or_insert_with(|| ProductAcc {
-                name: p,
-                submissions: Vec::new(),
-                components: FxMap::default(),
-            });
-            e.submissions.push(me);
-            for c in &s.components {
-                *e.components.entry(title(c)).or_default() += 1;
-            }
-        }
+impl Cohort {
+    /// Roles someone chose, with how many students chose each: most first,
+    /// ties by name.
+    pub(crate) fn chosen_roles(&self) -> Vec<(&str, usize)> {
+        let mut counts: Vec<(&str, usize)> = self
+            .roles
+            .iter()
+            .filter(|r| !r.chosen_by.is_empty())
+            .map(|r| (r.name.as_str(), r.chosen_by.len()))
+            .collect();
+        by_count(&mut counts);
+        counts
     }
-    acc
-}
 
-/// Note submission `id` in a set kept as a list: repeats are mostly adjacent.
-fn note(set: &mut Vec<Sub>, id: Sub) {
-    if set.last() != Some(&id) {
-        set.push(id);
+    /// The `top` skills with the most students having plus students lacking
+    /// them plus postings asking for them (ties by name), and how many skills
+    /// have any of the three.
+    pub(crate) fn most_wanted(&self, top: usize) -> (Vec<Wanted<'_>>, usize) {
+        let mut ranked: Vec<Wanted> = self
+            .skills
+            .iter()
+            .map(|k| Wanted { name: &k.name, have: k.have.len(), lack: k.lack.len(), postings: k.postings })
+            .filter(|w| w.have + w.lack + w.postings > 0)
+            .collect();
+        let all = ranked.len();
+        let total = |w: &Wanted| w.have + w.lack + w.postings;
+        ranked.sort_by(|a, b| total(b).cmp(&total(a)).then_with(|| a.name.cmp(b.name)));
+        ranked.truncate(top);
+        (ranked, all)
     }
 }
 
-/// How many distinct submissions a set noted.
-fn distinct(mut set: Vec<Sub>) -> usize {
-    set.sort_unstable();
-    set.dedup();
-    set.len()
+/// A skill's supply and demand: students who have it, who lack it, postings asking.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Wanted<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) have: usize,
+    pub(crate) lack: usize,
+    pub(crate) postings: usize,
 }
 
-/// The views, each in name order.
-fn build(acc: Acc<'_>, subs: &[Submission], tax: &Taxonomy) -> Cohort {
-    let refs = |list: &[Sub]| -> Vec<SubRef> { list.iter().map(|&i| sub_ref(&subs[i as usize])).collect() };
-    let roles = by_name(acc.roles)
-        .into_par_iter()
-        .map(|(name, a)| RoleAgg {
-            name: name.to_string(),
-            slug: slug(name),
-            chosen_by: refs(&a.chosen_by),
-            components: counts(a.components),
-            responsibilities: a
-                .responsibilities
-                .iter()
-                .map(|&(i, text)| Quote { by: sub_ref(&subs[i as usize]), text: text.to_string() })
-                .collect(),
-            mentioned_by: distinct(a.mentioned_by),
-        })
-        .collect();
-    let skills = by_name(acc.skills)
-        .into_par_iter()
-        .map(|(name, a)| SkillAgg {
-            name: name.to_string(),
-            slug: slug(name),
-            category: tax.skill_category(name).map(str::to_string),
-            have: refs(&a.have),
-            lack: refs(&a.lack),
-            common: a.common,
-            postings: a.postings,
-        })
-        .collect();
-    let components = by_name(acc.components)
-        .into_par_iter()
-        .map(|(key, a)| {
-            let mut roles: Vec<RoleCount> = a
-                .roles
-                .into_iter()
-                .map(|(r, by)| RoleCount { name: r.to_string(), slug: slug(r), count: by.len(), by: refs(&by) })
-                .collect();
-            roles.sort_by(|x, y| y.count.cmp(&x.count).then_with(|| x.name.cmp(&y.name)));
-            ComponentAgg {
-                name: a.title.to_string(),
-                slug: key.to_string(),
-                names: counts(a.names),
-                roles,
-                products: counts(a.products),
-                submissions: distinct(a.submissions),
-            }
-        })
-        .collect();
-    let products = by_name(acc.products)
-        .into_par_iter()
-        .map(|(key, a)| ProductAgg {
-            name: a.name.to_string(),
-            slug: key.to_string(),
-            submissions: refs(&a.submissions),
-            components: counts(a.components),
-        })
-        .collect();
-    let mut unknown: Vec<Unknown> = acc
-        .unknown
-        .into_iter()
-        .map(|((kind, name), places)| Unknown {
-            kind,
-            name: name.to_string(),
-            count: places.len(),
-            places: distinct_refs(&places, subs),
-        })
-        .collect();
-    unknown.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| (a.kind, &a.name).cmp(&(b.kind, &b.name))));
-    Cohort { roles, skills, components, products, unknown }
-}
-
-fn sub_ref(s: &Submission) -> SubRef {
-    SubRef { id: s.id.clone(), author: s.author.clone() }
-}
-
-/// The submissions of `places` without adjacent repeats: pushed in
-/// submission order, repeats within one submission are adjacent.
-fn distinct_refs(places: &[Sub], subs: &[Submission]) -> Vec<SubRef> {
-    let mut out: Vec<SubRef> = Vec::new();
-    for &i in places {
-        let s = &subs[i as usize];
-        if !out.last().is_some_and(|r| r.id == s.id && r.author == s.author) {
-            out.push(sub_ref(s));
-        }
-    }
-    out
-}
-
-/// A map's entries in name order.
-fn by_name<V>(map: FxMap<&str, V>) -> Vec<(&str, V)> {
-    let mut v: Vec<(&str, V)> = map.into_iter().collect();
-    v.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    v
-}
-
-/// Counts, most common first, ties by name.
-fn counts(map: FxMap<&str, usize>) -> Vec<Count> {
-    let mut v: Vec<(&str, usize)> = map.into_iter().collect();
-    v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    v.into_iter().map(|(name, count)| Count { name: name.to_string(), slug: slug(name), count }).collect()
+/// Sort (name, count) by count descending, then name: a total order.
+pub(crate) fn by_count<T: AsRef<str>>(v: &mut [(T, usize)]) {
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_ref().cmp(b.0.as_ref())));
 }
