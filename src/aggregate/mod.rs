@@ -18,6 +18,8 @@
 mod count;
 pub(crate) mod gaps;
 pub(crate) mod heat;
+#[cfg(test)]
+pub(crate) mod tests;
 mod views;
 
 use crate::discover::slug;

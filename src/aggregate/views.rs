@@ -93,7 +93,7 @@ pub(super) fn build(acc: Acc<'_>, subs: &[Submission], students: &Students, tax:
         products,
         unknown,
         students: students.count,
-        unchosen: students.count - acc.chose.n,
+        unchosen: students.count.saturating_sub(acc.chose.n),
         gaps: GapIndex::new(acc.asked, acc.asked_all),
     }
 }

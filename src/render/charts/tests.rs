@@ -1,76 +1,10 @@
 //! The charts on made-up cohorts: escaping, numbers, order, no data.
 
 use super::*;
-use crate::aggregate::Cohort;
 use crate::aggregate::gaps::GAP_SKILLS;
+use crate::aggregate::tests::{cohort_of, items, sub};
 use crate::model::Submission;
-use crate::model::{ChosenRole, Component, Posting, Reflection, RoleRef, SkillItem};
-use crate::review::CohortReview;
-use crate::review::Review;
-
-fn items(names: &[&str]) -> Vec<SkillItem> {
-    names.iter().map(|n| SkillItem { name: n.to_string(), skills: vec![n.to_string()] }).collect()
-}
-
-/// A made-up submission: `comps` are (component, roles).
-fn sub(
-    id: &str,
-    product: Option<&str>,
-    role: Option<&str>,
-    have: &[&str],
-    lack: &[&str],
-    postings: &[&[&str]],
-    comps: &[(&str, &[&str])],
-) -> Submission {
-    Submission {
-        id: id.into(),
-        source: id.into(),
-        author: id.into(),
-        files: vec![],
-        product: product.map(str::to_string),
-        components: comps
-            .iter()
-            .map(|(c, roles)| Component {
-                name: c.to_string(),
-                kind: None,
-                roles: roles.iter().map(|r| RoleRef { name: r.to_string(), canonical: vec![r.to_string()] }).collect(),
-                line: 1,
-            })
-            .collect(),
-        responsibilities: vec![],
-        common_skills: vec![],
-        chosen_role: role.map(|r| ChosenRole {
-            name: r.into(),
-            canonical: Some(r.into()),
-            level: None,
-            stack: vec![],
-            file: "x.md".into(),
-            line: 1,
-        }),
-        skills_have: items(have),
-        skills_lack: items(lack),
-        postings: postings
-            .iter()
-            .map(|ks| Posting {
-                url: None,
-                title: "Job".into(),
-                company: None,
-                skills: ks.iter().map(|k| k.to_string()).collect(),
-            })
-            .collect(),
-        skills_in_several_postings: vec![],
-        skills_in_one_posting: vec![],
-        reflection: Reflection { written: true, text: String::new() },
-        sections_missing: vec![],
-        diagnostics: vec![],
-        sources: vec![],
-        section_heads: None,
-    }
-}
-
-fn cohort_of(subs: &[Submission]) -> Cohort {
-    crate::aggregate::aggregate(subs, &crate::normalize::Taxonomy::builtin())
-}
+use crate::review::{CohortReview, Review};
 
 fn tiny() -> Vec<Submission> {
     vec![
