@@ -3,10 +3,10 @@
 //!
 //! Three passes: the slugs each submission needs, in parallel; one pass that
 //! only counts and notes submission numbers, under names borrowed from the
-//! submissions ([`count`]); then each view is built, in parallel, in name
-//! order (as a `BTreeMap` would hold it) ([`views`]). Lists follow
-//! submission order (sorted by source), so output never depends on thread
-//! count.
+//! submissions (`count`); then each view is built, in parallel, in name
+//! order (as a `BTreeMap` would hold it) (`views`). Lists follow
+//! submission order (sorted by source) with each student's submissions
+//! together, so output never depends on thread count.
 //!
 //! Each count says its unit. A student is an author (one fork's owner may
 //! hand in several submissions, such as snapshots of one repository): counts

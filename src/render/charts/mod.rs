@@ -139,7 +139,6 @@ fn percent(part: usize, whole: usize) -> usize {
     if whole == 0 { 0 } else { (part * 200 + whole) / (2 * whole) }
 }
 
-/// Sort (name, count) by count descending, then name: a total order.
 // ---------------------------------------------------------------- bar charts
 
 /// Series of the bar charts; each is a CSS class `b-*` with a fallback fill.
