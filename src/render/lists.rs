@@ -1,14 +1,17 @@
 //! What list pages read of the cohort: one row per role, skill, component
-//! and product, with counts where the cohort has lists of who. Serialising
+//! and product, with counts where the cohort has lists of who (the
+//! aggregate stage's counts: students are distinct authors). Serialising
 //! those lists into every list page's context cost more than the rest of
 //! the render at 10,000 submissions.
 
-use crate::aggregate::{Cohort, Count, Unknown};
+use crate::aggregate::{Cohort, Count, Tally, Unknown};
 use serde::Serialize;
 
 #[derive(Serialize)]
 pub struct Summary<'a> {
     pub submissions: usize,
+    /// Distinct students (authors) behind the submissions.
+    pub students: usize,
     pub roles: Vec<RoleRow<'a>>,
     pub skills: Vec<SkillRow<'a>>,
     pub components: Vec<ComponentRow<'a>>,
@@ -23,8 +26,8 @@ pub struct RoleRow<'a> {
     /// Students who chose it.
     chosen: usize,
     mentioned_by: usize,
-    /// Components that need it, most assigned first.
-    components: &'a [Count],
+    /// Components that need it, most students first.
+    components: &'a [Tally],
 }
 
 #[derive(Serialize)]
@@ -32,7 +35,7 @@ pub struct SkillRow<'a> {
     name: &'a str,
     slug: &'a str,
     category: Option<&'a str>,
-    /// Students who have / lack it.
+    /// Students who have / lack it / list it as common to all roles.
     have: usize,
     lack: usize,
     common: usize,
@@ -52,7 +55,9 @@ pub struct ComponentRow<'a> {
 pub struct RoleCountRow<'a> {
     name: &'a str,
     slug: &'a str,
+    /// Mentions, and the students behind them.
     count: usize,
+    students: usize,
 }
 
 #[derive(Serialize)]
@@ -67,6 +72,7 @@ pub struct ProductRow<'a> {
 pub fn summary(cohort: &Cohort, submissions: usize) -> Summary<'_> {
     Summary {
         submissions,
+        students: cohort.students,
         roles: cohort
             .roles
             .iter()
@@ -87,7 +93,7 @@ pub fn summary(cohort: &Cohort, submissions: usize) -> Summary<'_> {
                 category: k.category.as_deref(),
                 have: k.have.len(),
                 lack: k.lack.len(),
-                common: k.common,
+                common: k.common_students,
                 postings: k.postings,
             })
             .collect(),
@@ -99,7 +105,11 @@ pub fn summary(cohort: &Cohort, submissions: usize) -> Summary<'_> {
                 slug: &c.slug,
                 submissions: c.submissions,
                 names: &c.names,
-                roles: c.roles.iter().map(|r| RoleCountRow { name: &r.name, slug: &r.slug, count: r.count }).collect(),
+                roles: c
+                    .roles
+                    .iter()
+                    .map(|r| RoleCountRow { name: &r.name, slug: &r.slug, count: r.count, students: r.students })
+                    .collect(),
             })
             .collect(),
         products: cohort

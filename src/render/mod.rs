@@ -243,8 +243,6 @@ pub struct Site<'a> {
     summary: lists::Summary<'a>,
     rows: Vec<SubmissionRow<'a>>,
     charts: charts::ListCharts,
-    gaps: charts::GapIndex,
-    heatmaps: charts::Heatmaps,
 }
 
 impl<'a> Site<'a> {
@@ -255,10 +253,6 @@ impl<'a> Site<'a> {
         tera: &'a Tera,
         review: &'a crate::review::CohortReview,
     ) -> Site<'a> {
-        let ((gaps, heatmaps), rows) = rayon::join(
-            || rayon::join(|| charts::GapIndex::new(subs), || charts::Heatmaps::new(subs)),
-            || subs.iter().map(submission_row).collect(),
-        );
         Site {
             tera,
             ctx: SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable },
@@ -266,10 +260,8 @@ impl<'a> Site<'a> {
             cohort,
             review,
             summary: lists::summary(cohort, subs.len()),
-            rows,
-            charts: charts::ListCharts::new(subs, cohort),
-            gaps,
-            heatmaps,
+            rows: subs.iter().map(submission_row).collect(),
+            charts: charts::ListCharts::new(cohort),
         }
     }
 
@@ -322,7 +314,7 @@ impl<'a> Site<'a> {
             Job::Role(i) => r.page(&path(), "role.html", &c.roles[i]),
             Job::Skill(i) => r.page(&path(), "skill.html", &c.skills[i]),
             Job::Component(i) => r.page(&path(), "component.html", &c.components[i]),
-            Job::Product(i) => r.page(&path(), "product.html", self.heatmaps.page(&c.products[i])),
+            Job::Product(i) => r.page(&path(), "product.html", charts::product_page(&c.products[i])),
         }
     }
 
@@ -354,10 +346,11 @@ impl<'a> Site<'a> {
             sub: &'a Submission,
             review: &'a crate::review::Review,
             files: Vec<FileView<'a, H>>,
-            gap: charts::Gap,
+            gap: charts::Charted<crate::aggregate::Gap<'a>>,
         }
         let files = s.sources.iter().zip(html).map(|((p, _), html)| FileView { path: p, html }).collect();
-        let view = View { sub: s, review: &self.review.reviews[i], files, gap: self.gaps.gap(s) };
+        let view =
+            View { sub: s, review: &self.review.reviews[i], files, gap: charts::gap_page(self.cohort.gaps.gap(s)) };
         let text =
             html.iter().map(|h| h.as_ref().len()).sum::<usize>() + view.gap.chart.len() + s.reflection.text.len();
         self.renderer().sized_page(&format!("submissions/{}/index.html", s.id), "submission.html", view, text)

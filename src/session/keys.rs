@@ -30,25 +30,21 @@ impl Keys {
 /// The keys that do not read the cohort, so they can be made while it is
 /// aggregated.
 pub(super) struct Partial {
-    pages: Vec<(String, u64)>,
     review: u64,
-    heatmaps: charts::Heatmaps,
 }
 
 impl Partial {
     /// Reads `st`'s submissions and reviews, not its cohort.
     pub(super) fn new(st: &State) -> Partial {
-        let ((pages, review), heatmaps) =
-            rayon::join(|| rayon::join(|| submissions(st), || review_key(st)), || charts::Heatmaps::new(&st.subs));
-        Partial { pages, review, heatmaps }
+        Partial { review: review_key(st) }
     }
 
     /// The rest, with `st`'s cohort.
     pub(super) fn finish(self, st: &State) -> Keys {
-        let Partial { mut pages, review, heatmaps } = self;
-        let (entities, lists) = rayon::join(|| entities(st, &heatmaps), || list_key(st));
+        let ((mut pages, entities), lists) =
+            rayon::join(|| rayon::join(|| submissions(st), || entities(st)), || list_key(st));
         pages.extend(entities);
-        Keys { pages: pages.into_iter().collect(), lists, review }
+        Keys { pages: pages.into_iter().collect(), lists, review: self.review }
     }
 }
 
@@ -67,18 +63,18 @@ pub(super) fn loaded_hash(s: &Submission, r: &Review) -> u64 {
 /// chart counts the postings of every student with the same chosen role (or
 /// the whole cohort's), so an edit elsewhere can change it.
 fn submissions(st: &State) -> Vec<(String, u64)> {
-    let gaps = charts::GapIndex::new(&st.subs);
+    let gaps = &st.cohort.gaps;
     st.subs
         .par_iter()
         .zip(st.review.reviews.par_iter())
         .zip(st.hashes.par_iter())
-        .map(|((s, r), h)| (submission_path(s), hash_json(&(h, &r.near_duplicates, gaps.gap(s)))))
+        .map(|((s, r), h)| (submission_path(s), hash_json(&(h, &r.near_duplicates, charts::gap_page(gaps.gap(s))))))
         .collect()
 }
 
 /// Entity pages: their entity, and a product's heatmap (counted over all
 /// its submissions' components and roles).
-fn entities(st: &State, heatmaps: &charts::Heatmaps) -> Vec<(String, u64)> {
+fn entities(st: &State) -> Vec<(String, u64)> {
     fn add<T: Sync>(
         out: &mut Vec<(String, u64)>,
         dir: &str,
@@ -93,7 +89,7 @@ fn entities(st: &State, heatmaps: &charts::Heatmaps) -> Vec<(String, u64)> {
     add(&mut out, "roles", &c.roles, |x| &x.slug, hash_json);
     add(&mut out, "skills", &c.skills, |x| &x.slug, hash_json);
     add(&mut out, "components", &c.components, |x| &x.slug, hash_json);
-    add(&mut out, "products", &c.products, |x| &x.slug, |x| hash_json(&heatmaps.page(x)));
+    add(&mut out, "products", &c.products, |x| &x.slug, |x| hash_json(&charts::product_page(x)));
     out
 }
 
@@ -102,7 +98,7 @@ fn entities(st: &State, heatmaps: &charts::Heatmaps) -> Vec<(String, u64)> {
 fn list_key(st: &State) -> u64 {
     let summary = lists::summary(&st.cohort, st.subs.len());
     let rows: Vec<_> = st.subs.iter().map(crate::render::submission_row).collect();
-    hash_json(&(summary, charts::ListCharts::new(&st.subs, &st.cohort), rows))
+    hash_json(&(summary, charts::ListCharts::new(&st.cohort), rows))
 }
 
 /// The review page: its table and the score histogram.

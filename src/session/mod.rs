@@ -444,8 +444,8 @@ impl Session {
         fill_near(&st.subs, &mut st.review);
         self.stale = true;
         self.generation += 1;
-        // The keys of submission pages and the review page do not read the
-        // cohort: made while it is aggregated.
+        // The review page's key does not read the cohort: made while it is
+        // aggregated.
         let (cohort, (keys, csv)) = rayon::join(
             || aggregate::aggregate(&st.subs, &st.taxonomy),
             || (Partial::new(st), review::csv::to_csv(&st.subs, &st.review)),
