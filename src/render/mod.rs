@@ -8,6 +8,7 @@ pub mod charts;
 pub mod highlight;
 pub mod lists;
 pub mod markdown;
+mod rawhtml;
 pub mod search;
 
 use crate::aggregate::Cohort;
@@ -82,6 +83,8 @@ struct SiteCtx<'a> {
     title: &'a str,
     base_url: &'a str,
     indexable: bool,
+    /// Whether pages may load images from other hosts (the CSP's `img-src`).
+    external_images: bool,
 }
 
 /// Everything a template may read. Views borrow; nothing is cloned per page.
@@ -229,7 +232,12 @@ impl<'a> Site<'a> {
         );
         Site {
             tera,
-            ctx: SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable },
+            ctx: SiteCtx {
+                title: &config.title,
+                base_url: &config.base_url,
+                indexable: config.indexable,
+                external_images: config.external_images,
+            },
             subs,
             cohort,
             review,
@@ -284,7 +292,7 @@ impl<'a> Site<'a> {
             Job::NotFound => self.not_found(),
             Job::Review => self.review_page(),
             Job::Submission(i) => {
-                let html: Vec<String> = self.subs[i].sources.iter().map(|(_, text)| markdown::to_html(text)).collect();
+                let html = self.files_html(i);
                 self.submission_page(i, &html)
             }
             Job::Role(i) => r.page(&path(), "role.html", &c.roles[i]),
@@ -313,7 +321,20 @@ impl<'a> Site<'a> {
         self.renderer().page(REVIEW_PAGE, "review.html", page)
     }
 
-    /// Submission `i`'s page, given its files rendered by [`markdown::to_html`]
+    /// What rendering each file of submission `i` may cost (a cache of
+    /// rendered files must key on it as well as on the text).
+    pub fn limits(&self, i: usize) -> markdown::Limits {
+        markdown::Limits::for_files(self.subs[i].sources.len(), self.ctx.external_images)
+    }
+
+    /// Submission `i`'s files as HTML, within its limits and its deadline.
+    pub fn files_html(&self, i: usize) -> Vec<String> {
+        let limits = self.limits(i);
+        let deadline = std::time::Instant::now() + crate::limits::fork_deadline();
+        self.subs[i].sources.iter().map(|(_, text)| markdown::render(text, &limits, Some(deadline))).collect()
+    }
+
+    /// Submission `i`'s page, given its files rendered by [`Self::files_html`]
     /// (callers may cache those).
     pub fn submission_page(&self, i: usize, html: &[impl AsRef<str> + Serialize]) -> Result<Page> {
         let s = &self.subs[i];
@@ -428,8 +449,9 @@ pub fn submission_row(s: &Submission) -> SubmissionRow<'_> {
 }
 
 /// Tera's escape function: the five characters HTML text and quoted
-/// attributes need. Copies the runs between them whole, skipping eight bytes
-/// at a time where none is special (most strings have none).
+/// attributes need, and hidden characters (see [`crate::hidden`]) shown as
+/// U+FFFD. Copies the runs between them whole, skipping eight bytes at a
+/// time where none is special (most strings have none).
 fn escape_html(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
@@ -447,6 +469,16 @@ fn escape_html(s: &str) -> String {
             out.push_str(&s[run..i]);
             out.push_str(entity);
             run = i + 1;
+        } else if crate::hidden::may_hide(bytes[i]) {
+            // Lead bytes, so char boundaries too.
+            let c = s[i..].chars().next().unwrap_or(' ');
+            if crate::hidden::is_hidden(c) {
+                out.push_str(&s[run..i]);
+                out.push(crate::hidden::SHOWN_AS);
+                run = i + c.len_utf8();
+                i = run;
+                continue;
+            }
         }
         i += 1;
     }
@@ -465,13 +497,18 @@ fn entity(b: u8) -> Option<&'static str> {
     })
 }
 
-/// Whether any of the eight bytes in `word` is one [`entity`] replaces
-/// (the classic "has a zero byte" test, once per character).
+/// Whether any of the eight bytes in `word` is one [`entity`] replaces or
+/// one that may start a hidden character (the classic "has a zero byte"
+/// test, once per character, and "has a byte below 0x20").
 fn has_special(word: u64) -> bool {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    [b'&', b'<', b'>', b'"', b'\''].iter().fold(0, |found, &c| found | zero_bytes(word ^ (ONES * c as u64))) != 0
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    let special = [b'&', b'<', b'>', b'"', b'\'', 0x7f, 0xc2, 0xd8, 0xe1, 0xe2, 0xe3, 0xef]
+        .iter()
+        .fold(0, |found, &c| found | zero_bytes(word ^ (ONES * c as u64)));
+    special | below_space != 0
 }
 
 /// The `slug` filter: the same slugs as the page paths, so links always
@@ -537,6 +574,7 @@ mod tests {
                 '>' => "&gt;".to_string(),
                 '"' => "&quot;".to_string(),
                 '\'' => "&#x27;".to_string(),
+                c if crate::hidden::is_hidden(c) => "\u{fffd}".to_string(),
                 c => c.to_string(),
             })
             .collect()
@@ -552,6 +590,8 @@ mod tests {
             "&&&&&&&&&&&&&&&&&",
             "ends with a special>",
             "日本語のテキスト<b>",
+            "mallory\u{202e}gpj.exe\u{200b} tab\there\nline\u{1b}[31m \u{7f}\u{85} — “q” \u{feff}",
+            "\u{3164}\u{115f}\u{61c}x",
         ];
         for s in samples {
             // Every alignment of the specials against the eight-byte words.
@@ -561,6 +601,7 @@ mod tests {
             }
         }
         for b in 0..=127u8 {
+            // Every ASCII byte, tab and controls among them.
             let text = format!("abcdefg{}hijklmnop", b as char);
             assert_eq!(escape_html(&text), escape_slowly(&text), "byte {b}");
         }
