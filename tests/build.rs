@@ -244,9 +244,9 @@ fn base_url_and_title_reach_the_pages() {
     std::fs::write(content.join("config.yaml"), "title: \"Group B <atlas>\"\n").unwrap();
     let out = tmp.path().join("out");
     build(&content, &out, None, &["--base-url", "https://example.test/atlas/"]);
-    let page = std::fs::read_to_string(out.join("submissions/ann-lab/index.html")).unwrap();
+    let page = std::fs::read_to_string(out.join("submissions/ann__lab/index.html")).unwrap();
     assert!(page.contains("Group B &lt;atlas&gt;"), "title is escaped data");
-    assert!(page.contains("href=\"https://example.test/atlas/submissions/ann-lab/\""), "canonical URL under the base");
+    assert!(page.contains("href=\"https://example.test/atlas/submissions/ann__lab/\""), "canonical URL under the base");
     assert!(page.contains("href=\"../../static/style.css\""), "assets are relative");
     let atlas = read_json(&out.join("atlas.json"));
     assert_eq!(atlas["submissions"][0]["chosen_role"]["canonical"], "QA Engineer");

@@ -271,10 +271,10 @@ async function exampleSite(browser) {
 
   await check("search: a student from a submission page (two levels deep), click the result", async () => {
     const since = problems.length;
-    await page.goto(base + "submissions/maria-volkova-lab-01/index.html", { waitUntil: "load" });
+    await page.goto(base + "submissions/maria-volkova__lab-01/index.html", { waitUntil: "load" });
     const results = await typeSearch(page, "Alina");
     assert.equal((await resultTitles(results))[0], "alina-k");
-    assert.equal(await results.first().getAttribute("href"), "../../submissions/alina-k-lab-01/index.html");
+    assert.equal(await results.first().getAttribute("href"), "../../submissions/alina-k__lab-01/index.html");
     await follow(page, results.first(), /\/atlas\/submissions\/alina-k-lab-01\/index\.html$/);
     assert.equal(await h1(page), "alina-k");
     await clean(since, "search");
