@@ -280,9 +280,11 @@ fn utf8_counts(bytes: &[u8]) -> (usize, usize) {
     })
 }
 
-/// Parse, extract, normalise and render one submission held in memory: the
-/// whole per-file pipeline, for the fuzz harness. Returns the page HTML.
-pub fn fuzz_one(markdown: &str) -> String {
+/// Parse, extract, normalise, cap and render one submission held in
+/// memory: the whole per-file pipeline, for the fuzz harness. Returns the
+/// file's HTML and the length of the submission's JSON. No deadline: the
+/// harness times the work itself.
+pub fn fuzz_one(markdown: &str) -> (String, usize) {
     use crate::extract::{FileOutline, FileRole};
     let root = outline::parse(markdown);
     let files = [FileOutline { path: "fuzz.md", role: FileRole::Roles, root: &root }];
@@ -295,9 +297,10 @@ pub fn fuzz_one(markdown: &str) -> String {
         author: "fuzz".into(),
         main_file: "fuzz.md".into(),
     };
-    let sub = crate::model::normalize(ident, extracted, &TAXONOMY, vec![("fuzz.md".into(), markdown.into())]);
-    std::hint::black_box(serde_json::to_string(&sub).ok());
-    crate::render::markdown::to_html(markdown)
+    let mut sub = crate::model::normalize(ident, extracted, &TAXONOMY, vec![("fuzz.md".into(), markdown.into())]);
+    crate::limits::cap_entities(&mut sub);
+    let json = crate::hidden::to_string(&sub).map_or(0, |j| j.len());
+    (crate::render::markdown::render(markdown, &crate::render::markdown::Limits::default(), None), json)
 }
 
 #[cfg(test)]
@@ -373,6 +376,7 @@ mod tests {
 
     #[test]
     fn fuzz_one_renders() {
-        assert!(fuzz_one("# Hi\n\n<script>x</script>").contains("Hi"));
+        let (html, json) = fuzz_one("# Hi\n\n<script>x</script>");
+        assert!(html.contains("Hi") && !html.contains("<script") && json > 100, "{html}");
     }
 }

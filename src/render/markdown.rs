@@ -99,16 +99,23 @@ pub fn to_html(markdown: &str) -> String {
 /// link targets need filtering, done here, and the sanitiser (the costliest
 /// step) is skipped. Anything else goes through ammonia.
 pub fn render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> String {
+    render_noting(markdown, limits, deadline).0
+}
+
+/// [`render`], and why the file is shown as plain text, if it is.
+pub fn render_noting(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> (String, Option<Over>) {
     match try_render(markdown, limits, deadline) {
-        Ok(html) => html,
-        Err(why) => plain(markdown, limits.max_html, why),
+        Ok(html) => (html, None),
+        Err(why) => (plain(markdown, limits.max_html, why), Some(why)),
     }
 }
 
 /// Why a file is shown as plain text.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Over {
+pub enum Over {
+    /// Its HTML would pass [`Limits::max_html`].
     Size,
+    /// Its deadline passed.
     Time,
 }
 

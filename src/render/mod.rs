@@ -13,6 +13,7 @@ pub mod search;
 
 use crate::aggregate::Cohort;
 use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::Submission;
 use anyhow::{Context, Result, anyhow};
 use rayon::prelude::*;
@@ -150,7 +151,8 @@ pub const LIST_PAGES: &[(&str, &str)] = &[
 pub const REVIEW_PAGE: &str = "review/index.html";
 
 /// Render every page, handing them to `sink` in batches, in a fixed order
-/// (so what the sink sees never depends on thread count).
+/// (so what the sink sees never depends on thread count). Returns the
+/// findings of rendering: files shown as plain text.
 pub fn render_site(
     subs: &[Submission],
     cohort: &Cohort,
@@ -158,7 +160,7 @@ pub fn render_site(
     tera: &Tera,
     review: &crate::review::CohortReview,
     sink: &mut dyn FnMut(Vec<Page>) -> Result<()>,
-) -> Result<()> {
+) -> Result<Vec<Diagnostic>> {
     let site = Site::new(subs, cohort, config, tera, review);
     // One list of every page, so each batch keeps both cores busy: the
     // cohort pages (the review page alone is a large job) render alongside
@@ -176,7 +178,8 @@ pub fn render_site(
         };
         sink(pages?)?;
     }
-    sink(statics.unwrap_or_else(static_files))
+    sink(statics.unwrap_or_else(static_files))?;
+    Ok(site.notes())
 }
 
 /// One page of the site, in the order [`render_site`] hands pages over.
@@ -216,6 +219,8 @@ pub struct Site<'a> {
     charts: charts::ListCharts,
     gaps: charts::GapIndex,
     heatmaps: charts::Heatmaps,
+    /// Files shown as plain text, found while rendering.
+    notes: std::sync::Mutex<Vec<Diagnostic>>,
 }
 
 impl<'a> Site<'a> {
@@ -246,7 +251,15 @@ impl<'a> Site<'a> {
             charts: charts::ListCharts::new(subs, cohort),
             gaps,
             heatmaps,
+            notes: Default::default(),
         }
+    }
+
+    /// What rendering found so far (files shown as plain text), sorted.
+    pub fn notes(&self) -> Vec<Diagnostic> {
+        let mut notes = self.notes.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        notes.sort();
+        notes
     }
 
     /// Every page of the site, in order.
@@ -327,11 +340,20 @@ impl<'a> Site<'a> {
         markdown::Limits::for_files(self.subs[i].sources.len(), self.ctx.external_images)
     }
 
-    /// Submission `i`'s files as HTML, within its limits and its deadline.
+    /// Submission `i`'s files as HTML, within its limits and its deadline;
+    /// a file shown as plain text is noted (see [`Self::notes`]).
     pub fn files_html(&self, i: usize) -> Vec<String> {
         let limits = self.limits(i);
         let deadline = std::time::Instant::now() + crate::limits::fork_deadline();
-        self.subs[i].sources.iter().map(|(_, text)| markdown::render(text, &limits, Some(deadline))).collect()
+        let mut html = Vec::with_capacity(self.subs[i].sources.len());
+        for (path, text) in &self.subs[i].sources {
+            let (file, cut) = markdown::render_noting(text, &limits, Some(deadline));
+            if let Some(why) = cut {
+                self.notes.lock().unwrap_or_else(|e| e.into_inner()).push(cut_note(path, why, &limits));
+            }
+            html.push(file);
+        }
+        html
     }
 
     /// Submission `i`'s page, given its files rendered by [`Self::files_html`]
@@ -357,6 +379,31 @@ impl<'a> Site<'a> {
         let jobs: Vec<Job> =
             self.entity_jobs().filter(|&job| self.entity_path(job).is_some_and(|path| want(&path))).collect();
         jobs.par_iter().map(|&job| self.render(job)).collect()
+    }
+}
+
+/// The finding for a file shown as plain text.
+fn cut_note(path: &str, why: markdown::Over, limits: &markdown::Limits) -> Diagnostic {
+    match why {
+        markdown::Over::Size => Diagnostic::new(
+            path,
+            0,
+            Severity::Warning,
+            format!(
+                "its HTML would pass {} KB, this file's share of the page: shown as plain text; shorten it or flatten \
+                 its nesting",
+                limits.max_html / 1024
+            ),
+        ),
+        markdown::Over::Time => Diagnostic::new(
+            path,
+            0,
+            Severity::Error,
+            format!(
+                "rendering took longer than the {:.0} s one submission may take: shown as plain text",
+                crate::limits::fork_deadline().as_secs_f64()
+            ),
+        ),
     }
 }
 

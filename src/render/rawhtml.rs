@@ -93,63 +93,75 @@ impl OpenTags {
     /// Take in `html`, a complete piece of raw HTML (an HTML block or one
     /// inline tag); on refusal, `self` is left as it was.
     pub(crate) fn accept(&mut self, html: &str) -> Result<(), Refused> {
-        let mut next = self.clone();
-        let mut tokens = Tokens { s: html.as_bytes(), i: 0 };
-        while let Some(token) = tokens.next_tag()? {
-            match token {
-                Token::Start(name) => next.open(name)?,
-                Token::End(name) => next.close(&name),
-                Token::RawText(name) => {
-                    next.open(name.clone())?;
-                    tokens.skip_raw_text(&name);
-                }
+        let tokens = Tokens { s: html.as_bytes(), i: 0 }.all()?;
+        // Elements only ever leave and join at the top: the stack below the
+        // lowest point reached is untouched, and what was popped from the
+        // original stack is kept to put back on refusal.
+        let (len, formatting) = (self.stack.len(), self.formatting);
+        let mut low = len;
+        let mut popped: Vec<String> = Vec::new();
+        for token in tokens {
+            let (at, gone) = match token {
+                Token::Start(name) => self.open(name),
+                Token::End(name) => self.close(&name),
+            };
+            if at < low {
+                popped.splice(0..0, gone.into_iter().take(low - at));
+                low = at;
+            }
+            if self.stack.len() > MAX_RAW_DEPTH || self.formatting > MAX_RAW_FORMATTING {
+                self.stack.truncate(low);
+                self.stack.extend(popped);
+                self.formatting = formatting;
+                return Err(Refused::TooDeep);
             }
         }
-        *self = next;
         Ok(())
     }
 
-    fn open(&mut self, name: String) -> Result<(), Refused> {
+    /// Open `name`; returns where the stack was cut and what was popped.
+    fn open(&mut self, name: String) -> (usize, Vec<String>) {
+        let mut gone = (self.stack.len(), Vec::new());
         if VOID.contains(&name.as_str()) {
-            return Ok(());
+            return gone;
         }
         if SAME_NAME_CLOSES.contains(&name.as_str()) && self.stack.last() == Some(&name) {
-            self.stack.pop();
+            gone = self.pop_from(self.stack.len() - 1);
         }
         if FORMATTING.contains(&name.as_str()) {
             self.formatting += 1;
         }
         self.stack.push(name);
-        if self.stack.len() > MAX_RAW_DEPTH || self.formatting > MAX_RAW_FORMATTING {
-            return Err(Refused::TooDeep);
-        }
-        Ok(())
+        gone
     }
 
-    fn close(&mut self, name: &str) {
+    /// Close `name` where the parser surely closes it; returns where the
+    /// stack was cut and what was popped.
+    fn close(&mut self, name: &str) -> (usize, Vec<String>) {
         let popped_on_the_way: &[&str] = match name {
             "table" => TABLE_INNER,
             _ if SCOPED_END.contains(&name) => IMPLIED_END,
             _ => &[],
         };
-        let above =
-            self.stack.iter().rev().take_while(|n| *n != name && popped_on_the_way.contains(&n.as_str())).count();
+        let above = self.stack.iter().rev().take_while(|n| *n != name && popped_on_the_way.contains(&n.as_str())).count();
         let at = self.stack.len().wrapping_sub(above + 1);
         if self.stack.get(at).is_some_and(|n| n == name) {
-            for popped in self.stack.drain(at..) {
-                if FORMATTING.contains(&popped.as_str()) {
-                    self.formatting -= 1;
-                }
-            }
+            self.pop_from(at)
+        } else {
+            (self.stack.len(), Vec::new())
         }
+    }
+
+    fn pop_from(&mut self, at: usize) -> (usize, Vec<String>) {
+        let gone: Vec<String> = self.stack.drain(at..).collect();
+        self.formatting -= gone.iter().filter(|n| FORMATTING.contains(&n.as_str())).count();
+        (at, gone)
     }
 }
 
 enum Token {
     Start(String),
     End(String),
-    /// A start tag whose content is text up to its end tag.
-    RawText(String),
 }
 
 /// The tags of a piece of HTML, as the HTML tokenizer finds them.
@@ -159,7 +171,20 @@ struct Tokens<'a> {
 }
 
 impl Tokens<'_> {
-    fn next_tag(&mut self) -> Result<Option<Token>, Refused> {
+    /// Every tag, in order.
+    fn all(mut self) -> Result<Vec<Token>, Refused> {
+        let mut out = Vec::new();
+        while let Some((token, raw_text)) = self.next_tag()? {
+            if raw_text && let Token::Start(name) = &token {
+                self.skip_raw_text(name);
+            }
+            out.push(token);
+        }
+        Ok(out)
+    }
+
+    /// The next tag, and whether its content is text up to its end tag.
+    fn next_tag(&mut self) -> Result<Option<(Token, bool)>, Refused> {
         while let Some(at) = memchr::memchr(b'<', &self.s[self.i..]) {
             self.i += at + 1;
             let rest = &self.s[self.i..];
@@ -168,13 +193,13 @@ impl Tokens<'_> {
                     let name = self.name();
                     self.attributes()?;
                     let raw = name == "script" || RAW_TEXT.contains(&name.as_str());
-                    return Ok(Some(if raw { Token::RawText(name) } else { Token::Start(name) }));
+                    return Ok(Some((Token::Start(name), raw)));
                 }
                 Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => {
                     self.i += 1;
                     let name = self.name();
                     self.attributes()?;
-                    return Ok(Some(Token::End(name)));
+                    return Ok(Some((Token::End(name), false)));
                 }
                 Some(b'/') if rest.get(1) == Some(&b'>') => self.i += 2,
                 Some(b'!') if rest.starts_with(b"!--") => self.comment()?,
@@ -359,6 +384,19 @@ mod tests {
         assert_eq!(depth_after(&payload), Err(Refused::TooDeep));
         assert_eq!(depth_after(&"<b>".repeat(MAX_RAW_FORMATTING + 1)), Err(Refused::TooDeep));
         assert_eq!(depth_after(&"<b>x</b>".repeat(1000)), Ok(0));
+    }
+
+    #[test]
+    fn a_refused_piece_leaves_the_elements_as_they_were() {
+        let mut open = OpenTags::default();
+        open.accept("<div><ul><li><b>").unwrap();
+        let before = open.stack.clone();
+        let refused = format!("</b></li></ul></div>{}", "<i>".repeat(MAX_RAW_FORMATTING + 1));
+        assert_eq!(open.accept(&refused), Err(Refused::TooDeep));
+        assert_eq!(open.stack, before);
+        assert_eq!(open.formatting, 1);
+        open.accept("</b></li></ul></div>").unwrap();
+        assert_eq!((open.depth(), open.formatting), (0, 0));
     }
 
     #[test]
