@@ -5,6 +5,8 @@
 //! (autoescaped) or as HTML that went through the sanitiser.
 
 pub mod charts;
+mod escape;
+mod events;
 pub mod highlight;
 pub mod lists;
 pub mod markdown;
@@ -58,8 +60,8 @@ pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     tera.autoescape_on(vec![".html"]);
     // Tera's default also escapes '/', which turns every relative link into
     // entities; these five are all HTML text and quoted attributes need.
-    tera.set_escape_fn(escape_html);
-    tera.register_filter("slug", SlugFilter);
+    tera.set_escape_fn(escape::escape_html);
+    tera.register_filter("slug", escape::SlugFilter);
     let mut all: Vec<(String, String)> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     if let Some(dir) = theme_dir {
         let tdir = dir.join("templates");
@@ -495,107 +497,6 @@ pub fn submission_row(s: &Submission) -> SubmissionRow<'_> {
     }
 }
 
-/// Tera's escape function: the five characters HTML text and quoted
-/// attributes need, and hidden characters (see [`crate::hidden`]) shown as
-/// U+FFFD. Copies the runs between them whole, skipping eight bytes at a
-/// time where none is special (most strings have none).
-fn escape_html(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut run = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8)
-            && !has_special(u64::from_le_bytes(word.try_into().unwrap_or_default()))
-        {
-            i += 8;
-            continue;
-        }
-        if let Some(entity) = entity(bytes[i]) {
-            // ASCII bytes are always char boundaries.
-            out.push_str(&s[run..i]);
-            out.push_str(entity);
-            run = i + 1;
-        } else if crate::hidden::may_hide(bytes[i]) {
-            // Lead bytes, so char boundaries too.
-            let c = s[i..].chars().next().unwrap_or(' ');
-            if crate::hidden::is_hidden(c) {
-                out.push_str(&s[run..i]);
-                out.push(crate::hidden::SHOWN_AS);
-                run = i + c.len_utf8();
-                i = run;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    out.push_str(&s[run..]);
-    out
-}
-
-fn entity(b: u8) -> Option<&'static str> {
-    Some(match b {
-        b'&' => "&amp;",
-        b'<' => "&lt;",
-        b'>' => "&gt;",
-        b'"' => "&quot;",
-        b'\'' => "&#x27;",
-        _ => return None,
-    })
-}
-
-/// Whether any of the eight bytes in `word` is one [`entity`] replaces or
-/// one that may start a hidden character (the classic "has a zero byte"
-/// test, once per character, and "has a byte below 0x20").
-fn has_special(word: u64) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    let special = [b'&', b'<', b'>', b'"', b'\'', 0x7f, 0xc2, 0xd8, 0xe1, 0xe2, 0xe3, 0xef]
-        .iter()
-        .fold(0, |found, &c| found | zero_bytes(word ^ (ONES * c as u64)));
-    special | below_space != 0
-}
-
-/// The `slug` filter: the same slugs as the page paths, so links always
-/// resolve. Its output is letters, digits and '-', so tera need not escape it.
-struct SlugFilter;
-
-impl tera::Filter for SlugFilter {
-    fn filter(&self, v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
-        Ok(tera::Value::String(cached_slug(v.as_str().unwrap_or_default())))
-    }
-
-    fn is_safe(&self) -> bool {
-        true
-    }
-}
-
-/// Most names slugged on a page are a cohort's few hundred canonical names,
-/// over and over, and [`crate::discover::slug`] (Unicode normalisation)
-/// costs as much as the rest of a link: each render thread keeps the slugs it
-/// made. Bounded, for a long `serve` session.
-fn cached_slug(name: &str) -> String {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    const MAX_CACHED: usize = 4096;
-    thread_local! {
-        static SLUGS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
-    }
-    SLUGS.with_borrow_mut(|slugs| {
-        if let Some(slug) = slugs.get(name) {
-            return slug.clone();
-        }
-        if slugs.len() >= MAX_CACHED {
-            slugs.clear();
-        }
-        let slug = crate::discover::slug(name);
-        slugs.insert(name.to_string(), slug.clone());
-        slug
-    })
-}
-
 /// Tera nests the useful message (which variable, which line) in sources.
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
@@ -606,69 +507,4 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         cur = s.source();
     }
     msg
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The plain per-character escape the fast one must match.
-    fn escape_slowly(s: &str) -> String {
-        s.chars()
-            .map(|c| match c {
-                '&' => "&amp;".to_string(),
-                '<' => "&lt;".to_string(),
-                '>' => "&gt;".to_string(),
-                '"' => "&quot;".to_string(),
-                '\'' => "&#x27;".to_string(),
-                c if crate::hidden::is_hidden(c) => "\u{fffd}".to_string(),
-                c => c.to_string(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn escape_matches_the_plain_escape_at_every_offset() {
-        let samples = [
-            "",
-            "plain text, long enough to skip whole words",
-            "<script>alert('x')</script>",
-            "Tom & Jerry \"quoted\" — ünïcödé ✓ and 'more' > less",
-            "&&&&&&&&&&&&&&&&&",
-            "ends with a special>",
-            "日本語のテキスト<b>",
-            "mallory\u{202e}gpj.exe\u{200b} tab\there\nline\u{1b}[31m \u{7f}\u{85} — “q” \u{feff}",
-            "\u{3164}\u{115f}\u{61c}x",
-        ];
-        for s in samples {
-            // Every alignment of the specials against the eight-byte words.
-            for pad in 0..9 {
-                let text = format!("{}{s}{}", "x".repeat(pad), "é".repeat(pad));
-                assert_eq!(escape_html(&text), escape_slowly(&text), "{text:?}");
-            }
-        }
-        for b in 0..=127u8 {
-            // Every ASCII byte, tab and controls among them.
-            let text = format!("abcdefg{}hijklmnop", b as char);
-            assert_eq!(escape_html(&text), escape_slowly(&text), "byte {b}");
-        }
-    }
-
-    #[test]
-    fn slug_filter_matches_the_page_paths_and_needs_no_escape() {
-        let tera = load_templates(None).unwrap();
-        let mut ctx = tera::Context::new();
-        let names = ["C++ / Go", "C#", "Back-end <dev> & \"ops\"", "Jose\u{301}", "!!!", "Кинопоиск"];
-        ctx.insert("names", &names);
-        let mut tera = tera;
-        let out = tera.render_str("{% for n in names %}{{ n | slug }}|{% endfor %}", &ctx).unwrap();
-        let want: String = names.iter().map(|n| format!("{}|", crate::discover::slug(n))).collect();
-        assert_eq!(out, want);
-        // Twice: the second time from the cache.
-        for n in names {
-            assert_eq!(cached_slug(n), crate::discover::slug(n));
-            assert_eq!(cached_slug(n), crate::discover::slug(n));
-        }
-        assert!(names.iter().all(|n| escape_html(&crate::discover::slug(n)) == crate::discover::slug(n)));
-    }
 }

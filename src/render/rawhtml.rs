@@ -143,13 +143,10 @@ impl OpenTags {
             _ if SCOPED_END.contains(&name) => IMPLIED_END,
             _ => &[],
         };
-        let above = self.stack.iter().rev().take_while(|n| *n != name && popped_on_the_way.contains(&n.as_str())).count();
+        let above =
+            self.stack.iter().rev().take_while(|n| *n != name && popped_on_the_way.contains(&n.as_str())).count();
         let at = self.stack.len().wrapping_sub(above + 1);
-        if self.stack.get(at).is_some_and(|n| n == name) {
-            self.pop_from(at)
-        } else {
-            (self.stack.len(), Vec::new())
-        }
+        if self.stack.get(at).is_some_and(|n| n == name) { self.pop_from(at) } else { (self.stack.len(), Vec::new()) }
     }
 
     fn pop_from(&mut self, at: usize) -> (usize, Vec<String>) {
