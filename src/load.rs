@@ -1,6 +1,7 @@
 //! Read, parse, extract and normalise one submission unit. Runs in parallel,
 //! one call per unit; never fails: problems become diagnostics.
 
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::Unit;
 use crate::extract::{self, FileOutline, FileRole, Section};
 use crate::model::{self, Identity, Submission};
@@ -11,6 +12,8 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// One unit, within [`crate::limits`]: its entities capped, and as plain
+/// text if it took longer than a fork may.
 pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
     let start = Instant::now();
     let mut sub = load_within_limits(unit, content, tax);
@@ -23,26 +26,21 @@ pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
 }
 
 /// The unit's files, read within its scope and byte budget.
-fn read_files(unit: &Unit, content: &Path, diags: &mut Vec<crate::diagnostics::Diagnostic>) -> Vec<(String, String)> {
+fn read_files(unit: &Unit, content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
     let mut sources = Vec::new();
     // Resolved once per unit rather than once per file.
     let Ok(root) = content.canonicalize() else {
-        diags.push(crate::diagnostics::Diagnostic::new(
-            &unit.source,
-            0,
-            crate::diagnostics::Severity::Error,
-            "cannot read the content folder",
-        ));
+        diags.push(Diagnostic::new(&unit.source, 0, Severity::Error, "cannot read the content folder"));
         return sources;
     };
     let fork = fork_of(unit, &root);
     let mut budget = MAX_UNIT_BYTES;
     for (i, rel) in unit.files.iter().enumerate() {
         if budget == 0 {
-            diags.push(crate::diagnostics::Diagnostic::new(
+            diags.push(Diagnostic::new(
                 &unit.source,
                 0,
-                crate::diagnostics::Severity::Warning,
+                Severity::Warning,
                 format!(
                     "the submission's files together pass {MAX_UNIT_BYTES} bytes: {} more files were not read",
                     unit.files.len() - i

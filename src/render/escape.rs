@@ -10,33 +10,53 @@ pub(super) fn escape_html(s: &str) -> String {
     let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8)
-            && !has_special(u64::from_le_bytes(word.try_into().unwrap_or_default()))
-        {
+        let word = bytes.get(i..i + 8).map(|w| u64::from_le_bytes(w.try_into().unwrap_or_default()));
+        if word.is_some_and(|w| !has_special(w)) {
             i += 8;
             continue;
         }
-        if let Some(entity) = entity(bytes[i]) {
-            // ASCII bytes are always char boundaries.
-            out.push_str(&s[run..i]);
-            out.push_str(entity);
-            run = i + 1;
-        } else if crate::hidden::may_hide(bytes[i]) {
-            // Lead bytes, so char boundaries too.
-            let c = s[i..].chars().next().unwrap_or(' ');
-            if crate::hidden::is_hidden(c) {
-                out.push_str(&s[run..i]);
-                out.push(crate::hidden::SHOWN_AS);
-                run = i + c.len_utf8();
-                i = run;
+        // A word with a special byte (or the last few bytes): byte by byte.
+        let end = (i + 8).min(bytes.len());
+        while i < end {
+            let b = bytes[i];
+            if !SPECIAL[usize::from(b)] {
+                i += 1;
                 continue;
             }
+            if let Some(entity) = entity(b) {
+                // ASCII bytes are always char boundaries.
+                out.push_str(&s[run..i]);
+                out.push_str(entity);
+                run = i + 1;
+            } else if crate::hidden::MAY_HIDE[usize::from(b)] {
+                // Lead bytes, so char boundaries too.
+                let c = s[i..].chars().next().unwrap_or(' ');
+                if crate::hidden::is_hidden(c) {
+                    out.push_str(&s[run..i]);
+                    out.push(crate::hidden::SHOWN_AS);
+                    run = i + c.len_utf8();
+                    i = run;
+                    continue;
+                }
+            }
+            i += 1;
         }
-        i += 1;
     }
     out.push_str(&s[run..]);
     out
 }
+
+/// Bytes that are an [`entity`] or may start a hidden character: one
+/// lookup clears the others.
+static SPECIAL: [bool; 256] = {
+    let mut table = crate::hidden::MAY_HIDE;
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table
+};
 
 fn entity(b: u8) -> Option<&'static str> {
     Some(match b {
@@ -49,18 +69,19 @@ fn entity(b: u8) -> Option<&'static str> {
     })
 }
 
-/// Whether any of the eight bytes in `word` is one [`entity`] replaces or
-/// one that may start a hidden character (the classic "has a zero byte"
-/// test, once per character, and "has a byte below 0x20").
+/// Whether any of the eight bytes in `word` is one [`entity`] replaces
+/// (the classic "has a zero byte" test, once per character), or is below a
+/// space, or 0x7F and above: one of those may start a hidden character.
 fn has_special(word: u64) -> bool {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    let special = [b'&', b'<', b'>', b'"', b'\'', 0x7f, 0xc2, 0xd8, 0xe1, 0xe2, 0xe3, 0xef]
-        .iter()
-        .fold(0, |found, &c| found | zero_bytes(word ^ (ONES * c as u64)));
-    special | below_space != 0
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word;
+    // Carries make false alarms only, which the byte loop clears.
+    let from_del = word | word.wrapping_add(ONES);
+    let specials =
+        [b'&', b'<', b'>', b'"', b'\''].iter().fold(0, |found, &c| found | zero_bytes(word ^ (ONES * c as u64)));
+    (specials | ((below_space | from_del) & HIGHS)) != 0
 }
 
 /// The `slug` filter: the same slugs as the page paths, so links always

@@ -11,9 +11,6 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 /// host who reads it. The sanitiser drops what else is left (relative and
 /// `data:` sources).
 pub(super) fn images_as_links(events: &mut Vec<Event<'_>>) {
-    if !events.iter().any(|e| matches!(e, Event::Start(Tag::Image { .. }))) {
-        return;
-    }
     let mut out = Vec::with_capacity(events.len() + 8);
     // Per open image: whether it became a link.
     let mut open: Vec<bool> = Vec::new();
@@ -187,15 +184,17 @@ pub(super) fn limit_depth<'a>(events: impl Iterator<Item = Event<'a>>) -> impl I
 
 /// Keep the first [`MAX_COLUMNS`] columns of each table: the parser pads
 /// every short row to the header's width, so a wide header multiplies
-/// every row. A note follows a table that lost columns.
-pub(super) fn limit_columns<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+/// every row. A note (emphasised text: plain Markdown, so it keeps the fast
+/// path) follows a table that lost columns. Called only when one did.
+pub(super) fn limit_columns(events: &mut Vec<Event<'_>>) {
     let (mut cut, mut column, mut skipping) = (false, 0usize, false);
-    events.flat_map(move |e| {
-        let mut note = None;
+    let mut out = Vec::with_capacity(events.len());
+    for e in events.drain(..) {
         let keep = match &e {
             Event::Start(Tag::Table(aligns)) if aligns.len() > MAX_COLUMNS => {
                 cut = true;
-                return Note::one(Event::Start(Tag::Table(aligns[..MAX_COLUMNS].to_vec())), None);
+                out.push(Event::Start(Tag::Table(aligns[..MAX_COLUMNS].to_vec())));
+                continue;
             }
             Event::Start(Tag::TableHead | Tag::TableRow) => {
                 column = 0;
@@ -210,53 +209,16 @@ pub(super) fn limit_columns<'a>(events: impl Iterator<Item = Event<'a>>) -> impl
                 skipping = false;
                 false
             }
-            Event::End(TagEnd::Table) => {
-                if std::mem::take(&mut cut) {
-                    note = Some(format!("The table above is cut to its first {MAX_COLUMNS} columns."));
-                }
-                true
-            }
             _ => !skipping,
         };
-        Note::one(e, note).keep(keep)
-    })
-}
-
-/// An event, maybe dropped, and maybe a note after it, as a paragraph of
-/// emphasised text (plain Markdown, so it keeps the fast path).
-struct Note<'a> {
-    events: [Option<Event<'a>>; 4],
-    next: usize,
-}
-
-impl<'a> Note<'a> {
-    fn one(e: Event<'a>, note: Option<String>) -> Self {
-        let mut events = [Some(e), None, None, None];
-        if let Some(text) = note {
-            events[1] = Some(Event::Start(Tag::Emphasis));
-            events[2] = Some(Event::Text(CowStr::from(text)));
-            events[3] = Some(Event::End(TagEnd::Emphasis));
+        let table_end = matches!(e, Event::End(TagEnd::Table));
+        if keep {
+            out.push(e);
         }
-        Note { events, next: 0 }
-    }
-
-    fn keep(mut self, keep: bool) -> Self {
-        if !keep {
-            self.events[0] = None;
+        if table_end && std::mem::take(&mut cut) {
+            let note = format!("The table above is cut to its first {MAX_COLUMNS} columns.");
+            out.extend([Event::Start(Tag::Emphasis), Event::Text(CowStr::from(note)), Event::End(TagEnd::Emphasis)]);
         }
-        self
     }
-}
-
-impl<'a> Iterator for Note<'a> {
-    type Item = Event<'a>;
-    fn next(&mut self) -> Option<Event<'a>> {
-        while self.next < self.events.len() {
-            self.next += 1;
-            if let Some(e) = self.events[self.next - 1].take() {
-                return Some(e);
-            }
-        }
-        None
-    }
+    *events = out;
 }

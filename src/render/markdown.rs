@@ -125,34 +125,51 @@ pub enum Over {
 fn try_render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> Result<String, Over> {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     // Events are held until written: at 80 bytes each, more than the HTML
-    // they make. Counting at least what each will write stops a file whose
-    // HTML cannot fit before its events fill memory.
+    // they make. Counting at least what each will write (its text, or a
+    // byte) stops a file whose HTML cannot fit before its events fill memory.
     let over = Cell::new(None);
-    let (mut count, mut least) = (0usize, 0usize);
+    // Rare shapes, noted in the same pass, for the steps only they need.
+    let (wide, image) = (Cell::new(false), Cell::new(false));
+    // The estimate is checked, and the clock read, each time it passes
+    // another 64 KB (and at the budget).
+    const STEP: usize = 64 * 1024;
+    let (mut least, mut check_at) = (0usize, STEP.min(limits.max_html));
     let within = |e: &Event<'_>| {
-        count += 1;
         least += match e {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => t.len(),
-            Event::Start(_) => 3,
-            Event::End(_) => 4,
+            Event::Start(Tag::Table(aligns)) => {
+                wide.set(wide.get() | (aligns.len() > MAX_COLUMNS));
+                3
+            }
+            Event::Start(Tag::Image { .. }) => {
+                image.set(true);
+                3
+            }
             _ => 1,
         };
+        if least <= check_at {
+            return true;
+        }
         let stop = if least > limits.max_html {
-            Some(Over::Size)
-        } else if count % 1024 == 0 && deadline.is_some_and(|d| Instant::now() > d) {
-            Some(Over::Time)
+            Over::Size
+        } else if deadline.is_some_and(|d| Instant::now() > d) {
+            Over::Time
         } else {
-            None
+            check_at = (least + STEP).min(limits.max_html);
+            return true;
         };
-        over.set(stop);
-        stop.is_none()
+        over.set(Some(stop));
+        false
     };
-    let parsed = limit_columns(limit_depth(Parser::new_ext(markdown, opts)).map(plain_tables_and_tasks));
+    let parsed = limit_depth(Parser::new_ext(markdown, opts)).map(plain_tables_and_tasks);
     let mut events = without_comments(parsed.take_while(within), markdown.len() / 12);
     if let Some(why) = over.get() {
         return Err(why);
     }
-    if !limits.external_images {
+    if wide.get() {
+        limit_columns(&mut events);
+    }
+    if image.get() && !limits.external_images {
         images_as_links(&mut events);
     }
     let raw =
@@ -161,8 +178,8 @@ fn try_render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> Res
     let mut out = Capped { out: &mut html, cap: limits.max_html };
     let mut code = Highlighter { budget: limits.highlight, deadline, late: false };
     let written = if raw {
-        let events = limit_raw_html(events).into_iter();
-        pulldown_cmark::html::write_html_fmt(&mut out, code.blocks(events))
+        limit_raw_html(&mut events);
+        pulldown_cmark::html::write_html_fmt(&mut out, code.blocks(events.into_iter()))
     } else {
         pulldown_cmark::html::write_html_fmt(&mut out, code.blocks(safe_links(events.into_iter())))
     };

@@ -316,39 +316,32 @@ impl Tokens<'_> {
 /// Show a piece of raw HTML as text when the parser would read it too
 /// deep, with too many attributes, or past its end (the sanitiser still
 /// cleans whatever is kept). HTML blocks, which arrive a line per event,
-/// are judged whole.
-pub(crate) fn limit_raw_html<'a>(events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+/// are judged whole. In place: most files keep all their events.
+pub(crate) fn limit_raw_html(events: &mut [Event<'_>]) {
     let mut open = OpenTags::default();
-    let mut out = Vec::with_capacity(events.len());
-    let mut block: Option<Vec<Event<'a>>> = None;
-    for e in events {
-        match (e, &mut block) {
-            (e @ Event::Start(Tag::HtmlBlock), None) => {
-                out.push(e);
-                block = Some(Vec::new());
-            }
-            (e @ Event::End(TagEnd::HtmlBlock), Some(held)) => {
-                let text: String = held.iter().map(|e| if let Event::Html(h) = e { h.as_ref() } else { "" }).collect();
-                if open.accept(&text).is_ok() {
-                    out.append(held);
-                } else {
-                    out.push(Event::Text(CowStr::from(text)));
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::HtmlBlock) => {
+                let end = events[i..].iter().position(|e| matches!(e, Event::End(TagEnd::HtmlBlock)));
+                let end = end.map_or(events.len(), |n| i + n);
+                let lines = &mut events[i + 1..end];
+                let text: String = lines.iter().map(|e| if let Event::Html(h) = e { h.as_ref() } else { "" }).collect();
+                if open.accept(&text).is_err()
+                    && let Some((first, rest)) = lines.split_first_mut()
+                {
+                    *first = Event::Text(CowStr::from(text));
+                    rest.fill(Event::Text(CowStr::Borrowed("")));
                 }
-                out.push(e);
-                block = None;
+                i = end;
             }
-            (e, Some(held)) => held.push(e),
-            (Event::InlineHtml(raw), None) => {
-                out.push(if open.accept(&raw).is_ok() { Event::InlineHtml(raw) } else { Event::Text(raw) })
+            Event::InlineHtml(raw) | Event::Html(raw) if open.accept(raw).is_err() => {
+                events[i] = Event::Text(raw.clone());
             }
-            (Event::Html(raw), None) => {
-                out.push(if open.accept(&raw).is_ok() { Event::Html(raw) } else { Event::Text(raw) })
-            }
-            (e, None) => out.push(e),
+            _ => {}
         }
+        i += 1;
     }
-    out.extend(block.into_iter().flatten());
-    out
 }
 
 #[cfg(test)]
