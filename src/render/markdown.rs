@@ -125,8 +125,8 @@ pub enum Over {
 fn try_render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> Result<String, Over> {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     // Events are held until written: at 80 bytes each, more than the HTML
-    // they make. Counting at least what each will write (its text, or a
-    // byte) stops a file whose HTML cannot fit before its events fill memory.
+    // they make. Counting at least what each will write (its text, or its
+    // tag) stops a file whose HTML cannot fit before its events fill memory.
     let over = Cell::new(None);
     // Rare shapes, noted in the same pass, for the steps only they need.
     let (wide, image) = (Cell::new(false), Cell::new(false));
@@ -145,6 +145,9 @@ fn try_render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> Res
                 image.set(true);
                 3
             }
+            // `<p>`, `</p>` and the like: the least a tag writes.
+            Event::Start(_) => 3,
+            Event::End(_) => 4,
             _ => 1,
         };
         if least <= check_at {
