@@ -53,7 +53,7 @@ pub fn write_json(
         products: &cohort.products,
         unknown: &cohort.unknown,
     };
-    serde_json::to_writer(&mut *out, &atlas)?;
+    crate::hidden::to_writer(&mut *out, &atlas)?;
     out.write_all(b"\n")?;
     Ok(())
 }

@@ -23,6 +23,10 @@ pub struct Config {
     pub taxonomy: TaxonomyConfig,
     /// Overrides of the embedded rubric (`src/review/rubric.yaml`), key by key.
     pub rubric: Option<crate::review::RubricConfig>,
+    /// Show images from other hosts in students' pages. Off by default: each
+    /// would tell its host the IP address of everyone who reads the page, so
+    /// they are shown as links instead, and the pages' CSP loads none.
+    pub external_images: bool,
 }
 
 impl Default for Config {
@@ -34,6 +38,7 @@ impl Default for Config {
             indexable: false,
             taxonomy: TaxonomyConfig::default(),
             rubric: None,
+            external_images: false,
         }
     }
 }

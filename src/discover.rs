@@ -1,8 +1,9 @@
 //! Discover stage: content dir -> sorted submission units.
 //!
 //! Each top-level folder is one submission (a cloned fork) and each loose
-//! top-level `.md` file is one too. Hidden folders, `node_modules` and
-//! `target` are skipped; linked folders are never entered (no loops).
+//! top-level `.md` file is one too. Hidden and `_` folders (`.git`,
+//! `_private`), `node_modules` and `target` are skipped; linked folders are
+//! never entered (no loops).
 //!
 //! Discovery lists; it does not judge. Symlinked, special and unreadable
 //! entries are listed too, and [`crate::parse::read_source`] refuses each
@@ -95,7 +96,7 @@ fn markdown_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<crate::diagnost
         WalkDir::new(dir).follow_links(false).max_depth(MAX_WALK_DEPTH).sort_by_file_name().into_iter().filter_entry(
             |e| {
                 let n = e.file_name().to_string_lossy();
-                e.depth() == 0 || !(n.starts_with('.') || SKIP_DIRS[..2].contains(&n.as_ref()))
+                e.depth() == 0 || !(n.starts_with(['.', '_']) || SKIP_DIRS[..2].contains(&n.as_ref()))
             },
         );
     let mut out = Vec::new();
@@ -139,16 +140,23 @@ fn is_site_readme(name: &str) -> bool {
     lower == "readme.md" || lower == "_index.md" || lower == "index.md"
 }
 
-/// Slugs unique even on a case-insensitive file system: `Ivan` and `ivan`
-/// become `ivan` and `ivan-2` (in sorted order, so stable).
+/// Give each unit its id: [`unit_id`] of its name (a loose file's without
+/// `.md`). Only a loose `name.md` beside a folder `name` can meet another's
+/// id; sorted after it, the file takes the hash of its full name.
 fn assign_ids(units: &mut [Unit]) {
-    // Device names Windows cannot use as folder names.
-    let mut taken: BTreeSet<String> = ["con", "prn", "aux", "nul"].iter().map(|s| s.to_string()).collect();
-    taken.extend((1..=9).flat_map(|i| [format!("com{i}"), format!("lpt{i}")]));
+    let mut taken: BTreeSet<String> = BTreeSet::new();
     for u in units.iter_mut() {
-        let stem = u.source.strip_suffix(".md").unwrap_or(&u.source);
-        let base = slug(stem);
-        let mut id = base.clone();
+        let stem = Path::new(&u.source).file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+        let name = if u.files.len() == 1 && u.files[0] == Path::new(&u.source) && is_markdown(Path::new(&u.source)) {
+            stem.into_owned()
+        } else {
+            u.source.clone()
+        };
+        let mut id = unit_id(&name);
+        if taken.contains(&id) {
+            id = format!("{}--{}", id_base(&name), name_hash(&u.source));
+        }
+        let base = id.clone();
         let mut n = 2;
         while !taken.insert(id.clone()) {
             id = format!("{base}-{n}");
@@ -156,6 +164,60 @@ fn assign_ids(units: &mut [Unit]) {
         }
         u.id = id;
     }
+}
+
+/// A submission's id, the folder of its page, from its name alone, so no
+/// other fork can take it, whatever it is named: a name that is already an
+/// id (lower-case ASCII letters, digits, `_` and single `-`, as most forks'
+/// `owner__repo` are) is its own id; any other name gets its readable form
+/// and, after `--` (which no such name holds), a hash of the name itself.
+/// Ids differ even ignoring case, and none is a name Windows reserves.
+pub fn unit_id(name: &str) -> String {
+    let base = id_base(name);
+    if base == name && !is_reserved(&base) { base } else { format!("{base}--{}", name_hash(name)) }
+}
+
+/// [`slug`], but keeping `_` (in `owner__repo`, `__` parts owner from repo)
+/// and without its `+`/`#` spellings.
+fn id_base(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::new();
+    for c in name.nfc().flat_map(char::to_lowercase) {
+        if out.len() + c.len_utf8() > MAX_ID_BASE_BYTES {
+            break;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    finish_slug(out)
+}
+
+/// Page paths are built from ids; with the hash, well under the 255-byte
+/// limit of file names.
+const MAX_ID_BASE_BYTES: usize = 80;
+
+/// Twelve base-32 characters (60 bits) of SipHash-1-3 of `name`: to take
+/// another's id, a name would have to be found among about 10^18.
+fn name_hash(name: &str) -> String {
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::Hasher;
+    let mut h = SipHasher13::new_with_keys(0x736b_696c_6c73_2d61, 0x746c_6173_2d69_6473);
+    h.write(name.as_bytes());
+    let bits = h.finish128().h1;
+    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+    (0..12).map(|i| char::from(ALPHABET[((bits >> (5 * i)) & 31) as usize])).collect()
+}
+
+/// Device names Windows cannot use for a file or folder, whatever follows
+/// a dot, in any case.
+fn is_reserved(slug: &str) -> bool {
+    let stem = slug.split('.').next().unwrap_or(slug);
+    let digit = |s: &str| matches!(s, "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³");
+    matches!(stem, "con" | "prn" | "aux" | "nul")
+        || stem.strip_prefix("com").or_else(|| stem.strip_prefix("lpt")).is_some_and(digit)
 }
 
 /// Lower-case ASCII letters, digits and dashes; other letters are kept
@@ -213,31 +275,83 @@ fn slug_ascii(s: &str) -> String {
     finish_slug(out)
 }
 
-/// Without trailing dashes, and never empty.
+/// Without trailing dashes, never empty, and never a name Windows reserves
+/// (`con` becomes `con_`, which no other name slugs to).
 fn finish_slug(mut out: String) -> String {
     out.truncate(out.trim_end_matches('-').len());
     // "products//index.html" would overwrite the products list.
-    if out.is_empty() { "untitled".to_string() } else { out }
+    if out.is_empty() {
+        "untitled".to_string()
+    } else if is_reserved(&out) {
+        out + "_"
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn slugs_are_unique_ignoring_case() {
-        let mut units: Vec<Unit> = ["Ivan", "ivan", "Back end!"]
+    fn ids_of(names: &[&str]) -> Vec<String> {
+        let mut units: Vec<Unit> = names
             .iter()
-            .map(|s| Unit { source: s.to_string(), files: vec![], id: String::new(), notes: vec![] })
+            .map(|s| Unit { source: s.to_string(), files: vec![PathBuf::from(s)], id: String::new(), notes: vec![] })
             .collect();
         assign_ids(&mut units);
-        let ids: Vec<_> = units.iter().map(|u| u.id.as_str()).collect();
-        assert_eq!(ids, ["ivan", "ivan-2", "back-end"]);
+        units.into_iter().map(|u| u.id).collect()
+    }
+
+    #[test]
+    fn ids_come_from_the_name_alone_and_never_collide() {
+        assert_eq!(unit_id("alina-k__lab-01"), "alina-k__lab-01");
+        assert_eq!(unit_id("alina-k-lab__01"), "alina-k-lab__01");
+        let ivan = unit_id("Ivan");
+        assert!(ivan.starts_with("ivan--") && ivan.len() == "ivan--".len() + 12, "{ivan}");
+        // Names that slug alike get different ids, each the same whatever else is there.
+        let names = [
+            "Ivan",
+            "ivan",
+            "IVAN",
+            "ivan-",
+            "ivan--x",
+            "Ivan Petrov",
+            "ivan-petrov",
+            "ivan_petrov",
+            "con",
+            "Jose\u{301}",
+            "Jos\u{e9}",
+        ];
+        let ids = ids_of(&names);
+        let folded: BTreeSet<String> = ids.iter().map(|i| i.to_lowercase()).collect();
+        assert_eq!(folded.len(), names.len(), "{ids:?}");
+        for (name, id) in names.iter().zip(&ids) {
+            assert_eq!(*id, unit_id(name), "{name}: not from the name alone");
+            assert_eq!(ids_of(&[name]), std::slice::from_ref(id));
+            assert!(!is_reserved(id) && id.len() < 100 && !id.contains(['/', '\\', '.', ' ']), "{id}");
+        }
+        assert!(unit_id("con").starts_with("con_--") && unit_id("LPT1").starts_with("lpt1_--"), "{}", unit_id("con"));
+        // A loose `olga.md` beside a folder `olga`.
+        let mut units = vec![
+            Unit { source: "olga".into(), files: vec![PathBuf::from("olga/a.md")], id: String::new(), notes: vec![] },
+            Unit { source: "olga.md".into(), files: vec![PathBuf::from("olga.md")], id: String::new(), notes: vec![] },
+        ];
+        assign_ids(&mut units);
+        assert_eq!(units[0].id, "olga");
+        assert!(units[1].id.starts_with("olga--"), "{}", units[1].id);
+    }
+
+    #[test]
+    fn slugs_merge_spellings_but_avoid_reserved_names() {
         assert_eq!(slug("C++ / Go"), "cpp-go");
         assert_eq!(slug("C#"), "csharp");
         assert_eq!(slug("!!!"), "untitled");
         assert_eq!(slug("Jose\u{301}"), slug("Jos\u{e9}"));
-        assert!(slug(&"#".repeat(300)).len() <= MAX_SLUG_BYTES);
+        assert!(slug(&"#".repeat(300)).len() <= MAX_SLUG_BYTES + 1);
+        assert_eq!(slug("CON"), "con_");
+        assert_eq!(slug("Com1"), "com1_");
+        assert_eq!(slug("nul!"), "nul_");
+        assert_eq!(slug("console"), "console");
     }
 
     #[test]

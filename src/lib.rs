@@ -11,7 +11,9 @@ pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod extract;
+pub mod hidden;
 pub mod init;
+pub mod limits;
 pub mod load;
 pub mod manual;
 pub mod model;
@@ -176,7 +178,7 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
     // Three things at once: pages render on the rayon pool, a writer thread
     // writes each finished batch while the next renders, and another thread
     // streams atlas.json and builds the other whole-cohort files.
-    let (mut staging, side, render_time) = std::thread::scope(|scope| -> Result<_> {
+    let (mut staging, side, render_time, notes) = std::thread::scope(|scope| -> Result<_> {
         let side = scope.spawn(|| -> Result<Vec<render::Page>> {
             write::stream_to(&atlas_path, |w| atlas::write_json(w, &config, &subs, &cohort, &review))?;
             Ok(vec![
@@ -203,9 +205,9 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
         let (staging, written) = written.map_err(|_| anyhow!("the page writer panicked"))?;
         // The writer's own error explains a send that failed.
         written?;
-        rendered?;
+        let notes = rendered?;
         let side = side.map_err(|_| anyhow!("writing atlas.json panicked"))??;
-        Ok((staging, side, render_time))
+        Ok((staging, side, render_time, notes))
     })?;
     staging.put(side.into_iter().chain(pages_files(&config)).collect())?;
     let sitemap = sitemap(&config.base_url, staging.paths().iter().map(String::as_str));
@@ -216,7 +218,8 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
     clock.laps.push(("render", render_time));
     clock.laps.push(("write", clock.last.elapsed().as_secs_f64() - render_time));
 
-    let diagnostics = subs.iter().flat_map(|s| s.diagnostics.iter().cloned()).collect();
+    // Rendering's findings (files shown as plain text) after the rest.
+    let diagnostics = subs.iter().flat_map(|s| s.diagnostics.iter().cloned()).chain(notes).collect();
     Ok(BuildReport {
         submissions: subs.len(),
         pages: html_pages,

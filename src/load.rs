@@ -1,27 +1,80 @@
 //! Read, parse, extract and normalise one submission unit. Runs in parallel,
 //! one call per unit; never fails: problems become diagnostics.
 
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::Unit;
 use crate::extract::{self, FileOutline, FileRole, Section};
 use crate::model::{self, Identity, Submission};
 use crate::normalize::Taxonomy;
-use crate::parse::{outline, read_source_in};
+use crate::parse::{MAX_UNIT_BYTES, Scope, outline, read_source_in};
 use crate::review::section_heads;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
+/// One unit, within [`crate::limits`]: its entities capped, and as plain
+/// text if it took longer than a fork may.
 pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
-    let mut diags = unit.notes.clone();
+    let start = Instant::now();
+    let mut sub = load_within_limits(unit, content, tax);
+    crate::limits::cap_entities(&mut sub);
+    let took = start.elapsed();
+    if took > crate::limits::fork_deadline() {
+        crate::limits::as_plain(&mut sub, took);
+    }
+    sub
+}
+
+/// The unit's files, read within its scope and byte budget.
+fn read_files(unit: &Unit, content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
     let mut sources = Vec::new();
     // Resolved once per unit rather than once per file.
-    let root = content.canonicalize().ok();
-    for rel in &unit.files {
+    let Ok(root) = content.canonicalize() else {
+        diags.push(Diagnostic::new(&unit.source, 0, Severity::Error, "cannot read the content folder"));
+        return sources;
+    };
+    let fork = fork_of(unit, &root);
+    let mut budget = MAX_UNIT_BYTES;
+    for (i, rel) in unit.files.iter().enumerate() {
+        if budget == 0 {
+            diags.push(Diagnostic::new(
+                &unit.source,
+                0,
+                Severity::Warning,
+                format!(
+                    "the submission's files together pass {MAX_UNIT_BYTES} bytes: {} more files were not read",
+                    unit.files.len() - i
+                ),
+            ));
+            break;
+        }
         let rel_str = rel.to_string_lossy().replace('\\', "/");
-        let (text, d) = read_source_in(&content.join(rel), &rel_str, root.as_deref());
+        let scope = Scope { root: &root, fork: fork.as_deref(), budget };
+        let (text, d) = read_source_in(&content.join(rel), &rel_str, &scope);
         diags.extend(d);
         if let Some(text) = text {
+            budget = budget.saturating_sub(text.len());
             sources.push((rel_str, text));
         }
     }
+    sources
+}
+
+/// The folder a unit's symlinks may point into: the fork's own folder (the
+/// content folder itself when `check` reads one fork), none for a loose file.
+fn fork_of(unit: &Unit, root: &Path) -> Option<PathBuf> {
+    let source = Path::new(&unit.source);
+    if unit.files.iter().all(|f| f == source) {
+        None
+    } else if unit.files.iter().all(|f| f.starts_with(source)) {
+        Some(root.join(source))
+    } else {
+        Some(root.to_path_buf())
+    }
+}
+
+fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
+    let mut diags = unit.notes.clone();
+    let sources = read_files(unit, content, &mut diags);
     let (mut roots, heads): (Vec<_>, Vec<_>) = sources.iter().map(|(_, t)| parse_file(t)).unzip();
     let roles: Vec<FileRole> = assign_roles(&sources, &roots);
     // The roles file's untitled task-2 sections get the headings they lack.

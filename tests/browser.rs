@@ -174,6 +174,43 @@ fn themed_site(dir: &Path, base_url: &str) -> common::Site {
     site
 }
 
+/// A fork whose page shows images (and other ways to load a URL) from
+/// `other`, a second host: the page must request nothing from it.
+fn images_site(dir: &Path, base_url: &str, other: &str) -> common::Site {
+    let site = common::Site::new(&["anna"]);
+    let text = format!(
+        "# Eve\n\n![a tracking pixel]({other}pixel.png) ![]({other}no-alt.png)\n\n\
+         <img src=\"{other}raw.png\" alt=\"raw\"> <img srcset=\"{other}set.png 1x\" alt=\"set\">\n\n\
+         <picture><source srcset=\"{other}source.png\"><img src=\"{other}picture.png\" alt=\"p\"></picture>\n\n\
+         <video poster=\"{other}poster.png\" src=\"{other}v.mp4\"></video> <audio src=\"{other}a.mp3\"></audio>\n\n\
+         <div style=\"background: url({other}css.png)\">styled</div> <link rel=\"prefetch\" href=\"{other}prefetch\">\n\n\
+         [a link]({other}page.html) ![http too]({http}http.png)\n",
+        http = other.replace("https:", "http:")
+    );
+    site.write("eve/roles-and-skills.md", text.as_bytes());
+    let run = site.build_to(&dir.join("images"), &["--base-url", base_url]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    site
+}
+
+/// A server on `listener` counting the connections made to it (a TLS
+/// handshake for an `https:` image counts: it already tells the host who
+/// asked), answering each with an empty 200.
+fn counting_server(listener: TcpListener) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    use std::io::{Read, Write};
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = seen.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+            let _ = stream.read(&mut [0; 4096]);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    seen
+}
+
 /// The id of the submission whose author is `author`, from atlas.json.
 fn id_of(site: &Path, author: &str) -> String {
     let atlas: serde_json::Value = serde_json::from_slice(&std::fs::read(site.join("atlas.json")).unwrap()).unwrap();
@@ -238,6 +275,14 @@ fn sites_work_in_headless_chromium() {
     let url = |l: &TcpListener| format!("http://127.0.0.1:{}/atlas/", l.local_addr().unwrap().port());
     let (example_url, hostile_url, themed_url) =
         (url(&example_listener), url(&hostile_listener), url(&themed_listener));
+    let images_listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let images_url = url(&images_listener);
+    // Another address of loopback: to the browser, another host. Images
+    // point at one port of it; the control visits another.
+    let other_listener = TcpListener::bind("127.0.0.2:0").unwrap();
+    let other = format!("https://127.0.0.2:{}/", other_listener.local_addr().unwrap().port());
+    let control_listener = TcpListener::bind("127.0.0.2:0").unwrap();
+    let control = format!("http://127.0.0.2:{}/probe", control_listener.local_addr().unwrap().port());
 
     let example = tmp.path().join("example");
     common::build_ok(&manifest_dir().join("content"), &example, &["--base-url", &example_url, "--quiet"]);
@@ -249,6 +294,11 @@ fn sites_work_in_headless_chromium() {
     common::server::serve(example_listener, example.clone());
     common::server::serve(hostile_listener, hostile.clone());
     common::server::serve(themed_listener, themed.clone());
+    let _images_content = images_site(tmp.path(), &images_url, &other);
+    let images = tmp.path().join("images");
+    common::server::serve(images_listener, images.clone());
+    let other_requests = counting_server(other_listener);
+    let control_requests = counting_server(control_listener);
 
     let screenshots = manifest_dir().join("target/screenshots");
     let config = serde_json::json!({
@@ -260,6 +310,7 @@ fn sites_work_in_headless_chromium() {
             "submission": format!("submissions/{mallory}/index.html"),
         },
         "themed": {"url": themed_url, "dir": themed},
+        "images": {"url": images_url, "submission": "submissions/eve/index.html", "other": other, "control": control},
         "screenshots": screenshots,
     });
     let started = Instant::now();
@@ -269,6 +320,10 @@ fn sites_work_in_headless_chromium() {
     // The Node side reports each check; this side makes sure they ran.
     assert!(output.contains(" passed, 0 failed"), "{output}");
     assert!(!output.contains("not ok"), "{output}");
+    // Chromium reached the other host when sent there, never for an image.
+    use std::sync::atomic::Ordering::SeqCst;
+    assert!(control_requests.load(SeqCst) >= 1, "the control never reached 127.0.0.2");
+    assert_eq!(other_requests.load(SeqCst), 0, "connections the image page made to another host");
     for shot in ["overview.png", "submission.png", "phone-submission.png"] {
         let bytes = std::fs::read(screenshots.join(shot)).unwrap_or_default();
         assert!(bytes.starts_with(b"\x89PNG"), "no screenshot {shot}");

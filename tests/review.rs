@@ -219,7 +219,7 @@ fn copying_survives_reformatting_and_the_template_pairs_no_one() {
     // The review page shows the shared passages side by side and links both submissions.
     let page = std::fs::read_to_string(out.join("review/index.html")).unwrap();
     assert!(page.contains("Friday evening rush"), "passage missing from the review page");
-    assert!(page.contains("submissions/anna-lab/index.html") && page.contains("submissions/boris-lab/index.html"));
+    assert!(page.contains("submissions/anna__lab/index.html") && page.contains("submissions/boris__lab/index.html"));
     assert!(page.contains("static/review.js") && out.join("static/review.js").is_file());
     assert!(!page.contains("<script>"), "inline script would break the CSP");
 }

@@ -50,7 +50,7 @@ fn binary_and_empty_files_are_skipped_with_a_diagnostic() {
     site.write("png/roles-and-skills.md", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0");
     site.write("empty.md", b"");
     let run = site.build(&[]);
-    assert_eq!(run.code, 1, "a file that could not be read is an error: {}", run.stderr);
+    assert_eq!(run.code, 0, "a file that could not be read is a finding, not a failed build: {}", run.stderr);
     run.assert_diag("png/roles-and-skills.md", 0, "binary");
     run.assert_diag("empty.md", 0, "empty");
     site.assert_published(&["anna"]);
@@ -113,7 +113,7 @@ fn symlinks_never_leave_the_content_folder_and_loops_end() {
     symlink("../anna/roles-and-skills.md", site.content().join("loop/copy.md")).unwrap();
 
     let run = site.build(&[]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     run.assert_diag("eve/roles-and-skills.md", 0, "outside the content folder");
     run.assert_diag("linked.md", 0, "outside the content folder");
     run.assert_diag("outside-fork", 0, "outside the content folder");
@@ -143,7 +143,7 @@ fn unreadable_files_and_folders_are_named() {
         println!("running as root: chmod 000 does not stop reading, so the diagnostic is not checked");
         return;
     }
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     run.assert_diag("locked/roles-and-skills.md", 0, "permission denied");
     run.assert_diag("shut/inner", 0, "permission denied");
 }
@@ -154,12 +154,20 @@ fn odd_names_and_names_differing_by_case_get_distinct_pages() {
     site.write("José (2).md", common::good_submission("jose").as_bytes());
     let run = site.build(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    site.assert_published(&["ivan", "ivan-2", "анна-петрова", "with-space", "josé-2"]);
     let atlas = site.atlas();
-    let sources: Vec<_> = atlas["submissions"].as_array().unwrap().iter().map(|s| s["source"].clone()).collect();
-    assert!(sources.contains(&"Ivan".into()) && sources.contains(&"ivan".into()), "{sources:?}");
-    let ivan = fs::read_to_string(site.out().join("submissions/ivan/index.html")).unwrap();
-    let ivan2 = fs::read_to_string(site.out().join("submissions/ivan-2/index.html")).unwrap();
+    let id = |source: &str| {
+        let subs = atlas["submissions"].as_array().unwrap();
+        subs.iter().find(|s| s["source"] == source).unwrap()["id"].as_str().unwrap().to_string()
+    };
+    let ids = [id("Ivan"), id("ivan"), id("Анна Петрова"), id("with space"), id("José (2).md")];
+    assert_eq!(ids[1], "ivan", "a name that is already an id keeps it");
+    for (id, readable) in ids.iter().zip(["ivan--", "ivan", "анна-петрова--", "with-space--", "josé-2--"]) {
+        assert!(id.starts_with(readable), "{id}");
+    }
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    site.assert_published(&ids);
+    let ivan = fs::read_to_string(site.out().join(format!("submissions/{}/index.html", ids[0]))).unwrap();
+    let ivan2 = fs::read_to_string(site.out().join("submissions/ivan/index.html")).unwrap();
     assert_ne!(ivan, ivan2);
     site.assert_all_pages_safe();
 }
@@ -291,7 +299,7 @@ fn snapshot(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
 // ---------- exit status ----------
 
 #[test]
-fn exit_status_is_0_for_warnings_1_for_errors_and_strict() {
+fn exit_status_is_0_for_findings_1_for_findings_with_strict() {
     let site = Site::new(&["anna"]);
     site.write("blank.md", b"\n");
     let run = site.build(&[]);
@@ -301,7 +309,8 @@ fn exit_status_is_0_for_warnings_1_for_errors_and_strict() {
     assert_eq!(run.code, 1, "--strict makes warnings fatal: {}", run.stderr);
     site.write("bin.md", b"\0\0\0\0");
     let run = site.build(&[]);
-    assert_eq!(run.code, 1, "an unreadable file is an error: {}", run.stderr);
+    assert_eq!(run.code, 0, "one student's unreadable file must not stop the deploy: {}", run.stderr);
     run.assert_diag("bin.md", 0, "error");
+    assert_eq!(site.build(&["--strict"]).code, 1);
     site.assert_published(&["anna"]);
 }

@@ -199,7 +199,7 @@ fn incremental_rebuilds_give_the_same_site_as_a_fresh_build() {
     assert_same_as_build(&cohort, &out, "full build");
 
     // A skill added: the submission, its new skill's page and the lists change; others are not rewritten.
-    let boris_page = out.join("submissions/boris-lab-01/index.html");
+    let boris_page = out.join("submissions/boris__lab-01/index.html");
     #[cfg(unix)]
     let boris_inode = inode(&boris_page);
     let anna = cohort.write(
@@ -208,7 +208,7 @@ fn incremental_rebuilds_give_the_same_site_as_a_fresh_build() {
     );
     let done = s.rebuild(&[cohort.path("anna__lab-01/docs/roles-and-skills.md")]).unwrap();
     assert_eq!(done.kind, Kind::Incremental);
-    assert!(done.changed.contains(&"submissions/anna-lab-01/index.html".to_string()), "{:?}", done.changed);
+    assert!(done.changed.contains(&"submissions/anna__lab-01/index.html".to_string()), "{:?}", done.changed);
     assert!(done.changed.contains(&"skills/terraform/index.html".to_string()), "{:?}", done.changed);
     assert!(!done.changed.iter().any(|p| p.contains("boris")), "{:?}", done.changed);
     assert!(s.is_stale());
@@ -223,7 +223,7 @@ fn incremental_rebuilds_give_the_same_site_as_a_fresh_build() {
     let text = std::fs::read_to_string(cohort.content().join("anna__lab-01/docs/roles-and-skills.md")).unwrap();
     cohort.write("anna__lab-01/docs/roles-and-skills.md", &format!("{text}\nOne more sentence of my own.\n"));
     let done = s.rebuild(&[cohort.path("anna__lab-01/docs/roles-and-skills.md")]).unwrap();
-    assert_eq!(done.changed, vec!["submissions/anna-lab-01/index.html".to_string()]);
+    assert_eq!(done.changed, vec!["submissions/anna__lab-01/index.html".to_string()]);
     s.refresh().unwrap();
     assert_same_as_build(&cohort, &out, "prose edited");
 
@@ -235,8 +235,8 @@ fn incremental_rebuilds_give_the_same_site_as_a_fresh_build() {
     cohort.write("chen__lab-01/docs/roles-and-skills.md", &chen);
     let done = s.rebuild(&[cohort.path("chen__lab-01/docs/roles-and-skills.md")]).unwrap();
     for page in [
-        "submissions/chen-lab-01/index.html",
-        "submissions/anna-lab-01/index.html",
+        "submissions/chen__lab-01/index.html",
+        "submissions/anna__lab-01/index.html",
         "submissions/gleb/index.html",
         "products/spotify/index.html",
     ] {
@@ -266,7 +266,7 @@ fn incremental_rebuilds_give_the_same_site_as_a_fresh_build() {
     // The copy removed: the page of the one it copied no longer names it, at once.
     std::fs::remove_dir_all(cohort.content().join("hana__lab-01")).unwrap();
     let done = s.rebuild(&[cohort.path("hana__lab-01")]).unwrap();
-    assert!(done.changed.contains(&"submissions/chen-lab-01/index.html".to_string()), "{:?}", done.changed);
+    assert!(done.changed.contains(&"submissions/chen__lab-01/index.html".to_string()), "{:?}", done.changed);
     s.refresh().unwrap();
     assert_same_as_build(&cohort, &out, "the copy removed");
 
@@ -457,7 +457,7 @@ fn serve_rebuilds_on_edit_reloads_pages_and_survives_broken_edits() {
     let server = Server::start(&cohort.content(), &out);
 
     // Pages, with the reload script added as they are served, never on disk.
-    let page = "/submissions/anna-lab-01/index.html";
+    let page = "/submissions/anna__lab-01/index.html";
     let (code, body) = server.get(page);
     assert_eq!(code, 200, "{body}");
     assert!(body.contains("<script src=\"/__livereload.js\"></script>"));
@@ -465,8 +465,8 @@ fn serve_rebuilds_on_edit_reloads_pages_and_survives_broken_edits() {
     let (code, head, _) = server.request("HEAD", "/static/style.css");
     assert_eq!(code, 200);
     assert!(head.contains("Content-Type: text/css"), "{head}");
-    assert_eq!(server.get("/submissions/anna-lab-01").0, 301);
-    assert_eq!(server.get("/submissions/anna-lab-01/").0, 200);
+    assert_eq!(server.get("/submissions/anna__lab-01").0, 301);
+    assert_eq!(server.get("/submissions/anna__lab-01/").0, 200);
     assert_eq!(server.get("/../../etc/passwd").0, 404);
     assert_eq!(server.get("/%2e%2e/%2e%2e/etc/passwd").0, 404);
     assert_eq!(server.get("/.skills-atlas").0, 404);
@@ -516,7 +516,7 @@ fn serve_rebuilds_on_edit_reloads_pages_and_survives_broken_edits() {
     }
     let deadline = Instant::now() + Duration::from_secs(30);
     for k in 0..4 {
-        let page = format!("/submissions/new{k}-lab-01/index.html");
+        let page = format!("/submissions/new{k}__lab-01/index.html");
         while !server.get(&page).1.contains(&format!("Final text of new{k}__lab-01")) {
             assert!(Instant::now() < deadline, "{page} never showed its final text:\n{}", server.log());
             std::thread::sleep(Duration::from_millis(50));

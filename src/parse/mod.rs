@@ -9,39 +9,64 @@ pub mod outline;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Component, Path};
 
 /// Files larger than this are read only this far: enough for any honest
 /// submission, and it keeps one hostile file from holding the build.
 pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
 
+/// All of one submission's files together are read only this far (honest
+/// forks hold tens of kilobytes): it bounds every later stage's work.
+pub const MAX_UNIT_BYTES: usize = 4 * 1024 * 1024;
+
 /// How much of a file's start is checked for binary content.
 const SNIFF_BYTES: usize = 8192;
+
+/// Where a submission's files may be read from.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    /// The content folder, canonical.
+    pub root: &'a Path,
+    /// The submission's own folder, canonical; `None` for a loose file.
+    /// A symlink is followed only to a file inside it.
+    pub fork: Option<&'a Path>,
+    /// Bytes this submission may still read.
+    pub budget: usize,
+}
 
 /// Read a Markdown file as text: BOM dropped, CRLF made LF, legacy encodings
 /// decoded. `abs` must be `content.join(rel)`; problems come back as
 /// diagnostics naming `rel`, and `None` means the file was not read.
 pub fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Diagnostic>) {
-    read_source_in(abs, rel, None)
+    // `rel` has one component per level below the content folder.
+    let depth = Path::new(rel).components().count();
+    let Some(root) = abs.ancestors().nth(depth).and_then(|r| r.canonicalize().ok()) else {
+        return (None, vec![Diagnostic::new(rel, 0, Severity::Error, "cannot read the file: its folder is gone")]);
+    };
+    let fork = (depth > 1).then(|| root.join(Path::new(rel).components().next().unwrap_or(Component::CurDir)));
+    read_source_in(abs, rel, &Scope { root: &root, fork: fork.as_deref(), budget: MAX_FILE_BYTES })
 }
 
-/// [`read_source`] with the content folder's canonical path, when the caller
-/// has it: it saves resolving it again for every file.
-pub fn read_source_in(abs: &Path, rel: &str, root: Option<&Path>) -> (Option<String>, Vec<Diagnostic>) {
+/// [`read_source`] within `scope`: the file is refused when it lies outside
+/// it, and read no further than its budget.
+pub fn read_source_in(abs: &Path, rel: &str, scope: &Scope) -> (Option<String>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let error = |msg: String| Diagnostic::new(rel, 0, Severity::Error, msg);
-    let (bytes, size) = match read_capped(abs, rel, root) {
+    let cap = scope.budget.min(MAX_FILE_BYTES);
+    let (bytes, size) = match read_capped(abs, rel, scope, cap) {
         Ok(read) => read,
         Err(msg) => return (None, vec![error(msg)]),
     };
-    let truncated = size > MAX_FILE_BYTES as u64;
+    let truncated = size > cap as u64;
     if truncated {
-        diags.push(Diagnostic::new(
-            rel,
-            0,
-            Severity::Warning,
-            format!("file is {size} bytes; only the first {MAX_FILE_BYTES} are read: split or shorten it"),
-        ));
+        let why = if cap < MAX_FILE_BYTES {
+            format!(
+                "the submission's files together pass {MAX_UNIT_BYTES} bytes: only the first {cap} bytes of this one are read"
+            )
+        } else {
+            format!("file is {size} bytes; only the first {MAX_FILE_BYTES} are read")
+        };
+        diags.push(Diagnostic::new(rel, 0, Severity::Warning, format!("{why}: split or shorten it")));
     }
     let Some((text, note)) = decode(bytes, truncated) else {
         diags.push(error("binary file with a .md name: skipped; commit the text version instead".into()));
@@ -58,9 +83,9 @@ pub fn read_source_in(abs: &Path, rel: &str, root: Option<&Path>) -> (Option<Str
     (Some(text), diags)
 }
 
-/// The file's first `MAX_FILE_BYTES + 1` bytes and its full size, once it is
-/// known to be a regular file inside the content folder. `Err` says why not.
-fn read_capped(abs: &Path, rel: &str, root: Option<&Path>) -> Result<(Vec<u8>, u64), String> {
+/// The file's first `cap + 1` bytes and its full size, once it is known to
+/// be a regular file that `scope` lets us read. `Err` says why not.
+fn read_capped(abs: &Path, rel: &str, scope: &Scope, cap: usize) -> Result<(Vec<u8>, u64), String> {
     let real = abs.canonicalize().or_else(|_| {
         // Why not, told apart only now: most files resolve.
         let link = std::fs::symlink_metadata(abs).map_err(|e| format!("cannot read the file: {}", os_reason(&e)))?;
@@ -70,13 +95,13 @@ fn read_capped(abs: &Path, rel: &str, root: Option<&Path>) -> Result<(Vec<u8>, u
             "cannot read the file: a folder above it cannot be opened; check its permissions".to_string()
         })
     })?;
-    // `rel` has one component per level below the content folder.
-    let root = match root {
-        Some(r) => Some(r.to_path_buf()),
-        None => abs.ancestors().nth(Path::new(rel).components().count()).and_then(|r| r.canonicalize().ok()),
-    };
-    if !root.is_some_and(|r| real.starts_with(r)) {
+    if !real.starts_with(scope.root) {
         return Err("symlink to something outside the content folder: not read; commit the files themselves".into());
+    }
+    // Discovery never enters a linked folder, so a path that resolves
+    // elsewhere went through a symlink of the student's.
+    if real != scope.root.join(rel) {
+        link_allowed(&real, scope)?;
     }
     let meta = std::fs::metadata(&real).map_err(|e| format!("cannot read the file: {}", os_reason(&e)))?;
     if meta.is_dir() {
@@ -88,15 +113,50 @@ fn read_capped(abs: &Path, rel: &str, root: Option<&Path>) -> Result<(Vec<u8>, u
     if !meta.is_file() {
         return Err("not a regular file (a pipe, socket or device): skipped".into());
     }
+    same_file_system(&meta, scope.root)?;
     let file = std::fs::File::open(&real)
         .map_err(|e| format!("cannot read the file: {}; check its permissions", os_reason(&e)))?;
-    let mut bytes = Vec::with_capacity((meta.len() as usize).min(MAX_FILE_BYTES + 1));
-    file.take(MAX_FILE_BYTES as u64 + 1)
+    let mut bytes = Vec::with_capacity((meta.len() as usize).min(cap + 1));
+    file.take(cap as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read the file: {}", os_reason(&e)))?;
     let size = meta.len().max(bytes.len() as u64);
-    bytes.truncate(MAX_FILE_BYTES);
+    bytes.truncate(cap);
     Ok((bytes, size))
+}
+
+/// A symlink is followed only to a file of the same submission, and never
+/// into a hidden or `_` folder of it (`.git/config` may hold a token).
+fn link_allowed(real: &Path, scope: &Scope) -> Result<(), String> {
+    let Some(inside) = scope.fork.and_then(|fork| real.strip_prefix(fork).ok()) else {
+        return Err("symlink to a file outside this submission's folder: not read; commit the file itself".into());
+    };
+    let hidden = inside.components().any(|c| c.as_os_str().to_string_lossy().starts_with(['.', '_']));
+    if hidden {
+        return Err("symlink into a hidden or `_` folder (such as .git): not read; commit the file itself".into());
+    }
+    Ok(())
+}
+
+/// A file with a second name (a hard link) or on another file system than
+/// the content folder may be anyone's: git never makes either.
+#[cfg(unix)]
+fn same_file_system(meta: &std::fs::Metadata, root: &Path) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    if meta.nlink() > 1 {
+        return Err("hard link (the file has another name elsewhere on disk): not read; copy the file instead".into());
+    }
+    match std::fs::metadata(root) {
+        Ok(r) if r.dev() != meta.dev() => {
+            Err("on another file system than the content folder (a mount): not read; copy the file instead".into())
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file_system(_: &std::fs::Metadata, _: &Path) -> Result<(), String> {
+    Ok(())
 }
 
 /// An I/O error without the path (diagnostics are published on the site).
@@ -220,9 +280,11 @@ fn utf8_counts(bytes: &[u8]) -> (usize, usize) {
     })
 }
 
-/// Parse, extract, normalise and render one submission held in memory: the
-/// whole per-file pipeline, for the fuzz harness. Returns the page HTML.
-pub fn fuzz_one(markdown: &str) -> String {
+/// Parse, extract, normalise, cap and render one submission held in
+/// memory: the whole per-file pipeline, for the fuzz harness. Returns the
+/// file's HTML and the length of the submission's JSON. No deadline: the
+/// harness times the work itself.
+pub fn fuzz_one(markdown: &str) -> (String, usize) {
     use crate::extract::{FileOutline, FileRole};
     let mut root = outline::parse(markdown);
     let recovered = crate::extract::recover_sections(&mut root);
@@ -236,9 +298,10 @@ pub fn fuzz_one(markdown: &str) -> String {
         author: "fuzz".into(),
         main_file: "fuzz.md".into(),
     };
-    let sub = crate::model::normalize(ident, extracted, &TAXONOMY, vec![("fuzz.md".into(), markdown.into())]);
-    std::hint::black_box(serde_json::to_string(&sub).ok());
-    crate::render::markdown::to_html(markdown)
+    let mut sub = crate::model::normalize(ident, extracted, &TAXONOMY, vec![("fuzz.md".into(), markdown.into())]);
+    crate::limits::cap_entities(&mut sub);
+    let json = crate::hidden::to_string(&sub).map_or(0, |j| j.len());
+    (crate::render::markdown::render(markdown, &crate::render::markdown::Limits::default(), None), json)
 }
 
 #[cfg(test)]
@@ -314,6 +377,7 @@ mod tests {
 
     #[test]
     fn fuzz_one_renders() {
-        assert!(fuzz_one("# Hi\n\n<script>x</script>").contains("Hi"));
+        let (html, json) = fuzz_one("# Hi\n\n<script>x</script>");
+        assert!(html.contains("Hi") && !html.contains("<script") && json > 100, "{html}");
     }
 }

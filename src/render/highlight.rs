@@ -2,30 +2,79 @@
 //! a dark theme, picked by `prefers-color-scheme`) is generated at build time.
 
 use std::sync::LazyLock;
+use std::time::Instant;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(|| {
+    // Some grammars' regexes backtrack without end on crafted lines (the
+    // Makefile grammar spends a millisecond per byte on a line of `!`).
+    // Capped, a search gives up as "no match": the text stays, plain.
+    // SAFETY: sets a global of Oniguruma's before any regex of this set runs;
+    // every search goes through this set, so none runs concurrently.
+    unsafe {
+        onig_sys::onig_set_retry_limit_in_search(MAX_REGEX_RETRIES);
+    }
+    SyntaxSet::load_defaults_newlines()
+});
+/// Backtracking steps one regex search may take (Oniguruma's default is
+/// unbounded): far above any honest line's, far below a crafted one's.
+const MAX_REGEX_RETRIES: std::os::raw::c_ulong = 10_000;
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 /// Longer blocks are shown plain: highlighting cost grows with size.
 const MAX_HIGHLIGHT_BYTES: usize = 64 * 1024;
+/// A block with a longer line is shown plain: some grammars' regexes take
+/// time quadratic in the line's length (C#'s generics, Erlang, bash).
+pub const MAX_LINE_BYTES: usize = 512;
 
-/// A `<pre><code>` block, highlighted when the language is known.
-pub fn block(code: &str, lang: &str) -> String {
-    let syntax =
-        (!lang.is_empty() && code.len() <= MAX_HIGHLIGHT_BYTES).then(|| SYNTAXES.find_syntax_by_token(lang)).flatten();
-    let Some(syntax) = syntax else {
-        return format!("<pre><code>{}</code></pre>\n", escape(code));
+/// A rendered code block.
+pub struct Block {
+    pub html: String,
+    /// Whether it was highlighted (its bytes count against the budget).
+    pub highlighted: bool,
+    /// The deadline passed while highlighting: the block is plain.
+    pub late: bool,
+}
+
+/// A `<pre><code>` block, highlighted when the language is known, the block
+/// is short enough and fits in `budget` bytes, its lines are short enough,
+/// and the deadline has not passed. Otherwise plain, with a note why.
+pub fn block(code: &str, lang: &str, budget: usize, deadline: Option<Instant>) -> Block {
+    let plain = |why: &str| {
+        let note = if why.is_empty() {
+            String::new()
+        } else {
+            format!("<p class=\"hl-note\"><small>Not highlighted: {why}.</small></p>\n")
+        };
+        Block { html: format!("<pre><code>{}</code></pre>\n{note}", escape(code)), highlighted: false, late: false }
     };
+    let Some(syntax) = (!lang.is_empty()).then(|| SYNTAXES.find_syntax_by_token(lang)).flatten() else {
+        return plain("");
+    };
+    if code.len() > MAX_HIGHLIGHT_BYTES {
+        return plain("the block is longer than 64 KB");
+    }
+    if code.split('\n').any(|line| line.len() > MAX_LINE_BYTES) {
+        return plain(&format!("a line is longer than {MAX_LINE_BYTES} characters"));
+    }
+    if code.len() > budget {
+        return plain("the page has highlighted as much code as it may");
+    }
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, STYLE);
-    for line in LinesWithEndings::from(code) {
+    for (n, line) in LinesWithEndings::from(code).enumerate() {
+        // A line takes at most milliseconds (lines are short, regexes capped):
+        // the clock is read every 32 of them.
+        if n % 32 == 0 && deadline.is_some_and(|d| Instant::now() > d) {
+            return Block { late: true, ..plain("") };
+        }
         if generator.parse_html_for_line_which_includes_newline(line).is_err() {
-            return format!("<pre><code>{}</code></pre>\n", escape(code));
+            return plain("");
         }
     }
-    format!("<pre class=\"hl-code\"><code>{}</code></pre>\n", generator.finalize())
+    let html = format!("<pre class=\"hl-code\"><code>{}</code></pre>\n", generator.finalize());
+    Block { html, highlighted: true, late: false }
 }
 
 /// CSS for highlighted code: light by default, dark when the reader prefers
@@ -112,6 +161,26 @@ fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crafted_lines_end_quickly() {
+        // Before the regex retry cap, the Makefile grammar took about 25 s on
+        // this block (a millisecond per byte); now tens of milliseconds.
+        let code = format!("{}\n", "!".repeat(MAX_LINE_BYTES)).repeat(32);
+        let start = Instant::now();
+        let b = block(&code, "make", usize::MAX, None);
+        assert!(b.highlighted);
+        assert!(start.elapsed().as_secs_f64() < 5.0, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn honest_code_is_highlighted_as_before_the_retry_cap() {
+        // Spans syntect makes for ordinary code, with the cap in force.
+        let b = block("fn main() {\n    let x = \"s\"; // c\n}\n", "rust", usize::MAX, None);
+        for span in ["hl-storage hl-type hl-function", "hl-string hl-quoted hl-double", "hl-comment hl-line"] {
+            assert!(b.html.contains(span), "{span}: {}", b.html);
+        }
+    }
 
     #[test]
     fn every_colour_meets_aa_against_its_background() {

@@ -2,279 +2,304 @@
 //! then everything passed through ammonia, so no script, event handler or
 //! `javascript:` URL survives, whatever the student wrote.
 //!
-//! html5ever (inside ammonia) slows down quadratically with nesting depth, so
-//! the event stream is bounded first: Markdown containers deeper than
-//! [`MAX_DEPTH`] lose their tags (their text stays), raw HTML that would nest
-//! deeper than [`MAX_RAW_DEPTH`] is shown as text, and at most
-//! [`MAX_HIGHLIGHT_TOTAL`] bytes of code per file are highlighted.
+//! Every step's work is bounded by the file's size, whatever its shape:
+//! Markdown containers deeper than [`MAX_DEPTH`] lose their tags (their text
+//! stays); raw HTML that the sanitiser's parser would nest too deep (see
+//! [`super::rawhtml`]) is shown as text; tables keep [`MAX_COLUMNS`]
+//! columns; code is highlighted within [`Limits::highlight`] bytes, and only
+//! in blocks whose lines are short (see [`super::highlight`]). A file whose
+//! HTML would pass [`Limits::max_html`], or that is still rendering at its
+//! deadline, is shown as plain text instead, folded, under a notice.
 
+use super::events::{
+    images_as_links, limit_columns, limit_depth, plain_tables_and_tasks, safe_links, with_img_alt, without_comments,
+};
 use super::highlight;
+use super::rawhtml::limit_raw_html;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::sync::LazyLock;
+use std::time::Instant;
 
 /// Deepest nesting of Markdown elements kept as tags (a list level is two).
-const MAX_DEPTH: usize = 64;
-/// Deepest nesting of the student's own raw HTML tags.
-const MAX_RAW_DEPTH: usize = 64;
-/// Code beyond this many bytes per file is shown unhighlighted.
-const MAX_HIGHLIGHT_TOTAL: usize = 256 * 1024;
+pub(super) const MAX_DEPTH: usize = 64;
+/// Table columns kept; cells beyond are dropped, with a note.
+pub const MAX_COLUMNS: usize = 64;
+/// Code highlighted per submission, shared among its files.
+pub const MAX_HIGHLIGHT_TOTAL: usize = 64 * 1024;
+/// HTML of one submission's files together, shared among them. Past it a
+/// file is shown as plain text.
+pub const MAX_PAGE_HTML: usize = 4 * 1024 * 1024;
 
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+/// What rendering one file may cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Bytes of HTML the file may make.
+    pub max_html: usize,
+    /// Bytes of code it may highlight.
+    pub highlight: usize,
+    /// Show images from other hosts (else they become links).
+    pub external_images: bool,
+}
+
+impl Default for Limits {
+    /// A submission of one file.
+    fn default() -> Self {
+        Limits::for_files(1, false)
+    }
+}
+
+impl Limits {
+    /// Each of a submission's `files` gets an equal share of the page's
+    /// budgets, so a file's HTML never depends on the others'.
+    pub fn for_files(files: usize, external_images: bool) -> Limits {
+        let files = files.max(1);
+        Limits { max_html: MAX_PAGE_HTML / files, highlight: MAX_HIGHLIGHT_TOTAL / files, external_images }
+    }
+}
+
+fn sanitizer(external_images: bool) -> &'static ammonia::Builder<'static> {
+    static PLAIN: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| build_sanitizer(false));
+    static IMAGES: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| build_sanitizer(true));
+    if external_images { &IMAGES } else { &PLAIN }
+}
+
+fn build_sanitizer(external_images: bool) -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.link_rel(Some("nofollow noopener noreferrer"))
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .add_generic_attributes(["class"])
-        // Only the highlighter's classes: a student cannot borrow the site's.
-        .attribute_filter(|_, attr, value| {
-            if attr != "class" {
-                return Some(value.into());
+        .attribute_filter(move |element, attr, value| match attr {
+            // Only the highlighter's classes: a student cannot borrow the site's.
+            "class" => {
+                let kept: Vec<&str> = value.split_whitespace().filter(|c| c.starts_with("hl-")).collect();
+                (!kept.is_empty()).then(|| kept.join(" ").into())
             }
-            let kept: Vec<&str> = value.split_whitespace().filter(|c| c.starts_with("hl-")).collect();
-            (!kept.is_empty()).then(|| kept.join(" ").into())
+            // Every image URL that survives is on another host: loading it
+            // would tell that host who reads the page.
+            "src" if element == "img" && !external_images => None,
+            _ => Some(value.into()),
         })
         // A student's relative link points into their fork (docs/x.md, an
         // image), not into the atlas: keep the text, drop the dead href.
         .url_relative(ammonia::UrlRelative::Deny)
         .strip_comments(true);
     b
-});
+}
 
-/// Render Markdown to sanitised HTML.
+/// Render Markdown to sanitised HTML, within the limits of a one-file
+/// submission.
+pub fn to_html(markdown: &str) -> String {
+    render(markdown, &Limits::default(), None)
+}
+
+/// Render Markdown to sanitised HTML within `limits`, giving up at
+/// `deadline`: past either, the file is shown as plain text.
 ///
 /// Without the student's own HTML or images (most files), every tag comes
 /// from pulldown-cmark's writer, which escapes all text and attributes; only
 /// link targets need filtering, done here, and the sanitiser (the costliest
 /// step) is skipped. Anything else goes through ammonia.
-pub fn to_html(markdown: &str) -> String {
+pub fn render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> String {
+    render_noting(markdown, limits, deadline).0
+}
+
+/// [`render`], and why the file is shown as plain text, if it is.
+pub fn render_noting(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> (String, Option<Over>) {
+    match try_render(markdown, limits, deadline) {
+        Ok(html) => (html, None),
+        Err(why) => (plain(markdown, limits.max_html, why), Some(why)),
+    }
+}
+
+/// Why a file is shown as plain text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Over {
+    /// Its HTML would pass [`Limits::max_html`].
+    Size,
+    /// Its deadline passed.
+    Time,
+}
+
+fn try_render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> Result<String, Over> {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    // Submissions run 12 to 16 bytes per event: sized so the list rarely regrows.
-    let events =
-        without_comments(limit_depth(Parser::new_ext(markdown, opts)).map(plain_tables_and_tasks), markdown.len() / 12);
+    // Events are held until written: at 80 bytes each, more than the HTML
+    // they make. Counting at least what each will write (its text, or its
+    // tag) stops a file whose HTML cannot fit before its events fill memory.
+    let over = Cell::new(None);
+    // Rare shapes, noted in the same pass, for the steps only they need.
+    let (wide, image) = (Cell::new(false), Cell::new(false));
+    // The estimate is checked, and the clock read, each time it passes
+    // another 64 KB (and at the budget).
+    const STEP: usize = 64 * 1024;
+    let (mut least, mut check_at) = (0usize, STEP.min(limits.max_html));
+    let within = |e: &Event<'_>| {
+        least += match e {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => t.len(),
+            Event::Start(Tag::Table(aligns)) => {
+                wide.set(wide.get() | (aligns.len() > MAX_COLUMNS));
+                3
+            }
+            Event::Start(Tag::Image { .. }) => {
+                image.set(true);
+                3
+            }
+            // `<p>`, `</p>` and the like: the least a tag writes.
+            Event::Start(_) => 3,
+            Event::End(_) => 4,
+            _ => 1,
+        };
+        if least <= check_at {
+            return true;
+        }
+        let stop = if least > limits.max_html {
+            Over::Size
+        } else if deadline.is_some_and(|d| Instant::now() > d) {
+            Over::Time
+        } else {
+            check_at = (least + STEP).min(limits.max_html);
+            return true;
+        };
+        over.set(Some(stop));
+        false
+    };
+    let parsed = limit_depth(Parser::new_ext(markdown, opts)).map(plain_tables_and_tasks);
+    let mut events = without_comments(parsed.take_while(within), markdown.len() / 12);
+    if let Some(why) = over.get() {
+        return Err(why);
+    }
+    if wide.get() {
+        limit_columns(&mut events);
+    }
+    if image.get() && !limits.external_images {
+        images_as_links(&mut events);
+    }
     let raw =
         events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. })));
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    if raw {
-        pulldown_cmark::html::push_html(&mut html, highlight_code(limit_raw_html(events.into_iter())));
-        with_img_alt(SANITIZER.clean(&html).to_string())
+    let mut out = Capped { out: &mut html, cap: limits.max_html };
+    let mut code = Highlighter { budget: limits.highlight, deadline, late: false };
+    let written = if raw {
+        limit_raw_html(&mut events);
+        pulldown_cmark::html::write_html_fmt(&mut out, code.blocks(events.into_iter()))
     } else {
-        pulldown_cmark::html::push_html(&mut html, highlight_code(safe_links(events.into_iter())));
-        html
+        pulldown_cmark::html::write_html_fmt(&mut out, code.blocks(safe_links(events.into_iter())))
+    };
+    if written.is_err() {
+        return Err(Over::Size);
     }
+    if code.late {
+        return Err(Over::Time);
+    }
+    if !raw {
+        return Ok(html);
+    }
+    let clean = with_img_alt(sanitizer(limits.external_images).clean(&html).to_string());
+    if clean.len() > limits.max_html {
+        return Err(Over::Size);
+    }
+    if deadline.is_some_and(|d| Instant::now() > d) {
+        return Err(Over::Time);
+    }
+    Ok(clean)
 }
 
-/// HTML that is only comments (the template's instructions, mostly) is
-/// dropped here, as the sanitiser would drop it, so it does not send the
-/// file down the slow path. HTML blocks arrive a line per event: a block is
-/// judged whole.
-fn without_comments<'a>(events: impl Iterator<Item = Event<'a>>, capacity: usize) -> Vec<Event<'a>> {
-    let mut out = Vec::with_capacity(capacity);
-    let mut block: Option<Vec<Event<'a>>> = None;
-    for e in events {
-        match (e, &mut block) {
-            (e @ Event::Start(Tag::HtmlBlock), None) => block = Some(vec![e]),
-            (e @ Event::End(TagEnd::HtmlBlock), Some(held)) => {
-                let text: String =
-                    held.iter().filter_map(|e| if let Event::Html(h) = e { Some(h.as_ref()) } else { None }).collect();
-                if !only_comments(&text) {
-                    out.append(held);
-                    out.push(e);
-                }
-                block = None;
-            }
-            (e, Some(held)) => held.push(e),
-            (Event::InlineHtml(h), None) if only_comments(&h) => {}
-            (e, None) => out.push(e),
+/// A `fmt::Write` into a string that refuses to grow past `cap`: rendering
+/// stops at the first write that would.
+struct Capped<'s> {
+    out: &'s mut String,
+    cap: usize,
+}
+
+impl std::fmt::Write for Capped<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.out.len() + s.len() > self.cap {
+            return Err(std::fmt::Error);
         }
+        self.out.push_str(s);
+        Ok(())
     }
-    out.extend(block.into_iter().flatten());
-    out
 }
 
-fn only_comments(html: &str) -> bool {
-    let mut rest = html.trim();
-    while !rest.is_empty() {
-        let Some(end) = rest.strip_prefix("<!--").and_then(|r| r.find("-->").map(|i| i + 4 + 3)) else {
-            return false;
+/// The file as escaped text, as much as fits in `max_html`, folded under a
+/// notice saying why.
+fn plain(markdown: &str, max_html: usize, why: Over) -> String {
+    let reason = match why {
+        Over::Size => format!(
+            "This file would make more than {} KB of HTML, more than a page may hold: it is shown as plain text.",
+            (max_html / 1024).max(1)
+        ),
+        Over::Time => "This file took too long to render: it is shown as plain text.".to_string(),
+    };
+    let mut out = format!(
+        "<p class=\"notice\"><strong>{reason}</strong></p>\n<details><summary>The file as text</summary><pre><code>"
+    );
+    let tail = "</code></pre></details>\n";
+    let room = max_html.saturating_sub(tail.len() + "\n[cut]".len());
+    let mut cut = false;
+    for c in markdown.chars() {
+        let escaped = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            _ => "",
         };
-        rest = rest[end..].trim_start();
-    }
-    true
-}
-
-/// Table alignment would be written as `style` attributes (which the CSP
-/// blocks) and task-list checkboxes as `<input>` (which the sanitiser
-/// drops): both become plain.
-fn plain_tables_and_tasks(e: Event<'_>) -> Event<'_> {
-    match e {
-        Event::Start(Tag::Table(aligns)) => {
-            Event::Start(Tag::Table(vec![pulldown_cmark::Alignment::None; aligns.len()]))
+        let len = if escaped.is_empty() { c.len_utf8() } else { escaped.len() };
+        if out.len() + len > room {
+            cut = true;
+            break;
         }
-        Event::TaskListMarker(done) => Event::Text(CowStr::Borrowed(if done { "☑ " } else { "☐ " })),
-        e => e,
+        if escaped.is_empty() { out.push(c) } else { out.push_str(escaped) }
     }
-}
-
-/// Links as the sanitiser would leave them: `href` only for http, https and
-/// mailto targets (a relative link points into the student's fork, not the
-/// atlas), and `rel="nofollow noopener noreferrer"`.
-fn safe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
-    events.map(|e| match e {
-        Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
-            let mut url = dest_url.trim().to_string();
-            if link_type == pulldown_cmark::LinkType::Email && !url.to_ascii_lowercase().starts_with("mailto:") {
-                url.insert_str(0, "mailto:");
-            }
-            let lower = url.to_ascii_lowercase();
-            let safe = ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s));
-            let mut tag = String::from("<a");
-            if safe {
-                tag.push_str(&format!(" href=\"{}\"", super::charts::esc(&url)));
-            }
-            if !title.is_empty() {
-                tag.push_str(&format!(" title=\"{}\"", super::charts::esc(&title)));
-            }
-            tag.push_str(" rel=\"nofollow noopener noreferrer\">");
-            Event::Html(CowStr::from(tag))
-        }
-        Event::End(TagEnd::Link) => Event::Html(CowStr::Borrowed("</a>")),
-        e => e,
-    })
-}
-
-/// Give every `<img>` an `alt` (empty: decorative) when the student wrote
-/// none, so screen readers don't read out the file name. Runs on the
-/// sanitiser's output, where attribute values are always double-quoted.
-fn with_img_alt(html: String) -> String {
-    if !html.contains("<img") {
-        return html;
+    if cut {
+        out.push_str("\n[cut]");
     }
-    let mut out = String::with_capacity(html.len() + 16);
-    let mut rest = html.as_str();
-    while let Some(i) = rest.find("<img") {
-        out.push_str(&rest[..i]);
-        let tag = &rest[i..];
-        // The tag ends at the first '>' outside quotes.
-        let mut quoted = false;
-        let end = tag
-            .char_indices()
-            .find(|&(_, c)| {
-                quoted ^= c == '"';
-                c == '>' && !quoted
-            })
-            .map_or(tag.len(), |(j, _)| j + 1);
-        let (head, tail) = tag.split_at(end);
-        let mut in_quotes = false;
-        let has_alt = head.char_indices().any(|(j, c)| {
-            in_quotes ^= c == '"';
-            !in_quotes && c == ' ' && head[j + 1..].starts_with("alt=")
-        });
-        if has_alt || !head.ends_with('>') {
-            out.push_str(head);
-        } else {
-            out.push_str("<img alt=\"\"");
-            out.push_str(&head[4..]);
-        }
-        rest = tail;
-    }
-    out.push_str(rest);
+    out.push_str(tail);
     out
 }
 
-/// Drop the start and end tags of elements nested deeper than [`MAX_DEPTH`];
-/// what they hold is kept.
-fn limit_depth<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
-    let mut depth = 0usize;
-    events.filter(move |e| match e {
-        Event::Start(_) => {
-            depth += 1;
-            depth <= MAX_DEPTH
-        }
-        Event::End(_) => {
-            depth = depth.saturating_sub(1);
-            depth < MAX_DEPTH
-        }
-        _ => true,
-    })
+/// Replaces fenced and indented code blocks with highlighted HTML, within
+/// the file's highlighting budget, until the deadline.
+struct Highlighter {
+    budget: usize,
+    deadline: Option<Instant>,
+    /// The deadline passed while highlighting.
+    late: bool,
 }
 
-/// Show raw HTML as text once the student's own tags would nest deeper than
-/// [`MAX_RAW_DEPTH`] (ammonia still sanitises whatever is kept).
-fn limit_raw_html<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
-    let mut depth = 0usize;
-    events.map(move |e| match e {
-        Event::Html(ref raw) | Event::InlineHtml(ref raw) => {
-            let after = raw_depth(raw, depth);
-            if after.max > MAX_RAW_DEPTH {
-                return Event::Text(raw.clone());
+impl Highlighter {
+    fn blocks<'a, 'h>(
+        &'h mut self,
+        events: impl Iterator<Item = Event<'a>> + 'h,
+    ) -> impl Iterator<Item = Event<'a>> + 'h {
+        let mut code: Option<(String, String)> = None;
+        events.filter_map(move |event| match (&mut code, event) {
+            (None, Event::Start(Tag::CodeBlock(kind))) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => l.split([',', ' ']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+                None
             }
-            depth = after.end;
-            e
-        }
-        e => e,
-    })
-}
-
-struct Depth {
-    end: usize,
-    max: usize,
-}
-
-/// Nesting after `raw`, starting from `depth`, counting tags that need closing.
-fn raw_depth(raw: &str, mut depth: usize) -> Depth {
-    const SELF_CLOSING: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "li", "link", "meta", "option", "p", "param",
-        "source", "td", "th", "tr", "track", "wbr",
-    ];
-    let mut max = depth;
-    let bytes = raw.as_bytes();
-    for (i, _) in raw.match_indices('<') {
-        let closing = bytes.get(i + 1) == Some(&b'/');
-        let start = i + 1 + usize::from(closing);
-        let name_len = bytes[start.min(bytes.len())..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-        if name_len == 0 {
-            continue;
-        }
-        let name = raw[start..start + name_len].to_ascii_lowercase();
-        if SELF_CLOSING.contains(&name.as_str()) {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            depth += 1;
-            max = max.max(depth);
-        }
+            (Some((_, buf)), Event::Text(t)) => {
+                buf.push_str(&t);
+                None
+            }
+            (Some(_), Event::End(TagEnd::CodeBlock)) => {
+                let (lang, buf) = code.take().unwrap_or_default();
+                let lang = if self.late { String::new() } else { lang };
+                let block = highlight::block(&buf, &lang, self.budget, self.deadline);
+                if block.highlighted {
+                    self.budget -= buf.len();
+                }
+                self.late |= block.late;
+                Some(Event::Html(CowStr::from(block.html)))
+            }
+            (_, e) => Some(e),
+        })
     }
-    Depth { end: depth, max }
-}
-
-/// Replace fenced and indented code blocks with highlighted HTML, within the
-/// per-file highlighting budget.
-fn highlight_code<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
-    let mut code: Option<(String, String)> = None;
-    let mut budget = MAX_HIGHLIGHT_TOTAL;
-    events.filter_map(move |event| match (&mut code, event) {
-        (None, Event::Start(Tag::CodeBlock(kind))) => {
-            let lang = match kind {
-                CodeBlockKind::Fenced(l) => l.split([',', ' ']).next().unwrap_or("").to_string(),
-                CodeBlockKind::Indented => String::new(),
-            };
-            code = Some((lang, String::new()));
-            None
-        }
-        (Some((_, buf)), Event::Text(t)) => {
-            buf.push_str(&t);
-            None
-        }
-        (Some(_), Event::End(TagEnd::CodeBlock)) => {
-            let (lang, buf) = code.take().unwrap_or_default();
-            let lang = if buf.len() <= budget { lang } else { String::new() };
-            budget = budget.saturating_sub(buf.len());
-            Some(Event::Html(CowStr::from(highlight::block(&buf, &lang))))
-        }
-        (_, e) => Some(e),
-    })
 }
 
 /// The first thing in serialised HTML that could run script or load a page:
@@ -370,7 +395,7 @@ mod tests {
         assert_eq!(html.matches("rel=\"nofollow noopener noreferrer\"").count(), 7, "{html}");
         assert!(html.contains("☑ done") && html.contains("☐ todo"), "{html}");
         // The same text through the sanitiser (an image sends it there) keeps the same links.
-        let slow = to_html("![i](https://x.test/i.png) [ok](https://x.test/a) [rel](docs/a.md) [js](javascript:x)");
+        let slow = to_html("<b>i</b> [ok](https://x.test/a) [rel](docs/a.md) [js](javascript:x)");
         assert_eq!(slow.matches("href=").count(), 1, "{slow}");
         assert!(slow.contains("rel=\"nofollow noopener noreferrer\""), "{slow}");
     }
@@ -390,6 +415,7 @@ mod tests {
 
     #[test]
     fn images_get_an_empty_alt_only_when_they_have_none() {
+        let to_html = |md: &str| render(md, &Limits { external_images: true, ..Limits::default() }, None);
         let html =
             to_html("<img src=\"https://x.test/a.png\">\n\n<img title=\"a > alt=b\" src=\"https://x.test/b.png\">");
         assert_eq!(html.matches("<img alt=\"\"").count(), 2, "{html}");
@@ -430,7 +456,7 @@ mod tests {
         assert!(html.matches("<blockquote>").count() <= MAX_DEPTH, "{}", html.len());
         assert!(html.contains("deep"));
         let html = to_html(&format!("{}x\n", "<div>".repeat(50_000)));
-        assert!(html.matches("<div>").count() <= MAX_RAW_DEPTH + 1);
+        assert!(html.matches("<div>").count() <= super::super::rawhtml::MAX_RAW_DEPTH + 1);
         let lists: String = (0..1000).map(|i| format!("{}- item{i}\n", "  ".repeat(i))).collect();
         let html = to_html(&lists);
         assert!(html.contains("item999") && html.matches("<ul>").count() <= MAX_DEPTH);
@@ -450,9 +476,82 @@ mod tests {
     }
 
     #[test]
-    fn raw_html_depth_counts_open_tags() {
-        assert_eq!(raw_depth("<div><span>x</span>", 0).end, 1);
-        assert_eq!(raw_depth("<br><p>a<img src=x><li>", 0).max, 0);
-        assert_eq!(raw_depth("</div></div>", 1).end, 0);
+    fn images_from_other_hosts_become_links_unless_allowed() {
+        let md = "![A chart](https://tracker.test/p.png) ![](HTTPS://tracker.test/q.png) ![rel](docs/c.png)\n\n\
+                  <img src=\"https://tracker.test/r.png\" alt=\"raw\">";
+        let html = to_html(md);
+        assert!(!html.contains("src=\"http") && !html.contains("src=\"HTTP"), "{html}");
+        assert!(html.contains("href=\"https://tracker.test/p.png\"") && html.contains(">A chart</a>"), "{html}");
+        assert!(html.contains(">HTTPS://tracker.test/q.png</a>"), "no alt text: the address is the link: {html}");
+        assert!(html.contains("alt=\"raw\""), "{html}");
+        let allowed = render(md, &Limits { external_images: true, ..Limits::default() }, None);
+        assert!(allowed.contains("src=\"https://tracker.test/p.png\""), "{allowed}");
+        assert!(allowed.contains("src=\"https://tracker.test/r.png\""), "{allowed}");
+        // Plain Markdown with an image from another host keeps the fast path.
+        let fast = to_html("![x](https://tracker.test/p.png) and a [link](https://x.test)");
+        assert!(
+            fast.contains("<a href=\"https://tracker.test/p.png\" rel=\"nofollow noopener noreferrer\">x</a>"),
+            "{fast}"
+        );
+    }
+
+    #[test]
+    fn wide_tables_keep_their_first_columns() {
+        let header =
+            format!("|{}|\n|{}\n", (0..1000).map(|i| format!("c{i}")).collect::<Vec<_>>().join("|"), "-|".repeat(1000));
+        let html = to_html(&format!("{header}{}", "|x|\n".repeat(100)));
+        assert_eq!(html.matches("<th>").count(), MAX_COLUMNS, "{}", &html[..200]);
+        assert_eq!(html.matches("<td>").count(), 100 * MAX_COLUMNS);
+        assert!(html.contains("cut to its first 64 columns") && html.contains("c63<") && !html.contains("c64<"));
+        assert!(!to_html("| a | b |\n|---|---|\n| 1 | 2 |\n").contains("cut to"));
+    }
+
+    #[test]
+    fn a_file_past_its_html_budget_is_plain_text() {
+        let quotes = format!("{}x\n\n", ">".repeat(64)).repeat(20_000);
+        let limits = Limits::default();
+        let html = render(&quotes, &limits, None);
+        assert!(html.len() <= limits.max_html, "{}", html.len());
+        assert!(html.starts_with("<p class=\"notice\">") && html.contains("[cut]"), "{}", &html[..300]);
+        assert!(!html.contains("<blockquote>"));
+        // The same within a small budget: the notice and escaped text only.
+        let small = render(&"<b>x</b> & y\n".repeat(30), &Limits { max_html: 400, ..limits }, None);
+        assert!(small.contains("&lt;b&gt;x&lt;/b&gt; &amp; y") && small.len() <= 400, "{small}");
+        assert_safe(&small);
+    }
+
+    #[test]
+    fn a_file_still_rendering_at_its_deadline_is_plain_text() {
+        let past = Instant::now() - std::time::Duration::from_secs(1);
+        let text = "```rust\nfn main() {}\n```\n\n# Title\n".repeat(2000);
+        let html = render(&text, &Limits::default(), Some(past));
+        assert!(
+            html.contains("took too long") && html.contains("fn main() {}") && !html.contains("hl-"),
+            "{}",
+            &html[..300]
+        );
+        let on_time = render(&text, &Limits::default(), Some(Instant::now() + std::time::Duration::from_secs(60)));
+        assert!(on_time.contains("class=\"hl-") && !on_time.contains("took too long"));
+    }
+
+    #[test]
+    fn long_lines_and_spent_budgets_are_not_highlighted() {
+        let long = format!("```cs\n{}\n```\n", "a<b ".repeat(5_000));
+        let html = to_html(&long);
+        assert!(!html.contains("hl-code") && html.contains("a line is longer than"), "{}", &html[..300]);
+        let block = format!("```rust\n{}```\n\n", "let x = 1;\n".repeat(100));
+        let limits = Limits { highlight: block.len() * 2, ..Limits::default() };
+        let html = render(&block.repeat(5), &limits, None);
+        assert_eq!(html.matches("<pre class=\"hl-code\">").count(), 2, "only as much code as the budget");
+    }
+
+    #[test]
+    fn unmatched_end_tags_do_not_buy_depth() {
+        let unit = format!("{}{}\n", "<span>".repeat(64), "</x>".repeat(64));
+        let html = to_html(&unit.repeat(50));
+        assert!(html.matches("<span>").count() <= super::super::rawhtml::MAX_RAW_DEPTH, "{}", html.len());
+        let bold = format!("{}{}\n\n", "<b>".repeat(64), "</x>".repeat(64));
+        let html = to_html(&bold.repeat(50));
+        assert!(html.matches("<b>").count() <= 50 * super::super::rawhtml::MAX_RAW_FORMATTING, "{}", html.len());
     }
 }

@@ -5,13 +5,17 @@
 //! (autoescaped) or as HTML that went through the sanitiser.
 
 pub mod charts;
+mod escape;
+mod events;
 pub mod highlight;
 pub mod lists;
 pub mod markdown;
+mod rawhtml;
 pub mod search;
 
 use crate::aggregate::Cohort;
 use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::Submission;
 use anyhow::{Context, Result, anyhow};
 use rayon::prelude::*;
@@ -57,8 +61,8 @@ pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     tera.autoescape_on(vec![".html"]);
     // Tera's default also escapes '/', which turns every relative link into
     // entities; these five are all HTML text and quoted attributes need.
-    tera.set_escape_fn(escape_html);
-    tera.register_filter("slug", SlugFilter);
+    tera.set_escape_fn(escape::escape_html);
+    tera.register_filter("slug", escape::SlugFilter);
     let mut all: Vec<(String, String)> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     if let Some(dir) = theme_dir.filter(|d| d.join("templates").is_dir()) {
         let tdir = dir.join("templates");
@@ -83,6 +87,8 @@ struct SiteCtx<'a> {
     title: &'a str,
     base_url: &'a str,
     indexable: bool,
+    /// Whether pages may load images from other hosts (the CSP's `img-src`).
+    external_images: bool,
 }
 
 /// Everything a template may read. Views borrow; nothing is cloned per page.
@@ -150,7 +156,8 @@ pub const LIST_PAGES: &[(&str, &str)] = &[
 pub const REVIEW_PAGE: &str = "review/index.html";
 
 /// Render every page, handing them to `sink` in batches, in a fixed order
-/// (so what the sink sees never depends on thread count).
+/// (so what the sink sees never depends on thread count). Returns the
+/// findings of rendering: files shown as plain text.
 pub fn render_site(
     subs: &[Submission],
     cohort: &Cohort,
@@ -159,7 +166,7 @@ pub fn render_site(
     review: &crate::review::CohortReview,
     theme_static: &[Page],
     sink: &mut dyn FnMut(Vec<Page>) -> Result<()>,
-) -> Result<()> {
+) -> Result<Vec<Diagnostic>> {
     let site = Site::new(subs, cohort, config, tera, review);
     // One list of every page, so each batch keeps both cores busy: the
     // cohort pages (the review page alone is a large job) render alongside
@@ -177,7 +184,8 @@ pub fn render_site(
         };
         sink(pages?)?;
     }
-    sink(statics.unwrap_or_else(|| static_files(theme_static)))
+    sink(statics.unwrap_or_else(|| static_files(theme_static)))?;
+    Ok(site.notes())
 }
 
 /// One page of the site, in the order [`render_site`] hands pages over.
@@ -243,6 +251,8 @@ pub struct Site<'a> {
     summary: lists::Summary<'a>,
     rows: Vec<SubmissionRow<'a>>,
     charts: charts::ListCharts,
+    /// Files shown as plain text, found while rendering.
+    notes: std::sync::Mutex<Vec<Diagnostic>>,
 }
 
 impl<'a> Site<'a> {
@@ -255,14 +265,27 @@ impl<'a> Site<'a> {
     ) -> Site<'a> {
         Site {
             tera,
-            ctx: SiteCtx { title: &config.title, base_url: &config.base_url, indexable: config.indexable },
+            ctx: SiteCtx {
+                title: &config.title,
+                base_url: &config.base_url,
+                indexable: config.indexable,
+                external_images: config.external_images,
+            },
             subs,
             cohort,
             review,
             summary: lists::summary(cohort, subs.len()),
             rows: subs.iter().map(submission_row).collect(),
             charts: charts::ListCharts::new(cohort),
+            notes: Default::default(),
         }
+    }
+
+    /// What rendering found so far (files shown as plain text), sorted.
+    pub fn notes(&self) -> Vec<Diagnostic> {
+        let mut notes = self.notes.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        notes.sort();
+        notes
     }
 
     /// Every page of the site, in order.
@@ -308,7 +331,7 @@ impl<'a> Site<'a> {
             Job::NotFound => self.not_found(),
             Job::Review => self.review_page(),
             Job::Submission(i) => {
-                let html: Vec<String> = self.subs[i].sources.iter().map(|(_, text)| markdown::to_html(text)).collect();
+                let html = self.files_html(i);
                 self.submission_page(i, &html)
             }
             Job::Role(i) => r.page(&path(), "role.html", &c.roles[i]),
@@ -337,7 +360,29 @@ impl<'a> Site<'a> {
         self.renderer().page(REVIEW_PAGE, "review.html", page)
     }
 
-    /// Submission `i`'s page, given its files rendered by [`markdown::to_html`]
+    /// What rendering each file of submission `i` may cost (a cache of
+    /// rendered files must key on it as well as on the text).
+    pub fn limits(&self, i: usize) -> markdown::Limits {
+        markdown::Limits::for_files(self.subs[i].sources.len(), self.ctx.external_images)
+    }
+
+    /// Submission `i`'s files as HTML, within its limits and its deadline;
+    /// a file shown as plain text is noted (see [`Self::notes`]).
+    pub fn files_html(&self, i: usize) -> Vec<String> {
+        let limits = self.limits(i);
+        let deadline = std::time::Instant::now() + crate::limits::fork_deadline();
+        let mut html = Vec::with_capacity(self.subs[i].sources.len());
+        for (path, text) in &self.subs[i].sources {
+            let (file, cut) = markdown::render_noting(text, &limits, Some(deadline));
+            if let Some(why) = cut {
+                self.notes.lock().unwrap_or_else(|e| e.into_inner()).push(cut_note(path, why, &limits));
+            }
+            html.push(file);
+        }
+        html
+    }
+
+    /// Submission `i`'s page, given its files rendered by [`Self::files_html`]
     /// (callers may cache those).
     pub fn submission_page(&self, i: usize, html: &[impl AsRef<str> + Serialize]) -> Result<Page> {
         let s = &self.subs[i];
@@ -361,6 +406,31 @@ impl<'a> Site<'a> {
         let jobs: Vec<Job> =
             self.entity_jobs().filter(|&job| self.entity_path(job).is_some_and(|path| want(&path))).collect();
         jobs.par_iter().map(|&job| self.render(job)).collect()
+    }
+}
+
+/// The finding for a file shown as plain text.
+fn cut_note(path: &str, why: markdown::Over, limits: &markdown::Limits) -> Diagnostic {
+    match why {
+        markdown::Over::Size => Diagnostic::new(
+            path,
+            0,
+            Severity::Warning,
+            format!(
+                "its HTML would pass {} KB, this file's share of the page: shown as plain text; shorten it or flatten \
+                 its nesting",
+                limits.max_html / 1024
+            ),
+        ),
+        markdown::Over::Time => Diagnostic::new(
+            path,
+            0,
+            Severity::Error,
+            format!(
+                "rendering took longer than the {:.0} s one submission may take: shown as plain text",
+                crate::limits::fork_deadline().as_secs_f64()
+            ),
+        ),
     }
 }
 
@@ -465,91 +535,6 @@ pub fn submission_row(s: &Submission) -> SubmissionRow<'_> {
     }
 }
 
-/// Tera's escape function: the five characters HTML text and quoted
-/// attributes need. Copies the runs between them whole, skipping eight bytes
-/// at a time where none is special (most strings have none).
-fn escape_html(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut run = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8)
-            && !has_special(u64::from_le_bytes(word.try_into().unwrap_or_default()))
-        {
-            i += 8;
-            continue;
-        }
-        if let Some(entity) = entity(bytes[i]) {
-            // ASCII bytes are always char boundaries.
-            out.push_str(&s[run..i]);
-            out.push_str(entity);
-            run = i + 1;
-        }
-        i += 1;
-    }
-    out.push_str(&s[run..]);
-    out
-}
-
-fn entity(b: u8) -> Option<&'static str> {
-    Some(match b {
-        b'&' => "&amp;",
-        b'<' => "&lt;",
-        b'>' => "&gt;",
-        b'"' => "&quot;",
-        b'\'' => "&#x27;",
-        _ => return None,
-    })
-}
-
-/// Whether any of the eight bytes in `word` is one [`entity`] replaces
-/// (the classic "has a zero byte" test, once per character).
-fn has_special(word: u64) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    [b'&', b'<', b'>', b'"', b'\''].iter().fold(0, |found, &c| found | zero_bytes(word ^ (ONES * c as u64))) != 0
-}
-
-/// The `slug` filter: the same slugs as the page paths, so links always
-/// resolve. Its output is letters, digits and '-', so tera need not escape it.
-struct SlugFilter;
-
-impl tera::Filter for SlugFilter {
-    fn filter(&self, v: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
-        Ok(tera::Value::String(cached_slug(v.as_str().unwrap_or_default())))
-    }
-
-    fn is_safe(&self) -> bool {
-        true
-    }
-}
-
-/// Most names slugged on a page are a cohort's few hundred canonical names,
-/// over and over, and [`crate::discover::slug`] (Unicode normalisation)
-/// costs as much as the rest of a link: each render thread keeps the slugs it
-/// made. Bounded, for a long `serve` session.
-fn cached_slug(name: &str) -> String {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    const MAX_CACHED: usize = 4096;
-    thread_local! {
-        static SLUGS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
-    }
-    SLUGS.with_borrow_mut(|slugs| {
-        if let Some(slug) = slugs.get(name) {
-            return slug.clone();
-        }
-        if slugs.len() >= MAX_CACHED {
-            slugs.clear();
-        }
-        let slug = crate::discover::slug(name);
-        slugs.insert(name.to_string(), slug.clone());
-        slug
-    })
-}
-
 /// Tera nests the useful message (which variable, which line) in sources.
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
@@ -560,65 +545,4 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         cur = s.source();
     }
     msg
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The plain per-character escape the fast one must match.
-    fn escape_slowly(s: &str) -> String {
-        s.chars()
-            .map(|c| match c {
-                '&' => "&amp;".to_string(),
-                '<' => "&lt;".to_string(),
-                '>' => "&gt;".to_string(),
-                '"' => "&quot;".to_string(),
-                '\'' => "&#x27;".to_string(),
-                c => c.to_string(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn escape_matches_the_plain_escape_at_every_offset() {
-        let samples = [
-            "",
-            "plain text, long enough to skip whole words",
-            "<script>alert('x')</script>",
-            "Tom & Jerry \"quoted\" — ünïcödé ✓ and 'more' > less",
-            "&&&&&&&&&&&&&&&&&",
-            "ends with a special>",
-            "日本語のテキスト<b>",
-        ];
-        for s in samples {
-            // Every alignment of the specials against the eight-byte words.
-            for pad in 0..9 {
-                let text = format!("{}{s}{}", "x".repeat(pad), "é".repeat(pad));
-                assert_eq!(escape_html(&text), escape_slowly(&text), "{text:?}");
-            }
-        }
-        for b in 0..=127u8 {
-            let text = format!("abcdefg{}hijklmnop", b as char);
-            assert_eq!(escape_html(&text), escape_slowly(&text), "byte {b}");
-        }
-    }
-
-    #[test]
-    fn slug_filter_matches_the_page_paths_and_needs_no_escape() {
-        let tera = load_templates(None).unwrap();
-        let mut ctx = tera::Context::new();
-        let names = ["C++ / Go", "C#", "Back-end <dev> & \"ops\"", "Jose\u{301}", "!!!", "Кинопоиск"];
-        ctx.insert("names", &names);
-        let mut tera = tera;
-        let out = tera.render_str("{% for n in names %}{{ n | slug }}|{% endfor %}", &ctx).unwrap();
-        let want: String = names.iter().map(|n| format!("{}|", crate::discover::slug(n))).collect();
-        assert_eq!(out, want);
-        // Twice: the second time from the cache.
-        for n in names {
-            assert_eq!(cached_slug(n), crate::discover::slug(n));
-            assert_eq!(cached_slug(n), crate::discover::slug(n));
-        }
-        assert!(names.iter().all(|n| escape_html(&crate::discover::slug(n)) == crate::discover::slug(n)));
-    }
 }

@@ -1,7 +1,9 @@
 //! `review.csv`: one row per submission for spreadsheets and LMS import.
 //! RFC 4180: CRLF line ends, fields with commas, quotes or line breaks
 //! quoted, quotes doubled. Cells a spreadsheet would run as a formula
-//! (`=`, `+`, `-`, `@` first) get a leading `'`, since students wrote them.
+//! (`=`, `+`, `-`, `@` or their fullwidth forms first, after any spaces
+//! and hidden characters) get a leading `'`, since students wrote them;
+//! hidden characters (see [`crate::hidden`]) are shown as U+FFFD.
 
 use super::CohortReview;
 use crate::model::Submission;
@@ -60,8 +62,28 @@ fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
 }
 
 fn field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
+    let s = if is_formula(s) { format!("'{}", crate::hidden::shown(s)) } else { crate::hidden::shown(s).into_owned() };
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+/// Whether a spreadsheet might read `s` as a formula: some drop leading
+/// spaces and invisible characters, and some fold fullwidth and small forms
+/// (`＝`, `﹦`) to ASCII.
+fn is_formula(s: &str) -> bool {
+    if s.starts_with(['\t', '\r']) {
+        return true;
+    }
+    let first = s.chars().find(|&c| !(c.is_whitespace() || crate::hidden::is_hidden(c) || is_format_char(c)));
+    matches!(
+        first,
+        Some('=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠' | '﹦' | '﹢' | '﹣' | '﹫' | '−' | '⁼' | '₌')
+    )
+}
+
+/// Zero-width and other format characters not in [`crate::hidden`] (ZWJ,
+/// ZWNJ, the soft hyphen).
+fn is_format_char(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200c}' | '\u{200d}' | '\u{034f}')
 }
 
 #[cfg(test)]
@@ -75,5 +97,27 @@ mod tests {
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(field("two\nlines"), "\"two\nlines\"");
         assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+    }
+
+    #[test]
+    fn formulas_behind_invisible_or_fullwidth_characters_are_guarded() {
+        for cell in [
+            "\u{200b}=1+1",
+            "\u{feff}@SUM(A1)",
+            " =1",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠x",
+            "\u{200d}=1",
+            "\u{ad}-1",
+            "\u{202e}=1",
+        ] {
+            assert!(field(cell).starts_with("'"), "{cell:?} -> {:?}", field(cell));
+        }
+        for cell in ["plain", "1-2", "a=b", "Python, SQL", "C#"] {
+            assert!(!field(cell).trim_start_matches('"').starts_with("'"), "{cell:?}");
+        }
+        assert_eq!(field("ivan\u{202e}txt.exe\u{200b}"), "ivan\u{fffd}txt.exe\u{fffd}");
     }
 }

@@ -29,7 +29,8 @@ pub struct Finding {
     pub severity: Severity,
     /// What kind of finding: `missing-section`, `placeholder`, `prompt`,
     /// `citation`, `had-and-lacking`, `posting-link`, `posting-twice`,
-    /// `not-a-role`, or `extract` (the extractor's own diagnostics).
+    /// `not-a-role`, `extract` (the extractor's own diagnostics), or `more`
+    /// (how many findings past [`MAX_FINDINGS`] are not listed).
     pub code: &'static str,
     pub message: String,
 }
@@ -99,6 +100,25 @@ pub fn review_cohort(subs: &[Submission], rubric: &Rubric) -> CohortReview {
     CohortReview { reviews, near_duplicates }
 }
 
+/// Findings listed per submission: a file of ten thousand placeholders
+/// needs no ten thousand lines on every page that lists them.
+pub const MAX_FINDINGS: usize = 200;
+
+/// The first [`MAX_FINDINGS`] findings, errors first, and one saying how
+/// many more there were.
+fn cap_findings(findings: &mut Vec<Finding>) {
+    if findings.len() <= MAX_FINDINGS {
+        return;
+    }
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.cmp(b)));
+    let more = findings.len() - MAX_FINDINGS;
+    let path = findings[0].path.clone();
+    findings.truncate(MAX_FINDINGS);
+    findings.sort();
+    let message = format!("{more} more findings like these are not listed: fix the ones above and check again");
+    findings.push(Finding::new("more", &path, 0, Severity::Warning, message));
+}
+
 /// Messages of the extractor that this stage replaces with located ones.
 fn replaced(d: &Diagnostic) -> bool {
     (d.line == 0 && d.message.starts_with("section \"")) || d.message.starts_with("chosen role \"")
@@ -129,6 +149,7 @@ pub fn review_submission(sub: &Submission, rubric: &Rubric) -> Review {
     findings.extend(sub.diagnostics.iter().filter(|d| !replaced(d)).map(Finding::from_diagnostic));
     findings.sort();
     findings.dedup();
+    cap_findings(&mut findings);
     Review {
         score: crit.iter().map(|c| c.points).sum(),
         max_score: crit.iter().map(|c| c.max).sum(),

@@ -3,21 +3,32 @@
 //! folders, the site's 404 page, and the live-reload endpoints. One thread
 //! per connection; each response closes its connection, except the event
 //! stream.
+//!
+//! Only this machine's own browser is served: a request naming another host
+//! (a DNS-rebinding page) is refused, a client has [`HEADER_DEADLINE`] to
+//! send its request, and when [`MAX_CONNECTIONS`] are open the oldest one
+//! still sending its request makes room, so idle or slow clients cannot
+//! keep others out.
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const SCRIPT: &str = include_str!("livereload.js");
 const STYLE: &str = include_str!("livereload.css");
 /// Put before `</body>` of every HTML response (never into the site's files).
 const SCRIPT_TAG: &str = "<script src=\"/__livereload.js\"></script>";
-/// Connections served at once; beyond this, 503.
-const MAX_CONNECTIONS: usize = 256;
+/// Connections open at once, event streams included.
+pub const MAX_CONNECTIONS: usize = 256;
+/// Event streams open at once: a new one closes the oldest (whose page
+/// reconnects a second later, or was closed long ago).
+const MAX_STREAMS: usize = 64;
+/// Time a client has to send its request line and headers.
+pub const HEADER_DEADLINE: Duration = Duration::from_secs(5);
 /// Events kept for event streams that fall behind.
 const BACKLOG: usize = 64;
 const KEEPALIVE: Duration = Duration::from_secs(15);
@@ -75,32 +86,130 @@ impl Live {
 
 /// Accept connections until the listener fails.
 pub fn serve(listener: TcpListener, root: PathBuf, live: Arc<Live>) {
-    let active = Arc::new(AtomicUsize::new(0));
+    let hosts = Arc::new(allowed_hosts(&listener));
+    let conns = Arc::new(Conns::default());
     for stream in listener.incoming() {
         let Ok(mut stream) = stream else { continue };
-        if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+        let Some(id) = conns.admit(&stream) else {
             let _ = respond(&mut stream, "503 Service Unavailable", "text/plain; charset=utf-8", b"busy\n", false);
             continue;
-        }
-        active.fetch_add(1, Ordering::SeqCst);
-        let (root, live, mine) = (root.clone(), live.clone(), active.clone());
+        };
+        let (root, live, hosts, mine) = (root.clone(), live.clone(), hosts.clone(), conns.clone());
         let spawned = std::thread::Builder::new().name("serve-conn".into()).spawn(move || {
-            handle(stream, &root, &live);
-            mine.fetch_sub(1, Ordering::SeqCst);
+            handle(stream, &root, &live, &hosts, &Conn { id, all: &mine });
+            mine.remove(id);
         });
         if spawned.is_err() {
-            active.fetch_sub(1, Ordering::SeqCst);
+            conns.remove(id);
         }
     }
 }
 
-fn handle(mut stream: TcpStream, root: &Path, live: &Live) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-    let Some((method, target)) = read_request(&mut stream) else {
-        let _ = respond(&mut stream, "400 Bad Request", "text/plain; charset=utf-8", b"bad request\n", false);
-        return;
+/// The names a request may give as its `Host`: loopback's, and the
+/// address listened on.
+fn allowed_hosts(listener: &TcpListener) -> Vec<String> {
+    let mut hosts = vec!["localhost".to_string(), "127.0.0.1".to_string(), "[::1]".to_string()];
+    if let Ok(addr) = listener.local_addr() {
+        hosts.push(match addr.ip() {
+            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+            ip => ip.to_string(),
+        });
+    }
+    hosts
+}
+
+/// Whether `host` (a `Host` header: a name and maybe `:port`) is one of `allowed`.
+pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
+    let host = host.trim();
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
     };
+    allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
+}
+
+/// What an open connection is doing.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Phase {
+    /// Still sending its request: the one to drop when room is needed.
+    Request,
+    Response,
+    Stream,
+}
+
+struct Open {
+    id: u64,
+    /// A handle to shut the socket down with, from another thread.
+    socket: TcpStream,
+    phase: Phase,
+}
+
+/// The open connections, oldest first.
+#[derive(Default)]
+struct Conns {
+    open: Mutex<Vec<Open>>,
+    next: AtomicU64,
+}
+
+impl Conns {
+    /// Room for `stream`, made if need be by closing the oldest connection
+    /// still sending its request, else the oldest event stream; `None` when
+    /// every connection is busy answering.
+    fn admit(&self, stream: &TcpStream) -> Option<u64> {
+        let socket = stream.try_clone().ok()?;
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        if open.len() >= MAX_CONNECTIONS {
+            let victim =
+                [Phase::Request, Phase::Stream].iter().find_map(|&phase| open.iter().position(|o| o.phase == phase))?;
+            let _ = open.remove(victim).socket.shutdown(Shutdown::Both);
+        }
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        open.push(Open { id, socket, phase: Phase::Request });
+        Some(id)
+    }
+
+    /// Mark connection `id` as in `phase`; a new event stream past
+    /// [`MAX_STREAMS`] closes the oldest.
+    fn set(&self, id: u64, phase: Phase) {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(o) = open.iter_mut().find(|o| o.id == id) {
+            o.phase = phase;
+        }
+        if phase == Phase::Stream
+            && open.iter().filter(|o| o.phase == Phase::Stream).count() > MAX_STREAMS
+            && let Some(oldest) = open.iter().position(|o| o.phase == Phase::Stream)
+        {
+            let _ = open.remove(oldest).socket.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn remove(&self, id: u64) {
+        self.open.lock().unwrap_or_else(|e| e.into_inner()).retain(|o| o.id != id);
+    }
+}
+
+/// One connection's place among the open ones.
+struct Conn<'a> {
+    id: u64,
+    all: &'a Conns,
+}
+
+fn handle(mut stream: TcpStream, root: &Path, live: &Live, hosts: &[String], conn: &Conn) {
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+    let request = match read_request(&mut stream) {
+        Ok(r) => r,
+        Err(status) => {
+            let _ = respond(&mut stream, status, "text/plain; charset=utf-8", status.as_bytes(), false);
+            return;
+        }
+    };
+    conn.all.set(conn.id, Phase::Response);
+    if !request.host.as_deref().is_some_and(|h| host_allowed(h, hosts)) {
+        let body = b"this preview server answers only to localhost\n";
+        let _ = respond(&mut stream, "403 Forbidden", "text/plain; charset=utf-8", body, false);
+        return;
+    }
+    let Request { method, target, .. } = request;
     let head = method == "HEAD";
     if method != "GET" && !head {
         let body = b"only GET and HEAD\n";
@@ -114,7 +223,10 @@ fn handle(mut stream: TcpStream, root: &Path, live: &Live) {
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let query = target.find('?').map(|i| &target[i..]).unwrap_or("");
     let _ = match path {
-        "/__livereload" if !head => events(stream, live),
+        "/__livereload" if !head => {
+            conn.all.set(conn.id, Phase::Stream);
+            events(stream, live)
+        }
         "/__livereload.js" => respond(&mut stream, "200 OK", "text/javascript; charset=utf-8", SCRIPT.as_bytes(), head),
         "/__livereload.css" => respond(&mut stream, "200 OK", "text/css; charset=utf-8", STYLE.as_bytes(), head),
         "/__status" => respond(&mut stream, "200 OK", "application/json", live.status().as_bytes(), head),
@@ -138,28 +250,58 @@ fn handle(mut stream: TcpStream, root: &Path, live: &Live) {
     };
 }
 
-/// The request line's method and target; the headers are read and ignored.
-fn read_request(stream: &mut TcpStream) -> Option<(String, String)> {
+/// What the server reads of a request.
+struct Request {
+    method: String,
+    target: String,
+    host: Option<String>,
+}
+
+/// The request line and `Host`, read within [`HEADER_DEADLINE`]; else the
+/// status to answer with. A target with a control byte (a raw CR or LF that
+/// would end up in a header) is a bad request.
+fn read_request(stream: &mut TcpStream) -> Result<Request, &'static str> {
+    const BAD: &str = "400 Bad Request";
+    let deadline = Instant::now() + HEADER_DEADLINE;
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
         if buf.len() > 16 * 1024 {
-            return None;
+            return Err("431 Request Header Fields Too Large");
         }
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Err("408 Request Timeout");
         }
-        buf.extend_from_slice(&chunk[..n]);
+        match stream.read(&mut chunk) {
+            Ok(0) => return Err(BAD),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return Err("408 Request Timeout");
+            }
+            Err(_) => return Err(BAD),
+        }
     }
-    let line = buf.split(|&b| b == b'\r').next()?;
-    let line = std::str::from_utf8(line).ok()?;
+    let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(buf.len());
+    let text = std::str::from_utf8(&buf[..end]).map_err(|_| BAD)?;
+    let mut lines = text.split("\r\n");
+    let line = lines.next().ok_or(BAD)?;
+    if line.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err(BAD);
+    }
     let mut parts = line.split(' ');
-    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
-    if !version.starts_with("HTTP/1.") || !target.starts_with('/') {
-        return None;
+    let (method, target, version) = (parts.next().ok_or(BAD)?, parts.next().ok_or(BAD)?, parts.next().ok_or(BAD)?);
+    if parts.next().is_some() || !version.starts_with("HTTP/1.") || !target.starts_with('/') {
+        return Err(BAD);
     }
-    Some((method.to_string(), target.to_string()))
+    let mut host = None;
+    for header in lines {
+        let Some((name, value)) = header.split_once(':') else { return Err(BAD) };
+        if name.eq_ignore_ascii_case("host") && host.replace(value.trim().to_string()).is_some() {
+            return Err(BAD);
+        }
+    }
+    Ok(Request { method: method.to_string(), target: target.to_string(), host })
 }
 
 fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8], head: bool) -> std::io::Result<()> {
@@ -247,7 +389,10 @@ pub fn resolve(root: &Path, url_path: &str) -> Resolved {
     let Ok(meta) = std::fs::metadata(&path) else { return Resolved::NotFound };
     if meta.is_dir() {
         if !url_path.ends_with('/') {
-            return Resolved::Redirect(format!("{url_path}/"));
+            // From the segments: `//roles` must not become `//roles/`,
+            // which a browser reads as another host.
+            let segments: Vec<&str> = url_path.split('/').filter(|s| !s.is_empty()).collect();
+            return Resolved::Redirect(format!("/{}/", segments.join("/")));
         }
         path.push("index.html");
     }
@@ -322,6 +467,11 @@ mod tests {
         let role = root.join("roles/дизайнер/index.html");
         assert_eq!(resolve(&root, "/roles/%D0%B4%D0%B8%D0%B7%D0%B0%D0%B9%D0%BD%D0%B5%D1%80/"), Resolved::File(role));
         assert_eq!(resolve(&root, "/roles"), Resolved::Redirect("/roles/".into()));
+        assert_eq!(resolve(&root, "//roles"), Resolved::Redirect("/roles/".into()));
+        assert_eq!(
+            resolve(&root, "///roles//%D0%B4%D0%B8%D0%B7%D0%B0%D0%B9%D0%BD%D0%B5%D1%80"),
+            Resolved::Redirect("/roles/%D0%B4%D0%B8%D0%B7%D0%B0%D0%B9%D0%BD%D0%B5%D1%80/".into())
+        );
         for bad in [
             "/../secret.txt",
             "/roles/../../secret.txt",
@@ -351,5 +501,16 @@ mod tests {
         );
         assert!(String::from_utf8(inject(b"<p>x".to_vec())).unwrap().ends_with(SCRIPT_TAG));
         assert_eq!(content_type(Path::new("a/b.CSS")), "text/css; charset=utf-8");
+    }
+
+    #[test]
+    fn only_loopback_names_are_served() {
+        let allowed: Vec<String> = ["localhost", "127.0.0.1", "[::1]"].iter().map(|s| s.to_string()).collect();
+        for ok in ["localhost", "LOCALHOST:1111", "127.0.0.1:8080", "[::1]:1111", " localhost "] {
+            assert!(host_allowed(ok, &allowed), "{ok}");
+        }
+        for bad in ["evil.example", "evil.example:1111", "localhost.evil.example", "127.0.0.1.nip.io", "", "[::1]x"] {
+            assert!(!host_allowed(bad, &allowed), "{bad}");
+        }
     }
 }

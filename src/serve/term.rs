@@ -73,11 +73,9 @@ pub fn diagnostic(d: &Diagnostic) -> String {
         Severity::Info => DIM,
     };
     let sev = paint(style, &d.severity.to_string());
-    if d.line > 0 {
-        format!("{}:{}: {sev}: {}", d.path, d.line, d.message)
-    } else {
-        format!("{}: {sev}: {}", d.path, d.message)
-    }
+    // A folder name may carry terminal escapes: shown, never sent.
+    let (path, message) = (crate::hidden::shown(&d.path), crate::hidden::shown(&d.message));
+    if d.line > 0 { format!("{path}:{}: {sev}: {message}", d.line) } else { format!("{path}: {sev}: {message}") }
 }
 
 /// `error: message`, for failures of the command itself.

@@ -605,12 +605,18 @@ fn submission_pages(
     let done: Vec<(Page, Rendered)> = which
         .par_iter()
         .map(|&i| {
+            // A file renders within its submission's limits: they are part of the key.
+            let limits = site.limits(i);
+            let deadline = Instant::now() + crate::limits::fork_deadline();
             let used: Rendered = subs[i]
                 .sources
                 .iter()
                 .map(|(_, text)| {
-                    let h = hash_bytes(text.as_bytes());
-                    let html = cache.get(&h).cloned().unwrap_or_else(|| Html(render::markdown::to_html(text).into()));
+                    let h = hash_bytes(format!("{limits:?}").as_bytes()) ^ hash_bytes(text.as_bytes());
+                    let html = cache
+                        .get(&h)
+                        .cloned()
+                        .unwrap_or_else(|| Html(render::markdown::render(text, &limits, Some(deadline)).into()));
                     (h, html)
                 })
                 .collect();

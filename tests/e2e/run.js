@@ -5,6 +5,7 @@
 //   { "example": {"url": "http://127.0.0.1:PORT/atlas/", "dir": "/abs/public"},
 //     "hostile": {"url": ..., "dir": ..., "queries": ["mallory"], "submission": "submissions/ID/index.html"},
 //     "themed": {"url": ..., "dir": ...},
+//     "images": {"url": ..., "submission": ..., "other": "https://127.0.0.2:PORT/", "control": "http://127.0.0.2:PORT2/probe"},
 //     "screenshots": "/abs/target/screenshots" }
 // By hand: E2E_CONFIG="$(cat config.json)" node run.js
 //
@@ -275,11 +276,11 @@ async function exampleSite(browser) {
 
   await check("search: a student from a submission page (two levels deep), click the result", async () => {
     const since = problems.length;
-    await page.goto(base + "submissions/maria-volkova-lab-01/index.html", { waitUntil: "load" });
+    await page.goto(base + "submissions/maria-volkova__lab-01/index.html", { waitUntil: "load" });
     const results = await typeSearch(page, "Alina");
     assert.equal((await resultTitles(results))[0], "alina-k");
-    assert.equal(await results.first().getAttribute("href"), "../../submissions/alina-k-lab-01/index.html");
-    await follow(page, results.first(), /\/atlas\/submissions\/alina-k-lab-01\/index\.html$/);
+    assert.equal(await results.first().getAttribute("href"), "../../submissions/alina-k__lab-01/index.html");
+    await follow(page, results.first(), /\/atlas\/submissions\/alina-k__lab-01\/index\.html$/);
     assert.equal(await h1(page), "alina-k");
     await clean(since, "search");
   });
@@ -495,6 +496,31 @@ async function themedSite(browser) {
   await context.close();
 }
 
+// A student's images on another host (cfg.images.other, a server the Rust
+// side counts requests on): the page must not ask that host for anything.
+async function imagesSite(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const origin = new URL(cfg.images.url).origin;
+  const elsewhere = [];
+  page.on("request", (r) => { if (new URL(r.url()).origin !== origin) elsewhere.push(r.url()); });
+  await check("images on another host: the page requests nothing from it", async () => {
+    await page.goto(cfg.images.url + cfg.images.submission, { waitUntil: "load" });
+    await page.waitForTimeout(500);
+    await page.mouse.wheel(0, 5000);
+    await page.waitForTimeout(300);
+    assert.deepEqual(elsewhere, [], "requests to other hosts");
+    const links = await page.locator(`main a[href^="${cfg.images.other}"]`).count();
+    assert.ok(links >= 2, `the images are links to their host: ${links}`);
+  });
+  await check("images on another host: Chromium can reach that host (control)", async () => {
+    const r = await page.goto(cfg.images.control, { waitUntil: "load" });
+    assert.equal(r.status(), 200);
+    assert.ok(elsewhere.length >= 1, "the navigation was seen");
+  });
+  await context.close();
+}
+
 // search.js's ranking without a browser.
 async function rankingUnits() {
   await check("search.js ranking (node)", async () => {
@@ -542,6 +568,7 @@ async function main() {
     await exampleSite(browser);
     await hostileSite(browser);
     await themedSite(browser);
+    if (cfg.images) await imagesSite(browser);
     await check("no console error, page error or failed request on any page visited", () => clean(0, "whole run"));
   } finally {
     await browser.close();

@@ -1,0 +1,224 @@
+//! The steps a student's Markdown passes through between the parser and
+//! the HTML writer (see [`super::markdown`]): comments dropped, tables and
+//! task lists made plain, images from other hosts made links, nesting and
+//! table width bounded, link targets filtered.
+
+use super::markdown::{MAX_COLUMNS, MAX_DEPTH};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+
+/// Images from other hosts become links to them, their alt text (else
+/// their address) the link text: a page that loaded them would tell that
+/// host who reads it. The sanitiser drops what else is left (relative and
+/// `data:` sources).
+pub(super) fn images_as_links(events: &mut Vec<Event<'_>>) {
+    let mut out = Vec::with_capacity(events.len() + 8);
+    // Per open image: whether it became a link.
+    let mut open: Vec<bool> = Vec::new();
+    let mut no_alt_yet = None;
+    for e in events.drain(..) {
+        match e {
+            Event::Start(Tag::Image { dest_url, title, id, .. }) if is_external(&dest_url) => {
+                open.push(true);
+                no_alt_yet = Some(dest_url.clone());
+                out.push(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, title, id }));
+                continue;
+            }
+            Event::Start(Tag::Image { .. }) => open.push(false),
+            Event::End(TagEnd::Image) if open.last() == Some(&true) => {
+                open.pop();
+                out.extend(no_alt_yet.take().map(Event::Text));
+                out.push(Event::End(TagEnd::Link));
+                continue;
+            }
+            Event::End(TagEnd::Image) => {
+                open.pop();
+            }
+            _ => {}
+        }
+        no_alt_yet = None;
+        out.push(e);
+    }
+    *events = out;
+}
+
+fn is_external(url: &str) -> bool {
+    let url = url.trim_start();
+    let lower = |n: usize| url.get(..n).map(str::to_ascii_lowercase);
+    lower(7).as_deref() == Some("http://") || lower(8).as_deref() == Some("https://") || url.starts_with("//")
+}
+
+/// HTML that is only comments (the template's instructions, mostly) is
+/// dropped here, as the sanitiser would drop it, so it does not send the
+/// file down the slow path. HTML blocks arrive a line per event: a block is
+/// judged whole.
+pub(super) fn without_comments<'a>(events: impl Iterator<Item = Event<'a>>, capacity: usize) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(capacity);
+    let mut block: Option<Vec<Event<'a>>> = None;
+    for e in events {
+        match (e, &mut block) {
+            (e @ Event::Start(Tag::HtmlBlock), None) => block = Some(vec![e]),
+            (e @ Event::End(TagEnd::HtmlBlock), Some(held)) => {
+                let text: String =
+                    held.iter().filter_map(|e| if let Event::Html(h) = e { Some(h.as_ref()) } else { None }).collect();
+                if !only_comments(&text) {
+                    out.append(held);
+                    out.push(e);
+                }
+                block = None;
+            }
+            (e, Some(held)) => held.push(e),
+            (Event::InlineHtml(h), None) if only_comments(&h) => {}
+            (e, None) => out.push(e),
+        }
+    }
+    out.extend(block.into_iter().flatten());
+    out
+}
+
+fn only_comments(html: &str) -> bool {
+    let mut rest = html.trim();
+    while !rest.is_empty() {
+        let Some(end) = rest.strip_prefix("<!--").and_then(|r| r.find("-->").map(|i| i + 4 + 3)) else {
+            return false;
+        };
+        rest = rest[end..].trim_start();
+    }
+    true
+}
+
+/// Table alignment would be written as `style` attributes (which the CSP
+/// blocks) and task-list checkboxes as `<input>` (which the sanitiser
+/// drops): both become plain.
+pub(super) fn plain_tables_and_tasks(e: Event<'_>) -> Event<'_> {
+    match e {
+        Event::Start(Tag::Table(aligns)) => {
+            Event::Start(Tag::Table(vec![pulldown_cmark::Alignment::None; aligns.len()]))
+        }
+        Event::TaskListMarker(done) => Event::Text(CowStr::Borrowed(if done { "☑ " } else { "☐ " })),
+        e => e,
+    }
+}
+
+/// Links as the sanitiser would leave them: `href` only for http, https and
+/// mailto targets (a relative link points into the student's fork, not the
+/// atlas), and `rel="nofollow noopener noreferrer"`.
+pub(super) fn safe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    events.map(|e| match e {
+        Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+            let mut url = dest_url.trim().to_string();
+            if link_type == pulldown_cmark::LinkType::Email && !url.to_ascii_lowercase().starts_with("mailto:") {
+                url.insert_str(0, "mailto:");
+            }
+            let lower = url.to_ascii_lowercase();
+            let safe = ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s));
+            let mut tag = String::from("<a");
+            if safe {
+                tag.push_str(&format!(" href=\"{}\"", super::charts::esc(&url)));
+            }
+            if !title.is_empty() {
+                tag.push_str(&format!(" title=\"{}\"", super::charts::esc(&title)));
+            }
+            tag.push_str(" rel=\"nofollow noopener noreferrer\">");
+            Event::Html(CowStr::from(tag))
+        }
+        Event::End(TagEnd::Link) => Event::Html(CowStr::Borrowed("</a>")),
+        e => e,
+    })
+}
+
+/// Give every `<img>` an `alt` (empty: decorative) when the student wrote
+/// none, so screen readers don't read out the file name. Runs on the
+/// sanitiser's output, where attribute values are always double-quoted.
+pub(super) fn with_img_alt(html: String) -> String {
+    if !html.contains("<img") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find("<img") {
+        out.push_str(&rest[..i]);
+        let tag = &rest[i..];
+        // The tag ends at the first '>' outside quotes.
+        let mut quoted = false;
+        let end = tag
+            .char_indices()
+            .find(|&(_, c)| {
+                quoted ^= c == '"';
+                c == '>' && !quoted
+            })
+            .map_or(tag.len(), |(j, _)| j + 1);
+        let (head, tail) = tag.split_at(end);
+        let mut in_quotes = false;
+        let has_alt = head.char_indices().any(|(j, c)| {
+            in_quotes ^= c == '"';
+            !in_quotes && c == ' ' && head[j + 1..].starts_with("alt=")
+        });
+        if has_alt || !head.ends_with('>') {
+            out.push_str(head);
+        } else {
+            out.push_str("<img alt=\"\"");
+            out.push_str(&head[4..]);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Drop the start and end tags of elements nested deeper than [`MAX_DEPTH`];
+/// what they hold is kept.
+pub(super) fn limit_depth<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut depth = 0usize;
+    events.filter(move |e| match e {
+        Event::Start(_) => {
+            depth += 1;
+            depth <= MAX_DEPTH
+        }
+        Event::End(_) => {
+            depth = depth.saturating_sub(1);
+            depth < MAX_DEPTH
+        }
+        _ => true,
+    })
+}
+
+/// Keep the first [`MAX_COLUMNS`] columns of each table: the parser pads
+/// every short row to the header's width, so a wide header multiplies
+/// every row. A note (emphasised text: plain Markdown, so it keeps the fast
+/// path) follows a table that lost columns. Called only when one did.
+pub(super) fn limit_columns(events: &mut Vec<Event<'_>>) {
+    let (mut cut, mut column, mut skipping) = (false, 0usize, false);
+    let mut out = Vec::with_capacity(events.len());
+    for e in events.drain(..) {
+        let keep = match &e {
+            Event::Start(Tag::Table(aligns)) if aligns.len() > MAX_COLUMNS => {
+                cut = true;
+                out.push(Event::Start(Tag::Table(aligns[..MAX_COLUMNS].to_vec())));
+                continue;
+            }
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                column = 0;
+                true
+            }
+            Event::Start(Tag::TableCell) => {
+                column += 1;
+                skipping = column > MAX_COLUMNS;
+                !skipping
+            }
+            Event::End(TagEnd::TableCell) if skipping => {
+                skipping = false;
+                false
+            }
+            _ => !skipping,
+        };
+        let table_end = matches!(e, Event::End(TagEnd::Table));
+        if keep {
+            out.push(e);
+        }
+        if table_end && std::mem::take(&mut cut) {
+            let note = format!("The table above is cut to its first {MAX_COLUMNS} columns.");
+            out.extend([Event::Start(Tag::Emphasis), Event::Text(CowStr::from(note)), Event::End(TagEnd::Emphasis)]);
+        }
+    }
+    *events = out;
+}
