@@ -425,6 +425,11 @@ impl Builder<'_> {
             Kind::Heading(l) => (l + 1).clamp(SUB_LABEL_LEVEL, MAX_LABEL_LEVEL),
             _ => SUB_LABEL_LEVEL,
         });
+        // "Posting 2" is a sibling of an open "Posting 1", however deep the
+        // labels between them ("**Key skills:**" under "Posting 1").
+        if let Some(Kind::Heading(l)) = open.clone().find(|n| numbered_siblings(&n.text, text)).map(|n| n.kind) {
+            return l;
+        }
         // "Based on the components analysed above:" leads in; it names none.
         let lead_in = text.trim_end().ends_with(':') && super::words_up_to(text, 6) >= 6;
         match (section(text).filter(|_| !lead_in), nearest) {
@@ -746,6 +751,22 @@ impl LineIndex {
     }
 }
 
+/// "Posting 1" and "Posting 2", "Vacancy #3" and "Vacancy #4": the same
+/// words around different numbers.
+fn numbered_siblings(a: &str, b: &str) -> bool {
+    match (number_split(a), number_split(b)) {
+        (Some((pa, na)), Some((pb, nb))) => na != nb && !pa.trim().is_empty() && pa.eq_ignore_ascii_case(pb),
+        _ => false,
+    }
+}
+
+/// "Posting 12:" as ("Posting ", "12"), for numbers of up to three digits.
+fn number_split(s: &str) -> Option<(&str, &str)> {
+    let s = s.trim().trim_end_matches(':');
+    let words = s.trim_end_matches(|c: char| c.is_ascii_digit());
+    (words.len() < s.len() && s.len() - words.len() <= 3).then(|| s.split_at(words.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -836,5 +857,16 @@ mod tests {
             d
         };
         assert!(depth(&root) <= MAX_DEPTH);
+    }
+
+    #[test]
+    fn numbered_labels_are_siblings_across_nested_labels() {
+        let section = |t: &str| t.to_lowercase().starts_with("posting").then_some(1u8);
+        let text = "Postings\n\nPosting 1\n\n**Key skills:**\n\n- a\n- b\n\nPosting 2\n\n**Key skills:**\n\n- c\n";
+        let root = parse_with(text, &section);
+        assert_eq!(titles(&root), ["Postings", "Posting 1", "Posting 2"]);
+        assert_eq!(titles(&root.children[2].children[0]), ["c"]);
+        assert!(numbered_siblings("Vacancy #3", "Vacancy #4"));
+        assert!(!numbered_siblings("Vacancy 3", "Vacancy 3") && !numbered_siblings("Task 1", "Posting 2"));
     }
 }
