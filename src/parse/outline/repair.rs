@@ -158,7 +158,12 @@ fn items_of_run(run: Vec<Node>) -> Vec<Node> {
     // right before another name.
     let names = run.iter().filter(|n| bare(n)).count();
     let heads_lines = run.windows(2).all(|w| !(bare(&w[0]) && bare(&w[1])));
-    let grouped = bare(&run[0]) && !bare(&run[run.len() - 1]) && heads_lines && 2 * names <= run.len();
+    // One name over short dotted lines is a list whose first item lacks
+    // its dot ("Kubernetes", "Cloud technologies."), not a group.
+    let strong = |n: &Node| n.label.is_some() || described(&n.text) || crate::parse::words_up_to(&n.text, 5) > 4;
+    let one_group_of_lines = names >= 2 || run.iter().filter(|n| !bare(n)).all(strong);
+    let grouped =
+        bare(&run[0]) && !bare(&run[run.len() - 1]) && heads_lines && 2 * names <= run.len() && one_group_of_lines;
     let mut out: Vec<Node> = Vec::new();
     for mut n in run {
         if grouped && bare(&n) {
@@ -223,5 +228,19 @@ mod tests {
         });
         assert_eq!(root.children[1].kind, Kind::Heading(LABEL_LEVEL));
         assert_eq!(root.children[1].children[0].text, "Go");
+    }
+
+    #[test]
+    fn runs_of_lines_group_under_names_only_over_descriptions() {
+        let kinds = |text: &str| {
+            let root = parse(text);
+            root.children[0].children.iter().map(|c| (c.kind, c.children.len())).collect::<Vec<_>>()
+        };
+        // A list whose first line lacks the others' full stop.
+        let flat = kinds("## Lacking\n\nRust\n\nLinux admin.\n\nSQL tuning.\n");
+        assert_eq!(flat, [(Kind::Item, 0); 3]);
+        // Names, each over what it means.
+        let grouped = kinds("## Parts\n\nBackend\n\nServes the API for the app.\n\nClient\n\nShows the menu to the user.\n");
+        assert_eq!(grouped, [(Kind::Heading(SUB_LABEL_LEVEL), 1); 2]);
     }
 }
