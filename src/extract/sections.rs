@@ -241,7 +241,11 @@ fn classify_folded(title: &str) -> Option<Section> {
     }
     // "Product choice", "My product", "Выбранный продукт"; not a phrase
     // that mentions products ("Understanding of product requirements").
-    let product_early = tw.iter().take(2).any(|w| w.starts_with("product") || w.starts_with("продукт"));
+    // The first word, or the second after "my" ("Collaboration & product
+    // thinking" names skills, not the product).
+    let is_product = |w: &&str| w.starts_with("product") || w.starts_with("продукт");
+    let opener = |w: &&str| matches!(*w, "my" | "our" | "the" | "мой" | "наш");
+    let product_early = tw.first().is_some_and(is_product) || tw.first().is_some_and(opener) && tw.get(1).is_some_and(is_product);
     // Nor a component ("Product catalog service").
     let part = has(&["service*", "сервис*", "catalog*", "каталог*", "gateway*", "api", "module*", "database*", "db"]);
     if (product_early || has(&["product*", "продукт*"]) && has(&["choice", "chosen", "selected", "выбор*", "выбранн*"]))
@@ -375,5 +379,7 @@ mod tests {
         assert_eq!(c("Product choice"), Some(Section::Product));
         assert_eq!(c("Understanding of product requirements and user needs"), None);
         assert_eq!(c("Product Catalog Service"), None);
+        assert_eq!(c("My product"), Some(Section::Product));
+        assert_ne!(c("Collaboration & product thinking"), Some(Section::Product));
     }
 }
