@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod extract;
+pub mod fuzz;
 pub mod hidden;
 pub mod init;
 pub mod limits;
