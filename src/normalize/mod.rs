@@ -31,6 +31,7 @@ pub(crate) mod memo;
 mod roles;
 mod tokens;
 
+use crate::config::{EntryConfig, TaxonomyConfig};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -52,28 +53,6 @@ pub struct Taxonomy {
     roles: Section,
     components: Section,
     products: Section,
-}
-
-/// User additions and overrides, merged over the builtin taxonomy.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct TaxonomyConfig {
-    pub skills: Vec<EntryConfig>,
-    pub roles: Vec<EntryConfig>,
-    pub components: Vec<EntryConfig>,
-    pub products: Vec<EntryConfig>,
-}
-
-/// One entry of a `TaxonomyConfig`. When `name` is an existing canonical name
-/// the entry adds aliases to it (and may `rename` it or change its category);
-/// otherwise it adds a new entry.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct EntryConfig {
-    pub name: String,
-    pub aliases: Vec<String>,
-    pub category: Option<String>,
-    pub rename: Option<String>,
 }
 
 /// What a role name denotes: canonical role(s), plus seniority and stack facets.

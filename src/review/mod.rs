@@ -16,7 +16,7 @@ use crate::model::Submission;
 pub use duplicates::{Pair, Passage, Scope};
 pub use lint::section_heads;
 use rayon::prelude::*;
-pub use rubric::{Criterion, Rubric, RubricConfig};
+pub use rubric::{Criterion, Rubric};
 use serde::Serialize;
 use std::fmt;
 
