@@ -24,6 +24,7 @@ pub mod render;
 pub mod review;
 pub mod serve;
 pub mod session;
+pub(crate) mod text;
 pub(crate) mod url;
 pub mod write;
 

@@ -3,8 +3,8 @@
 //! Students rename, number, misspell and translate the template's headings,
 //! so this works on words, not on exact titles.
 
-use super::text::fold;
-use crate::normalize::memo;
+use crate::text::fold;
+use crate::text::memo;
 use std::cell::RefCell;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -57,7 +57,7 @@ pub fn classify(title: &str) -> Option<(Section, Option<String>)> {
     let title = title.trim();
     // "**Role:** Backend Engineer", "Chosen role - Backend", "Skills I have: a, b":
     // the head alone first, so the whole line cannot swallow the value.
-    let bytes = super::text::SepBytes::of(title);
+    let bytes = crate::text::SepBytes::of(title);
     for sep in [":", " — ", " – ", " - "] {
         if let Some((head, tail)) = bytes.split_once(title, sep)
             && let Some(s) = classify_words(head)

@@ -27,20 +27,15 @@
 mod fuzzy;
 mod kinds;
 mod matcher;
-pub(crate) mod memo;
 mod roles;
 mod tokens;
 
 use crate::config::{EntryConfig, TaxonomyConfig};
+use crate::text::memo;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-pub(crate) use matcher::FxMap;
 use matcher::{AliasSpec, Matcher};
-pub(crate) use tokens::{is_alphanumeric, is_common, others_are_nfkc};
-
-/// [`FxMap`]'s set: for keys hashed often, where flooding is no concern.
-pub(crate) type FxSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<matcher::FxHasher>>;
 
 const BUILTIN_YAML: &str = include_str!("taxonomy.yaml");
 

@@ -426,7 +426,7 @@ impl Builder<'_> {
             _ => SUB_LABEL_LEVEL,
         });
         // "Based on the components analysed above:" leads in; it names none.
-        let lead_in = text.trim_end().ends_with(':') && super::words_up_to(text, 6) >= 6;
+        let lead_in = text.trim_end().ends_with(':') && crate::text::words_up_to(text, 6) >= 6;
         match (section(text).filter(|_| !lead_in), nearest) {
             (None, _) => SUB_LABEL_LEVEL,
             (Some(key), Some((n, Some(near)))) if key == near => match n.kind {
@@ -461,7 +461,7 @@ impl Builder<'_> {
         !text.contains('\n')
             && p.links.is_empty()
             && !text.ends_with(['.', '?', '!'])
-            && (1..=8).contains(&super::words_up_to(text, 8))
+            && (1..=8).contains(&crate::text::words_up_to(text, 8))
             && self.is_title.is_some_and(|f| f(text).is_some())
     }
 
@@ -559,7 +559,7 @@ fn reads_as_label(p: &Node) -> bool {
     if text.is_empty() || text.contains('\n') || !p.links.is_empty() {
         return false;
     }
-    let words = super::words_up_to(text, 12);
+    let words = crate::text::words_up_to(text, 12);
     let all_bold = p.label.as_deref().is_some_and(|l| {
         l == text.trim_end_matches(':').trim() || l.trim_end_matches(':') == text.trim_end_matches(':').trim()
     });

@@ -123,7 +123,7 @@ pub(super) fn paragraph_runs_as_items(node: &mut Node) {
         n.kind == Kind::Paragraph
             && !n.text.contains('\n')
             && !n.text.ends_with(['?', ':'])
-            && (crate::parse::words_up_to(&n.text, MAX_ITEM_WORDS) <= MAX_ITEM_WORDS
+            && (crate::text::words_up_to(&n.text, MAX_ITEM_WORDS) <= MAX_ITEM_WORDS
                 || n.label.is_some() && described(&n.text))
     };
     // Most headings hold no such run: leave their children where they are.
@@ -178,9 +178,8 @@ fn items_of_run(run: Vec<Node>) -> Vec<Node> {
 /// "Name: description", "Name - description": a short head, then more.
 fn described(text: &str) -> bool {
     [": ", " - ", " – ", " — "].iter().any(|sep| {
-        text.split_once(sep).is_some_and(|(head, tail)| {
-            !tail.trim().is_empty() && (1..=8).contains(&crate::parse::words_up_to(head, 8))
-        })
+        text.split_once(sep)
+            .is_some_and(|(head, tail)| !tail.trim().is_empty() && (1..=8).contains(&crate::text::words_up_to(head, 8)))
     })
 }
 
@@ -188,7 +187,7 @@ fn described(text: &str) -> bool {
 const MAX_ITEM_WORDS: usize = 30;
 
 fn is_colon_label(line: &str) -> bool {
-    line.ends_with(':') && (1..=6).contains(&crate::parse::words_up_to(line, 6)) && !line.starts_with(['-', '*'])
+    line.ends_with(':') && (1..=6).contains(&crate::text::words_up_to(line, 6)) && !line.starts_with(['-', '*'])
 }
 
 #[cfg(test)]
