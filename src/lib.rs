@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod atlas;
+pub mod check;
 pub mod check_links;
 pub mod config;
 pub mod diagnostics;
@@ -24,6 +25,7 @@ pub mod render;
 pub mod review;
 pub mod serve;
 pub mod session;
+pub mod term;
 pub(crate) mod text;
 pub(crate) mod url;
 pub mod write;

@@ -2,12 +2,12 @@
 //! folder) the way the instructor's build will, for a student before they
 //! submit. Paths in findings are as the student typed them.
 
-use super::{Finding, Review, Rubric, review_submission};
 use crate::config::Config;
 use crate::diagnostics::Severity;
 use crate::discover::{Unit, slug};
 use crate::model::Submission;
 use crate::normalize::Taxonomy;
+use crate::review::{Finding, Review, Rubric, review_submission};
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
