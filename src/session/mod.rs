@@ -30,12 +30,13 @@ use crate::aggregate::{self, Cohort};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, Unit};
+use crate::inputs::Inputs;
 use crate::model::Submission;
 use crate::normalize::Taxonomy;
 use crate::render::{self, Page};
 use crate::review::{self, CohortReview, Review, Rubric};
 use crate::{Clock, atlas, load, write};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -294,17 +295,12 @@ impl Session {
     }
 
     fn load(&mut self) -> Result<State> {
-        let (mut config, config_path) = Config::load(self.opts.config.as_deref(), &self.content)?;
-        self.config_path = config_path.as_deref().and_then(absolute);
-        if let Some(url) = &self.opts.base_url {
-            config.base_url = url.clone();
-        }
-        let config_name = config_path.as_deref().unwrap_or(Path::new("config")).display().to_string();
-        let taxonomy = Taxonomy::with_config(&config.taxonomy).map_err(|e| anyhow!("{config_name}: taxonomy: {e}"))?;
-        let theme = crate::theme_dir(&config, config_path.as_deref(), &self.opts.content)?;
+        let inputs = Inputs::load(self.opts.config.as_deref(), Some(&self.content), self.opts.base_url.as_deref())?;
+        self.config_path = inputs.config_path.as_deref().and_then(absolute);
+        let theme = inputs.theme(&self.opts.content)?;
         self.theme = theme.as_deref().and_then(absolute);
         let tera = render::load_templates(theme.as_deref())?;
-        let rubric = Rubric::with_config(config.rubric.as_ref()).map_err(|e| anyhow!("{config_name}: {e}"))?;
+        let Inputs { config, taxonomy, rubric, .. } = inputs;
         let units = discover::discover(&self.content)?;
         let loaded: Vec<(Submission, Review, u64)> =
             units.par_iter().map(|u| load_one(u, &self.content, &taxonomy, &rubric)).collect();
