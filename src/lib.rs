@@ -180,10 +180,7 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
     let (mut staging, side, render_time, notes) = std::thread::scope(|scope| -> Result<_> {
         let side = scope.spawn(|| -> Result<Vec<render::Page>> {
             write::stream_to(&atlas_path, |w| atlas::write_json(w, &config, &subs, &cohort, &review))?;
-            Ok(vec![
-                render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(&subs, &review).into_bytes() },
-                render::search::index_page(&subs, &cohort),
-            ])
+            Ok(cohort_files(&config, &subs, &cohort, &review))
         });
         let (batches, inbox) = std::sync::mpsc::sync_channel::<Vec<render::Page>>(2);
         // The staging folder comes back even on error: dropped, it removes
@@ -208,7 +205,7 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
         let side = side.map_err(|_| anyhow!("writing atlas.json panicked"))??;
         Ok((staging, side, render_time, notes))
     })?;
-    staging.put(side.into_iter().chain(pages_files(&config)).collect())?;
+    staging.put(side)?;
     let sitemap = sitemap(&config.base_url, staging.paths().iter().map(String::as_str));
     staging.put(vec![render::Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() }])?;
     staging.commit()?;
@@ -229,10 +226,21 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
     })
 }
 
-/// `.nojekyll` and `robots.txt`: what GitHub Pages and crawlers read.
-pub fn pages_files(config: &config::Config) -> Vec<render::Page> {
+/// Every file beside the HTML pages but atlas.json and the sitemap:
+/// review.csv, the search index, and `.nojekyll` and `robots.txt` (what
+/// GitHub Pages and crawlers read). `build` writes these and `serve` diffs
+/// them against what it wrote; atlas.json is streamed by one and held by
+/// the other, and the sitemap lists every file, so it comes last.
+pub(crate) fn cohort_files(
+    config: &config::Config,
+    subs: &[model::Submission],
+    cohort: &aggregate::Cohort,
+    review: &review::CohortReview,
+) -> Vec<render::Page> {
     let robots = if config.indexable { "User-agent: *\nAllow: /\n" } else { "User-agent: *\nDisallow: /\n" };
     vec![
+        render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(subs, review).into_bytes() },
+        render::search::index_page(subs, cohort),
         render::Page { path: ".nojekyll".into(), bytes: Vec::new() },
         render::Page { path: "robots.txt".into(), bytes: robots.as_bytes().to_vec() },
     ]

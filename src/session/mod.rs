@@ -336,7 +336,6 @@ impl Session {
         pages.extend(site.entity_pages(|_| true)?);
         pages.extend(render::static_files(&render::theme_static(self.theme.as_deref())?));
         pages.extend(data_pages(st)?);
-        pages.extend(crate::pages_files(&st.config));
         let html: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
         let sitemap = crate::sitemap(&st.config.base_url, html.into_iter());
         pages.push(Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
@@ -658,13 +657,13 @@ fn write_file(out: &Path, page: &Page) -> Result<()> {
     std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))
 }
 
-/// atlas.json, review.csv and the search index: whole-cohort data.
+/// atlas.json and the rest of the whole-cohort files ([`crate::cohort_files`]).
 fn data_pages(st: &State) -> Result<Vec<Page>> {
-    Ok(vec![
-        Page { path: "atlas.json".into(), bytes: atlas::to_json(&st.config, &st.subs, &st.cohort, &st.review)? },
-        Page { path: "review.csv".into(), bytes: review::csv::to_csv(&st.subs, &st.review).into_bytes() },
-        render::search::index_page(&st.subs, &st.cohort),
-    ])
+    let atlas =
+        Page { path: "atlas.json".into(), bytes: atlas::to_json(&st.config, &st.subs, &st.cohort, &st.review)? };
+    let mut pages = vec![atlas];
+    pages.extend(crate::cohort_files(&st.config, &st.subs, &st.cohort, &st.review));
+    Ok(pages)
 }
 
 /// Each submission's `near_duplicates`, from the pairs.
