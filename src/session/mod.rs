@@ -23,8 +23,11 @@
 //! theme change re-renders everything from the loaded data.
 
 mod keys;
+mod markdown;
+mod written;
 
 use keys::{Keys, Partial, hash_bytes, loaded_hash, submission_path};
+use markdown::{Html, Rendered, submission_pages};
 
 use crate::aggregate::{self, Cohort};
 use crate::config::Config;
@@ -36,12 +39,10 @@ use crate::normalize::Taxonomy;
 use crate::render::{self, Page};
 use crate::review::{self, CohortReview, Review, Rubric};
 use crate::{Clock, atlas, load, write};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use rayon::prelude::*;
-use serde::{Serialize, Serializer};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 use tera::Tera;
 
@@ -96,25 +97,6 @@ struct State {
     /// The keys of the pages as last rendered.
     keys: Keys,
 }
-
-/// Rendered Markdown: shared by the cache and the pages that show it.
-#[derive(Clone)]
-struct Html(Arc<str>);
-
-impl AsRef<str> for Html {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Serialize for Html {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-/// Rendered Markdown, with the hash of its text.
-type Rendered = Vec<(u64, Html)>;
 
 pub struct Session {
     opts: SessionOptions,
@@ -537,48 +519,6 @@ impl Session {
             stages: Vec::new(),
         }
     }
-
-    /// Write pages whose bytes differ from what is on disk and remove
-    /// `removed`; returns the paths changed. The first write goes through the
-    /// build's atomic swap, which also clears what a previous run left.
-    fn write(&mut self, pages: Vec<Page>, removed: &[String]) -> Result<Vec<String>> {
-        let out = &self.opts.output;
-        if self.written.is_empty() {
-            write::check_output(out, &self.content)?;
-            let hashes: HashMap<String, u64> =
-                pages.par_iter().map(|p| (p.path.clone(), hash_bytes(&p.bytes))).collect();
-            write::write_site(out, pages)?;
-            self.written = hashes;
-            let mut all: Vec<String> = self.written.keys().cloned().collect();
-            all.sort();
-            return Ok(all);
-        }
-        let todo: Vec<(&Page, u64)> = pages
-            .par_iter()
-            .map(|p| (p, hash_bytes(&p.bytes)))
-            .filter(|(p, h)| self.written.get(&p.path) != Some(h))
-            .collect();
-        todo.par_iter().try_for_each(|(p, _)| write_file(out, p))?;
-        let mut changed: Vec<String> = Vec::with_capacity(todo.len() + removed.len());
-        for (p, h) in todo {
-            self.written.insert(p.path.clone(), h);
-            changed.push(p.path.clone());
-        }
-        for path in removed {
-            if self.written.remove(path).is_some() {
-                let file = out.join(path);
-                std::fs::remove_file(&file).with_context(|| format!("removing {}", file.display()))?;
-                // Its folder too, when that was all it held.
-                if let Some(dir) = file.parent() {
-                    let _ = std::fs::remove_dir(dir);
-                }
-                changed.push(path.clone());
-            }
-        }
-        changed.sort();
-        changed.dedup();
-        Ok(changed)
-    }
 }
 
 /// One unit read, reviewed and hashed.
@@ -587,45 +527,6 @@ fn load_one(u: &Unit, content: &Path, taxonomy: &Taxonomy, rubric: &Rubric) -> (
     let r = review::review_submission(&s, rubric);
     let h = loaded_hash(&s, &r);
     (s, r, h)
-}
-
-/// Submission pages `which`, their Markdown read from `cache` or rendered;
-/// also returns all the Markdown they show, by hash of its text.
-fn submission_pages(
-    site: &render::Site,
-    subs: &[Submission],
-    which: &[usize],
-    cache: &HashMap<u64, Html>,
-) -> Result<(Vec<Page>, Rendered)> {
-    let done: Vec<(Page, Rendered)> = which
-        .par_iter()
-        .map(|&i| {
-            // A file renders within its submission's limits: they are part of the key.
-            let limits = site.limits(i);
-            let deadline = Instant::now() + crate::limits::fork_deadline();
-            let used: Rendered = subs[i]
-                .sources
-                .iter()
-                .map(|(_, text)| {
-                    let h = hash_bytes(format!("{limits:?}").as_bytes()) ^ hash_bytes(text.as_bytes());
-                    let html = cache
-                        .get(&h)
-                        .cloned()
-                        .unwrap_or_else(|| Html(render::markdown::render(text, &limits, Some(deadline)).into()));
-                    (h, html)
-                })
-                .collect();
-            let html: Vec<&Html> = used.iter().map(|(_, html)| html).collect();
-            Ok((site.submission_page(i, &html)?, used))
-        })
-        .collect::<Result<_>>()?;
-    let mut pages = Vec::with_capacity(done.len());
-    let mut used = Vec::new();
-    for (p, u) in done {
-        pages.push(p);
-        used.extend(u);
-    }
-    Ok((pages, used))
 }
 
 fn nothing(submissions: usize, start: Instant) -> Outcome {
@@ -639,22 +540,6 @@ fn nothing(submissions: usize, start: Instant) -> Outcome {
         seconds: start.elapsed().as_secs_f64(),
         stages: Vec::new(),
     }
-}
-
-/// One page, through a temporary file: the server may be reading it.
-fn write_file(out: &Path, page: &Page) -> Result<()> {
-    use std::path::Component;
-    let rel = Path::new(&page.path);
-    if page.path.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
-        bail!("internal error: page path {:?} is not a plain relative path", page.path);
-    }
-    let path = out.join(rel);
-    let dir = path.parent().context("page has no folder")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, &page.bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))
 }
 
 /// atlas.json and the rest of the whole-cohort files ([`crate::cohort_files`]).
