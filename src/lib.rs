@@ -1,8 +1,11 @@
 //! skills-atlas: a class's Markdown submissions -> a cross-linked skills atlas.
 //!
-//! The pipeline, one module per stage:
-//! discover -> parse (outline) -> extract -> normalise (model) -> aggregate
-//! -> render -> write.
+//! The pipeline, one module per stage, each importing only earlier ones:
+//! discover -> parse (outline) -> extract -> normalise (model, with the
+//! taxonomy matcher in normalize) -> aggregate -> review -> render -> write.
+//! Below them all, `text`, `config` and `diagnostics`; above them, what
+//! drives them: this file (`build`), `inputs`, `session` (serve), `check`
+//! and `fuzz`.
 
 pub mod aggregate;
 pub mod atlas;

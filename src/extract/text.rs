@@ -1,5 +1,6 @@
-//! Small text helpers shared by the extractors: folding for comparison,
-//! cleaning an item down to its name, splitting inline lists.
+//! Text heuristics shared by the extractors: cleaning an item down to its
+//! name, placeholders, citations, splitting inline lists. Folding and the
+//! other helpers every stage uses are in [`crate::text`].
 
 use crate::text::{SepBytes, any_byte, fold, fold_short_ascii, tidy};
 use std::borrow::Cow;
