@@ -1,8 +1,9 @@
 //! Site configuration: an optional YAML file (`config.yaml` in the content
 //! dir, or `--config FILE`). A file that does not parse stops the build
-//! before anything is written, naming the file and line.
+//! before anything is written, naming the file and line. The types of its
+//! `taxonomy:` and `rubric:` keys live here too; the stages that use them
+//! (normalize, review) read them from here.
 
-use crate::normalize::TaxonomyConfig;
 use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -22,7 +23,7 @@ pub struct Config {
     /// Additions to the built-in taxonomy.
     pub taxonomy: TaxonomyConfig,
     /// Overrides of the embedded rubric (`src/review/rubric.yaml`), key by key.
-    pub rubric: Option<crate::review::RubricConfig>,
+    pub rubric: Option<RubricConfig>,
     /// Show images from other hosts in students' pages. Off by default: each
     /// would tell its host the IP address of everyone who reads the page, so
     /// they are shown as links instead, and the pages' CSP loads none.
@@ -67,6 +68,63 @@ impl Config {
             None => e.to_string(),
         })
     }
+}
+
+/// User additions and overrides, merged over the builtin taxonomy.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    pub skills: Vec<EntryConfig>,
+    pub roles: Vec<EntryConfig>,
+    pub components: Vec<EntryConfig>,
+    pub products: Vec<EntryConfig>,
+}
+
+/// One entry of a `TaxonomyConfig`. When `name` is an existing canonical name
+/// the entry adds aliases to it (and may `rename` it or change its category);
+/// otherwise it adds a new entry.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EntryConfig {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub category: Option<String>,
+    pub rename: Option<String>,
+}
+
+/// The `rubric:` key of the site config: every key optional, down to the
+/// keys inside a range or the near-duplicate rule; left out, a key keeps
+/// the embedded value.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RubricConfig {
+    pub sections: Option<Vec<String>>,
+    pub section_points: Option<u32>,
+    pub postings: RangeConfig,
+    pub skills_in_several_postings: RangeConfig,
+    pub skills_lack: RangeConfig,
+    pub reflection_points: Option<u32>,
+    pub near_duplicates: DuplicateConfig,
+}
+
+/// A rubric range (`min`, `max`, `points`) in the config: any of its keys.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RangeConfig {
+    pub min: Option<usize>,
+    pub max: Option<usize>,
+    pub points: Option<u32>,
+}
+
+/// The rubric's near-duplicate rule in the config: any of its keys.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DuplicateConfig {
+    pub shingle: Option<usize>,
+    pub threshold: Option<f64>,
+    pub min_shared: Option<usize>,
+    pub max_df: Option<f64>,
+    pub min_df_cap: Option<usize>,
 }
 
 #[cfg(test)]

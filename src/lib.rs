@@ -1,18 +1,24 @@
 //! skills-atlas: a class's Markdown submissions -> a cross-linked skills atlas.
 //!
-//! The pipeline, one module per stage:
-//! discover -> parse (outline) -> extract -> normalise (model) -> aggregate
-//! -> render -> write.
+//! The pipeline, one module per stage, each importing only earlier ones:
+//! discover -> parse (outline) -> extract -> normalise (model, with the
+//! taxonomy matcher in normalize) -> aggregate -> review -> render -> write.
+//! Below them all, `text`, `config` and `diagnostics`; above them, what
+//! drives them: this file (`build`), `inputs`, `session` (serve), `check`
+//! and `fuzz`.
 
 pub mod aggregate;
 pub mod atlas;
+pub mod check;
 pub mod check_links;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod extract;
+pub mod fuzz;
 pub mod hidden;
 pub mod init;
+pub mod inputs;
 pub mod limits;
 pub mod load;
 pub mod manual;
@@ -23,11 +29,14 @@ pub mod render;
 pub mod review;
 pub mod serve;
 pub mod session;
+pub mod term;
+pub(crate) mod text;
 pub(crate) mod url;
 pub mod write;
 
 use anyhow::{Result, anyhow};
 use diagnostics::{Diagnostic, Severity};
+use inputs::Inputs;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -88,30 +97,24 @@ pub fn load_with_progress(
     base_url: Option<&str>,
     progress: Progress,
 ) -> Result<Loaded> {
-    let Parsed { config, config_path, taxonomy, submissions, mut clock } = parse(content, config, base_url, progress)?;
-    let cohort = aggregate::aggregate(&submissions, &taxonomy);
+    let Parsed { inputs, submissions, mut clock } = parse(content, config, base_url, progress)?;
+    let cohort = aggregate::aggregate(&submissions, &inputs.taxonomy);
     clock.lap("aggregate");
+    let Inputs { config, config_path, .. } = inputs;
     Ok(Loaded { config, config_path, submissions, cohort, stages: clock.laps })
 }
 
 /// A cohort read and parsed, not yet aggregated.
 struct Parsed {
-    config: config::Config,
-    config_path: Option<PathBuf>,
-    taxonomy: normalize::Taxonomy,
+    inputs: Inputs,
     submissions: Vec<model::Submission>,
     clock: Clock,
 }
 
 /// Config, discover, parse, extract and normalise.
 fn parse(content: &Path, config: Option<&Path>, base_url: Option<&str>, progress: Progress) -> Result<Parsed> {
-    let (mut config, config_path) = config::Config::load(config, content)?;
-    if let Some(url) = base_url {
-        config.base_url = url.to_string();
-    }
     let mut clock = Clock::new();
-    let taxonomy = normalize::Taxonomy::with_config(&config.taxonomy)
-        .map_err(|e| anyhow!("{}: taxonomy: {e}", config_path.as_deref().unwrap_or(Path::new("config")).display()))?;
+    let inputs = Inputs::load(config, Some(content), base_url)?;
     clock.lap("config+taxonomy");
     let units = discover::discover(content)?;
     clock.lap("discover");
@@ -119,13 +122,13 @@ fn parse(content: &Path, config: Option<&Path>, base_url: Option<&str>, progress
     let submissions: Vec<model::Submission> = units
         .par_iter()
         .map(|u| {
-            let sub = load::load_unit(u, content, &taxonomy);
+            let sub = load::load_unit(u, content, &inputs.taxonomy);
             progress("parse", done.fetch_add(1, Ordering::Relaxed) + 1, units.len());
             sub
         })
         .collect();
     clock.lap("parse+extract+normalise");
-    Ok(Parsed { config, config_path, taxonomy, submissions, clock })
+    Ok(Parsed { inputs, submissions, clock })
 }
 
 /// Wall-clock laps for `--timings` (and serve's `--verbose`).
@@ -156,14 +159,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<BuildReport> {
     let start = Instant::now();
     // Everything that can reject the build runs before anything is written.
-    let Parsed { config, config_path, taxonomy, submissions: subs, mut clock } =
+    let Parsed { inputs, submissions: subs, mut clock } =
         parse(&opts.content, opts.config.as_deref(), opts.base_url.as_deref(), progress)?;
-    let theme = theme_dir(&config, config_path.as_deref(), &opts.content)?;
+    let theme = inputs.theme(&opts.content)?;
     let tera = render::load_templates(theme.as_deref())?;
     let theme_static = render::theme_static(theme.as_deref())?;
     write::check_output(&opts.output, &opts.content)?;
-    let rubric = review::Rubric::with_config(config.rubric.as_ref())
-        .map_err(|e| anyhow!("{}: {e}", config_path.as_deref().unwrap_or(Path::new("config")).display()))?;
+    let Inputs { config, taxonomy, rubric, .. } = inputs;
 
     // Neither needs the other: aggregation is mostly serial, the review
     // parallel, so together they keep both cores busy.
@@ -181,10 +183,7 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
     let (mut staging, side, render_time, notes) = std::thread::scope(|scope| -> Result<_> {
         let side = scope.spawn(|| -> Result<Vec<render::Page>> {
             write::stream_to(&atlas_path, |w| atlas::write_json(w, &config, &subs, &cohort, &review))?;
-            Ok(vec![
-                render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(&subs, &review).into_bytes() },
-                render::search::index_page(&subs, &cohort),
-            ])
+            Ok(cohort_files(&config, &subs, &cohort, &review))
         });
         let (batches, inbox) = std::sync::mpsc::sync_channel::<Vec<render::Page>>(2);
         // The staging folder comes back even on error: dropped, it removes
@@ -209,7 +208,7 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
         let side = side.map_err(|_| anyhow!("writing atlas.json panicked"))??;
         Ok((staging, side, render_time, notes))
     })?;
-    staging.put(side.into_iter().chain(pages_files(&config)).collect())?;
+    staging.put(side)?;
     let sitemap = sitemap(&config.base_url, staging.paths().iter().map(String::as_str));
     staging.put(vec![render::Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() }])?;
     staging.commit()?;
@@ -230,10 +229,21 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
     })
 }
 
-/// `.nojekyll` and `robots.txt`: what GitHub Pages and crawlers read.
-pub fn pages_files(config: &config::Config) -> Vec<render::Page> {
+/// Every file beside the HTML pages but atlas.json and the sitemap:
+/// review.csv, the search index, and `.nojekyll` and `robots.txt` (what
+/// GitHub Pages and crawlers read). `build` writes these and `serve` diffs
+/// them against what it wrote; atlas.json is streamed by one and held by
+/// the other, and the sitemap lists every file, so it comes last.
+pub(crate) fn cohort_files(
+    config: &config::Config,
+    subs: &[model::Submission],
+    cohort: &aggregate::Cohort,
+    review: &review::CohortReview,
+) -> Vec<render::Page> {
     let robots = if config.indexable { "User-agent: *\nAllow: /\n" } else { "User-agent: *\nDisallow: /\n" };
     vec![
+        render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(subs, review).into_bytes() },
+        render::search::index_page(subs, cohort),
         render::Page { path: ".nojekyll".into(), bytes: Vec::new() },
         render::Page { path: "robots.txt".into(), bytes: robots.as_bytes().to_vec() },
     ]
@@ -255,29 +265,4 @@ pub fn sitemap<'a>(base_url: &str, paths: impl Iterator<Item = &'a str>) -> Stri
     }
     out.push_str("</urlset>\n");
     out
-}
-
-/// The theme folder named by the config: relative to the config file, else
-/// to the content dir's parent, else the working dir.
-pub fn theme_dir(config: &config::Config, config_path: Option<&Path>, content: &Path) -> Result<Option<PathBuf>> {
-    let Some(name) = &config.theme else { return Ok(None) };
-    if name == "default" {
-        return Ok(None);
-    }
-    let mut bases: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = config_path.and_then(Path::parent) {
-        bases.push(dir.to_path_buf());
-    }
-    bases.extend(content.parent().map(Path::to_path_buf));
-    bases.push(PathBuf::from("."));
-    bases
-        .iter()
-        .flat_map(|b| [b.join(name), b.join("themes").join(name)])
-        .find(|p| p.join("templates").is_dir() || p.join("static").is_dir())
-        .map(Some)
-        .ok_or_else(|| {
-            anyhow!(
-                "theme \"{name}\" not found: expected a folder themes/{name} with templates/ or static/ next to the config or content"
-            )
-        })
 }

@@ -3,7 +3,7 @@
 use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use skills_atlas::diagnostics::Severity;
-use skills_atlas::serve::term;
+use skills_atlas::term;
 use skills_atlas::{BuildOptions, build_with_progress};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -296,7 +296,7 @@ fn init(dir: &Path, quiet: bool) -> ExitCode {
 }
 
 fn check(path: &Path, format: Format, config: Option<&Path>) -> ExitCode {
-    let checked = match skills_atlas::review::check::check(path, config) {
+    let checked = match skills_atlas::check::check(path, config) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -315,7 +315,7 @@ fn check(path: &Path, format: Format, config: Option<&Path>) -> ExitCode {
         Format::Text => {
             let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
             for f in &checked.review.findings {
-                let line = if github { skills_atlas::review::check::github_annotation(f) } else { f.to_string() };
+                let line = if github { skills_atlas::check::github_annotation(f) } else { f.to_string() };
                 out.push_str(&line);
                 out.push('\n');
             }

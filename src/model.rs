@@ -2,9 +2,10 @@
 //! typed record every later stage reads and `atlas.json` exports.
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::extract::text::{fold, is_placeholder, split_inline, word_count};
+use crate::extract::text::{is_placeholder, split_inline};
 use crate::extract::{Extracted, Named, Section};
 use crate::normalize::Taxonomy;
+use crate::text::{fold, word_count};
 use aho_corasick::AhoCorasick;
 use serde::Serialize;
 use std::borrow::Cow;

@@ -2,12 +2,11 @@
 //! seeds and corpus (scored with the gold's own script), determinism across
 //! thread counts, and config errors.
 
+mod common;
+use common::{bin, snapshot};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
-}
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -124,24 +123,11 @@ fn same_input_same_bytes_whatever_the_thread_count() {
         assert_eq!(a.len(), b.len(), "{}: different file sets", content.display());
         for ((pa, ba), (pb, bb)) in a.iter().zip(&b) {
             assert_eq!(pa, pb);
-            assert!(ba == bb, "{}: {} differs between 1 and 2 threads", content.display(), pa.display());
+            assert!(ba == bb, "{}: {pa} differs between 1 and 2 threads", content.display());
         }
         std::fs::remove_dir_all(&one).unwrap();
         std::fs::remove_dir_all(&two).unwrap();
     }
-}
-
-/// Every file under `dir`, sorted, with its bytes.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
 }
 
 /// Run the gold's scorer; returns (exit ok, stdout).

@@ -2,16 +2,10 @@
 //! belong, the summary line, and `init`.
 
 mod common;
+use common::bin;
 
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_skills-atlas"));
-    // Each test says what it wants of these.
-    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env_remove("CLICOLOR");
-    c
-}
 
 fn text(out: &Output) -> (String, String) {
     (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())

@@ -296,7 +296,7 @@ fn a_fork_past_its_deadline_is_published_as_plain_text() {
         "eve/roles-and-skills.md",
         b"# Title\n\n<b>bold</b> and `code`\n\n## Components and roles\n\n- Widget\n",
     );
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
+    let run = common::bin()
         .arg("build")
         .arg(site.content())
         .arg("-o")

@@ -7,7 +7,6 @@ use std::collections::{BTreeSet, VecDeque};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const BASE: &str = "https://example.test/atlas/";
 
@@ -149,12 +148,12 @@ fn check_links_command_agrees() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     common::build_ok(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content"), &out, &["--base-url", BASE]);
-    let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas")).arg("check-links").arg(&out).output().unwrap();
+    let run = common::bin().arg("check-links").arg(&out).output().unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{stdout}");
     assert!(stdout.contains(" 0 broken"), "{stdout}");
     // Break one link: the command must notice.
     std::fs::remove_dir_all(out.join("roles")).unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas")).arg("check-links").arg(&out).output().unwrap();
+    let run = common::bin().arg("check-links").arg(&out).output().unwrap();
     assert_eq!(run.status.code(), Some(1));
 }

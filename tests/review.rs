@@ -3,12 +3,11 @@
 //! make two students similar), the review page, review.csv and atlas.json.
 //! All text here is made up for these tests.
 
+mod common;
+use common::bin;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
-}
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::Site;
+use common::{Site, bin, snapshot};
 use std::fs;
 
 // ---------- encodings ----------
@@ -242,7 +242,7 @@ fn output_folders_that_would_destroy_input_are_refused() {
         assert_eq!(run.code, 2, "{why}: {}", run.stderr);
         assert!(run.stderr.contains("refusing"), "{why}: {}", run.stderr);
     }
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
+    let output = bin()
         .args(["build".as_ref(), site.content().as_os_str(), "-o".as_ref(), home.as_os_str()])
         .env("HOME", &home)
         .output()
@@ -282,18 +282,6 @@ fn a_failed_build_leaves_the_previous_site_byte_identical() {
     fs::remove_file(site.content().join("config.yaml")).unwrap();
     assert_eq!(site.build(&[]).code, 0);
     site.assert_published(&["anna", "boris"]);
-}
-
-fn snapshot(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().to_path_buf(), fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
 }
 
 // ---------- exit status ----------

@@ -2,6 +2,9 @@
 //! build, and the running server picks up edits, reloads pages and reports
 //! broken edits while it keeps serving.
 
+mod common;
+
+use common::snapshot;
 use skills_atlas::session::{Kind, Session, SessionOptions};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -149,16 +152,6 @@ impl Cohort {
         assert!(run.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&run.stderr));
         out
     }
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-        .collect()
 }
 
 /// The session's folder holds exactly what a fresh build writes.

@@ -17,7 +17,7 @@ const MAX_JSON: usize = 4 * 1024 * 1024;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let start = Instant::now();
-    let (html, json) = skills_atlas::parse::fuzz_one(&text);
+    let (html, json) = skills_atlas::fuzz::fuzz_one(&text);
     let took = start.elapsed();
     if let Some(bad) = skills_atlas::render::markdown::first_unsafe(&html) {
         panic!("{bad} survived sanitising");

@@ -5,7 +5,7 @@ use super::gaps::BasisAcc;
 use super::heat::HeatAcc;
 use super::{Distinct, Keys, Students, Sub, title};
 use crate::model::Submission;
-use crate::normalize::{FxMap, FxSet};
+use crate::text::{FxMap, FxSet};
 
 #[derive(Default)]
 pub(super) struct RoleAcc<'a> {

@@ -3,7 +3,7 @@
 
 use super::{Distinct, Sub, by_count};
 use crate::model::{SkillItem, Submission};
-use crate::normalize::FxMap;
+use crate::text::FxMap;
 use serde::Serialize;
 
 /// Skills a submission's gap compares: the ones postings ask for most.

@@ -3,7 +3,7 @@
 
 use super::{Distinct, Sub, by_count, title};
 use crate::model::Submission;
-use crate::normalize::FxMap;
+use crate::text::FxMap;
 use std::collections::BTreeMap;
 
 /// Most components (rows) and roles (columns) a heatmap shows.

@@ -24,7 +24,8 @@ mod views;
 
 use crate::discover::slug;
 use crate::model::{Component, Submission};
-use crate::normalize::{FxMap, Taxonomy};
+use crate::normalize::Taxonomy;
+use crate::text::FxMap;
 use rayon::prelude::*;
 use serde::Serialize;
 

@@ -8,7 +8,8 @@ use super::{
 };
 use crate::discover::slug;
 use crate::model::Submission;
-use crate::normalize::{FxMap, Taxonomy};
+use crate::normalize::Taxonomy;
+use crate::text::FxMap;
 use rayon::prelude::*;
 
 pub(super) fn build(acc: Acc<'_>, subs: &[Submission], students: &Students, tax: &Taxonomy) -> Cohort {

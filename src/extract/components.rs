@@ -3,9 +3,10 @@
 //! lines, and two fallbacks for files without a usable section.
 
 use super::fields::{child_items, description, has_child_items, has_description, name_of};
-use super::text::{clean_name, fold, has_role_noun, is_placeholder, split_inline, tidy, word_count};
+use super::text::{clean_name, has_role_noun, is_placeholder, split_inline};
 use super::{Found, Named, RawComponent};
 use crate::parse::outline::{Kind, Node};
+use crate::text::{fold, tidy, word_count};
 
 /// Role names in an inline list; a single role may hold commas only inside
 /// parentheses.

@@ -1,9 +1,10 @@
 //! One extractor per field. Each reads a section's nodes, whatever layout the
 //! student chose: nested lists, tables, a heading per entry, inline lists.
 
-use super::text::{clean_name, is_placeholder, split_inline, strip_citations, tidy, word_count};
+use super::text::{clean_name, is_placeholder, split_inline, strip_citations};
 use super::{Found, Named};
 use crate::parse::outline::{Kind, Node};
+use crate::text::{tidy, word_count};
 
 pub(crate) fn is_item(n: &Node) -> bool {
     n.kind == Kind::Item
@@ -40,7 +41,7 @@ fn description_in<'t>(text: &'t str, label: Option<&str>) -> Option<&'t str> {
         Some(l) if text.starts_with(l) => &text[l.len()..],
         _ => {
             let first = text.lines().next().unwrap_or("");
-            let bytes = super::text::SepBytes::of(first);
+            let bytes = crate::text::SepBytes::of(first);
             if !bytes.any() {
                 return None;
             }
@@ -210,7 +211,7 @@ pub(crate) fn chosen_role(role_lines: &[&Found<'_>], sections: &[&Found<'_>], al
 fn role_in_table(table: &Node) -> Option<String> {
     let header = table.children.iter().find(|r| r.header)?;
     let col = header.cells.iter().position(|c| {
-        let f = super::text::fold(c);
+        let f = crate::text::fold(c);
         ["role", "position", "роль", "должность"].iter().any(|w| f.split_whitespace().any(|x| x == *w))
     })?;
     let row = table.children.iter().find(|r| !r.header)?;

@@ -16,9 +16,10 @@
 //! says why it was taken, for `--verbose`.
 
 use super::fields::{child_items, description, has_description, name_of};
-use super::text::{has_role_noun, split_inline, word_count};
+use super::text::{has_role_noun, split_inline};
 use super::{FileOutline, FileRole, Section};
 use crate::parse::outline::{Kind, Node};
+use crate::text::word_count;
 
 /// What one block reads as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -500,7 +501,7 @@ fn table_block(n: &Node) -> Block {
     let Some(header) = n.children.iter().find(|r| r.header) else { return Block::Other };
     let has = |words: &[&str]| {
         header.cells.iter().any(|c| {
-            let f = super::text::fold(c);
+            let f = crate::text::fold(c);
             words.iter().any(|w| f.contains(w))
         })
     };

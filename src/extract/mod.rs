@@ -15,10 +15,10 @@ pub mod sections;
 pub mod text;
 
 use crate::parse::outline::{Kind, Node};
+use crate::text::tidy;
 pub use infer::{Recovered, recover_sections};
 pub use sections::Section;
 use serde::Serialize;
-use text::tidy;
 
 /// A name as written plus the full text it came from (for skill matching).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -234,7 +234,7 @@ fn placeholders_in(f: &FileOutline<'_>) -> Vec<Named> {
 /// one of `prefer`'s words wins over an earlier one without.
 fn first_of<'f, 'a>(list: &[&'f Found<'a>], prefer: &[&str]) -> Option<&'f Found<'a>> {
     let has = |f: &Found<'_>| {
-        let t = text::fold(&f.node.text);
+        let t = crate::text::fold(&f.node.text);
         prefer.iter().any(|p| t.contains(p))
     };
     list.iter().find(|f| has(f)).or(list.first()).copied()
@@ -306,7 +306,7 @@ fn classify_node(node: &Node, inside: Option<Section>) -> Option<(Section, Optio
             (label.as_str(), rest)
         }
         None => match first_line.split_once(':') {
-            Some((head, _)) if crate::parse::words_up_to(head, 6) <= 6 => (head, &node.text[head.len()..]),
+            Some((head, _)) if crate::text::words_up_to(head, 6) <= 6 => (head, &node.text[head.len()..]),
             _ => return None,
         },
     };

@@ -8,9 +8,10 @@
 //! the next one. Entries with the same link are one posting.
 
 use super::fields::{description, has_child_items, has_description, is_item};
-use super::text::{clean_name, find, fold, tidy, word_count};
+use super::text::clean_name;
 use super::{Found, RawPosting, Section};
 use crate::parse::outline::{Kind, Node};
+use crate::text::{find, fold, tidy, word_count};
 
 pub(crate) fn postings(market: &[&Found<'_>], all: &[Found<'_>]) -> Vec<RawPosting> {
     let mut b = Postings::default();

@@ -1,9 +1,10 @@
 //! The product a submission maps: the value of a "Product choice" section
 //! when there is one, and the texts to search for a known product name.
 
-use super::text::{clean_name, fold, word_count};
+use super::text::clean_name;
 use super::{Extracted, FileOutline, FileRole, Found, Section};
 use crate::parse::outline::{Kind, Node};
+use crate::text::{fold, word_count};
 
 pub(crate) fn fill_product(out: &mut Extracted, files: &[&FileOutline<'_>], found: &[Found<'_>]) {
     if let Some((t, name)) =

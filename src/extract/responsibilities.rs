@@ -2,9 +2,10 @@
 //! headings, bold labels, "Role - description" lines or a table.
 
 use super::fields::{description, has_child_items, has_description, leaf_items, name_of};
-use super::text::{fold, has_role_noun, is_placeholder, split_inline, word_count};
+use super::text::{has_role_noun, is_placeholder, split_inline};
 use super::{Found, RawResponsibility};
 use crate::parse::outline::{Kind, Node};
+use crate::text::{fold, word_count};
 
 pub(crate) fn responsibilities(found: &Found<'_>, all: &[Found<'_>]) -> Vec<RawResponsibility> {
     let content = found.content(all);

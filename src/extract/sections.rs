@@ -3,8 +3,8 @@
 //! Students rename, number, misspell and translate the template's headings,
 //! so this works on words, not on exact titles.
 
-use super::text::fold;
-use crate::normalize::memo;
+use crate::text::fold;
+use crate::text::memo;
 use std::cell::RefCell;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -57,7 +57,7 @@ pub fn classify(title: &str) -> Option<(Section, Option<String>)> {
     let title = title.trim();
     // "**Role:** Backend Engineer", "Chosen role - Backend", "Skills I have: a, b":
     // the head alone first, so the whole line cannot swallow the value.
-    let bytes = super::text::SepBytes::of(title);
+    let bytes = crate::text::SepBytes::of(title);
     for sep in [":", " — ", " – ", " - "] {
         if let Some((head, tail)) = bytes.split_once(title, sep)
             && let Some(s) = classify_words(head)
@@ -245,7 +245,8 @@ fn classify_folded(title: &str) -> Option<Section> {
     // thinking" names skills, not the product).
     let is_product = |w: &&str| w.starts_with("product") || w.starts_with("продукт");
     let opener = |w: &&str| matches!(*w, "my" | "our" | "the" | "мой" | "наш");
-    let product_early = tw.first().is_some_and(is_product) || tw.first().is_some_and(opener) && tw.get(1).is_some_and(is_product);
+    let product_early =
+        tw.first().is_some_and(is_product) || tw.first().is_some_and(opener) && tw.get(1).is_some_and(is_product);
     // Nor a component ("Product catalog service").
     let part = has(&["service*", "сервис*", "catalog*", "каталог*", "gateway*", "api", "module*", "database*", "db"]);
     if (product_early || has(&["product*", "продукт*"]) && has(&["choice", "chosen", "selected", "выбор*", "выбранн*"]))

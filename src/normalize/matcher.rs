@@ -8,10 +8,10 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
+use super::fuzzy;
 use super::tokens::{Tokens, phrase};
-use super::{fuzzy, memo};
+use crate::text::{FxMap, memo};
 
 /// One alias before compilation.
 #[derive(Debug, Clone)]
@@ -48,47 +48,6 @@ pub(crate) struct Hit {
     pub end: usize,
     pub weak: bool,
 }
-
-/// FxHash: every token of every text is looked up here, and SipHash's
-/// flooding resistance buys nothing for a fixed table of aliases.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        // The last few bytes as one word, not one by one: keys are short.
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A first token that typos may reach.
 #[derive(Debug)]
@@ -325,7 +284,7 @@ impl Matcher {
         };
         let n = chars.len();
         // `fuzzy::eligible` in full only for a token that reaches a key.
-        if n < 5 || !chars.iter().all(|&c| super::tokens::is_alphabetic(c)) {
+        if n < 5 || !chars.iter().all(|&c| crate::text::is_alphabetic(c)) {
             return None;
         }
         let mask = fuzzy::letter_mask(chars);

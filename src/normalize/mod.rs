@@ -27,19 +27,15 @@
 mod fuzzy;
 mod kinds;
 mod matcher;
-pub(crate) mod memo;
 mod roles;
 mod tokens;
 
+use crate::config::{EntryConfig, TaxonomyConfig};
+use crate::text::memo;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-pub(crate) use matcher::FxMap;
 use matcher::{AliasSpec, Matcher};
-pub(crate) use tokens::{is_alphanumeric, is_common, others_are_nfkc};
-
-/// [`FxMap`]'s set: for keys hashed often, where flooding is no concern.
-pub(crate) type FxSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<matcher::FxHasher>>;
 
 const BUILTIN_YAML: &str = include_str!("taxonomy.yaml");
 
@@ -52,28 +48,6 @@ pub struct Taxonomy {
     roles: Section,
     components: Section,
     products: Section,
-}
-
-/// User additions and overrides, merged over the builtin taxonomy.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct TaxonomyConfig {
-    pub skills: Vec<EntryConfig>,
-    pub roles: Vec<EntryConfig>,
-    pub components: Vec<EntryConfig>,
-    pub products: Vec<EntryConfig>,
-}
-
-/// One entry of a `TaxonomyConfig`. When `name` is an existing canonical name
-/// the entry adds aliases to it (and may `rename` it or change its category);
-/// otherwise it adds a new entry.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct EntryConfig {
-    pub name: String,
-    pub aliases: Vec<String>,
-    pub category: Option<String>,
-    pub rename: Option<String>,
 }
 
 /// What a role name denotes: canonical role(s), plus seniority and stack facets.

@@ -8,8 +8,9 @@
 //! `,` `;` `/` `&` `(` ... or the words "and"/"or"/"и"), and whether it sits
 //! inside parentheses.
 
+use crate::text::{is_alphanumeric, others_are_nfkc};
 use std::borrow::Cow;
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+use unicode_normalization::UnicodeNormalization;
 
 /// A tokenised text: the (normalised) text and the lowercase forms that
 /// differ from it, with spans into both, so a token costs no allocation.
@@ -98,30 +99,6 @@ fn breaks_segment(c: char) -> bool {
     )
 }
 
-/// `char::is_alphanumeric`, quick for ASCII and Russian letters.
-pub(crate) fn is_alphanumeric(c: char) -> bool {
-    if c.is_ascii() { c.is_ascii_alphanumeric() } else { matches!(c, 'А'..='я' | 'ё' | 'Ё') || c.is_alphanumeric() }
-}
-
-/// `char::is_alphabetic`, quick for ASCII and Russian letters.
-pub(crate) fn is_alphabetic(c: char) -> bool {
-    if c.is_ascii() { c.is_ascii_alphabetic() } else { matches!(c, 'А'..='я' | 'ё' | 'Ё') || c.is_alphabetic() }
-}
-
-/// Whether a text is in NFKC, asking the normaliser only about its `others`,
-/// the characters that are not [`is_common`]: those have combining class 0
-/// and no decomposition, so the check over the others alone can only err
-/// towards "no" (and then normalising changes nothing).
-pub(crate) fn others_are_nfkc(others: impl Iterator<Item = char>) -> bool {
-    is_nfkc_quick(others) == IsNormalized::Yes
-}
-
-/// ASCII and Russian letters: the characters most text is made of, each in
-/// NFKC with combining class 0.
-pub(crate) fn is_common(c: char) -> bool {
-    c.is_ascii() || matches!(c, 'А'..='я' | 'ё' | 'Ё')
-}
-
 /// The character starting at byte `i` (a char boundary) of `s`.
 fn char_at(s: &str, i: usize) -> Option<char> {
     s.get(i..).and_then(|r| r.chars().next())
@@ -196,7 +173,7 @@ impl Lowered {
 
 /// Whether `bytes` hold an ASCII capital.
 fn any_upper(bytes: &[u8]) -> bool {
-    crate::parse::any_byte(bytes, |b| b.is_ascii_uppercase())
+    crate::text::any_byte(bytes, |b| b.is_ascii_uppercase())
 }
 
 /// Whether `a b` is the UTF-8 of a Russian letter ('А'..='я', 'Ё', 'ё').

@@ -8,6 +8,7 @@
 pub mod outline;
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::text::any_byte;
 use std::io::Read;
 use std::path::{Component, Path};
 
@@ -168,52 +169,6 @@ fn os_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Whether any byte of `s` passes `hit` (which no NUL byte may pass): a
-/// fixed-size block at a time, without branching inside it, so the compiler
-/// can vectorise the test. Short texts are padded to a block, and a long
-/// text's tail is its last block.
-pub(crate) fn any_byte(s: &[u8], hit: impl Fn(u8) -> bool) -> bool {
-    const BLOCK: usize = 32;
-    debug_assert!(!hit(0));
-    let block = |b: &[u8]| b.iter().fold(false, |acc, &x| acc | hit(x));
-    if s.len() < BLOCK {
-        let mut padded = [0; BLOCK];
-        padded[..s.len()].copy_from_slice(s);
-        return block(&padded);
-    }
-    let mut blocks = s.chunks_exact(BLOCK);
-    if blocks.any(&block) {
-        return true;
-    }
-    !blocks.remainder().is_empty() && block(&s[s.len() - BLOCK..])
-}
-
-/// The number of words in `s`, as `split_whitespace` counts them, but
-/// counting no further than `limit + 1`: callers compare it with `limit`.
-pub(crate) fn words_up_to(s: &str, limit: usize) -> usize {
-    let bytes = s.as_bytes();
-    let (mut words, mut in_word, mut i) = (0, false, 0);
-    while let Some(&b) = bytes.get(i) {
-        let (space, len) = if b < 0x80 {
-            (matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1)
-        } else {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            (c.is_whitespace(), c.len_utf8())
-        };
-        if space {
-            in_word = false;
-        } else if !in_word {
-            in_word = true;
-            words += 1;
-            if words > limit {
-                break;
-            }
-        }
-        i += len;
-    }
-    words
-}
-
 /// A repair worth telling the student about: line (0 = whole file), message.
 type Note = Option<(usize, String)>;
 
@@ -280,30 +235,6 @@ fn utf8_counts(bytes: &[u8]) -> (usize, usize) {
     })
 }
 
-/// Parse, extract, normalise, cap and render one submission held in
-/// memory: the whole per-file pipeline, for the fuzz harness. Returns the
-/// file's HTML and the length of the submission's JSON. No deadline: the
-/// harness times the work itself.
-pub fn fuzz_one(markdown: &str) -> (String, usize) {
-    use crate::extract::{FileOutline, FileRole};
-    let mut root = outline::parse(markdown);
-    let recovered = crate::extract::recover_sections(&mut root);
-    let files = [FileOutline { path: "fuzz.md", role: FileRole::Roles, root: &root, recovered: &recovered }];
-    let extracted = crate::extract::extract(&files);
-    static TAXONOMY: std::sync::LazyLock<crate::normalize::Taxonomy> =
-        std::sync::LazyLock::new(crate::normalize::Taxonomy::builtin);
-    let ident = crate::model::Identity {
-        id: "fuzz".into(),
-        source: "fuzz.md".into(),
-        author: "fuzz".into(),
-        main_file: "fuzz.md".into(),
-    };
-    let mut sub = crate::model::normalize(ident, extracted, &TAXONOMY, vec![("fuzz.md".into(), markdown.into())]);
-    crate::limits::cap_entities(&mut sub);
-    let json = crate::hidden::to_string(&sub).map_or(0, |j| j.len());
-    (crate::render::markdown::render(markdown, &crate::render::markdown::Limits::default(), None), json)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,31 +284,5 @@ mod tests {
         let (text, diags) = read(big.as_bytes());
         assert!(text.unwrap().len() <= MAX_FILE_BYTES);
         assert_eq!(diags.len(), 1, "{diags:?}");
-    }
-
-    #[test]
-    fn words_are_counted_like_split_whitespace() {
-        for s in [
-            "",
-            " ",
-            "a",
-            " a b\tc\n",
-            "a\u{a0}b",
-            "a\u{3000}b\u{85}c",
-            "x\x0By\x0Cz\rw",
-            "я ты — мы",
-            "  lead  trail  ",
-        ] {
-            let n = s.split_whitespace().count();
-            for limit in 0..6 {
-                assert_eq!(words_up_to(s, limit), n.min(limit + 1), "{s:?} {limit}");
-            }
-        }
-    }
-
-    #[test]
-    fn fuzz_one_renders() {
-        let (html, json) = fuzz_one("# Hi\n\n<script>x</script>");
-        assert!(html.contains("Hi") && !html.contains("<script") && json > 100, "{html}");
     }
 }

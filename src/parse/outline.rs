@@ -9,8 +9,15 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 use repair::{entry_lines_as_items, paragraph_runs_as_items, split_lazy_labels};
 use std::borrow::Cow;
 
+mod html;
 mod layout;
+mod lines;
+mod node;
 mod repair;
+
+pub use html::html_as_text;
+pub use lines::LineIndex;
+pub use node::{Kind, Node, Walk};
 
 /// Level given to a paragraph that acts as a heading ("**Skills I have**"
 /// alone on its line, or a short "Components:" line): below every real
@@ -28,130 +35,6 @@ const MAX_LABEL_LEVEL: u8 = 12;
 /// Deeper list nesting is flattened into the item at this depth, so a hostile
 /// file cannot make the tree (or recursion over it) unbounded.
 const MAX_DEPTH: usize = 48;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Root,
-    /// 1-6 for Markdown headings, [`LABEL_LEVEL`] and [`SUB_LABEL_LEVEL`]
-    /// for label paragraphs.
-    Heading(u8),
-    Item,
-    Paragraph,
-    Table,
-    Row,
-    Code,
-}
-
-#[derive(Debug, Clone)]
-pub struct Node {
-    pub kind: Kind,
-    /// Visible text; line breaks kept as '\n'.
-    pub text: String,
-    /// The bold run the block starts with, if any ("**Name**: description").
-    pub label: Option<String>,
-    pub line: usize,
-    pub links: Vec<String>,
-    /// Table cells (rows only).
-    pub cells: Vec<String>,
-    pub header: bool,
-    pub children: Vec<Node>,
-}
-
-impl Node {
-    pub fn new(kind: Kind, line: usize) -> Self {
-        Node {
-            kind,
-            text: String::new(),
-            label: None,
-            line,
-            links: Vec::new(),
-            cells: Vec::new(),
-            header: false,
-            children: Vec::new(),
-        }
-    }
-
-    pub fn is_heading(&self) -> bool {
-        matches!(self.kind, Kind::Heading(_))
-    }
-
-    /// A paragraph read as a heading: bold alone on its line, "Name:", or
-    /// a plain line that names a section.
-    pub fn is_label(&self) -> bool {
-        matches!(self.kind, Kind::Heading(l) if l >= LABEL_LEVEL)
-    }
-
-    /// Depth-first walk over this node and every descendant.
-    pub fn walk(&self) -> Vec<&Node> {
-        self.iter().collect()
-    }
-
-    /// [`Node::walk`] without collecting it.
-    pub fn iter(&self) -> Walk<'_> {
-        Walk { next: Some(self), near: Default::default(), depth: 0, deep: Vec::new() }
-    }
-
-    /// All text below this node (itself included), one block per line.
-    pub fn all_text(&self) -> String {
-        let mut out = String::new();
-        for n in self.iter() {
-            if n.kind == Kind::Row {
-                let t = n.cells.join(" | ");
-                if !t.trim().is_empty() {
-                    out.push_str(t.trim());
-                    out.push('\n');
-                }
-            } else if !n.text.trim().is_empty() {
-                out.push_str(n.text.trim());
-                out.push('\n');
-            }
-        }
-        out
-    }
-}
-
-/// Pre-order iterator over a node and its descendants (see [`Node::iter`]).
-pub struct Walk<'a> {
-    next: Option<&'a Node>,
-    /// Siblings still to visit per level, outermost first: the first levels
-    /// in place (outlines are shallow), deeper ones in `deep`.
-    near: [std::slice::Iter<'a, Node>; 8],
-    depth: usize,
-    deep: Vec<std::slice::Iter<'a, Node>>,
-}
-
-impl<'a> Walk<'a> {
-    fn level(&mut self, i: usize) -> &mut std::slice::Iter<'a, Node> {
-        if i < self.near.len() { &mut self.near[i] } else { &mut self.deep[i - self.near.len()] }
-    }
-}
-
-impl<'a> Iterator for Walk<'a> {
-    type Item = &'a Node;
-
-    fn next(&mut self) -> Option<&'a Node> {
-        let n = self.next.take()?;
-        if !n.children.is_empty() {
-            if self.depth < self.near.len() {
-                self.near[self.depth] = n.children.iter();
-            } else {
-                self.deep.push(n.children.iter());
-            }
-            self.depth += 1;
-        }
-        while self.depth > 0 {
-            if let Some(c) = self.level(self.depth - 1).next() {
-                self.next = Some(c);
-                break;
-            }
-            self.depth -= 1;
-            if self.depth >= self.near.len() {
-                self.deep.pop();
-            }
-        }
-        Some(n)
-    }
-}
 
 /// Parse Markdown into an outline rooted at a `Kind::Root` node.
 pub fn parse(text: &str) -> Node {
@@ -431,7 +314,7 @@ impl Builder<'_> {
             return l;
         }
         // "Based on the components analysed above:" leads in; it names none.
-        let lead_in = text.trim_end().ends_with(':') && super::words_up_to(text, 6) >= 6;
+        let lead_in = text.trim_end().ends_with(':') && crate::text::words_up_to(text, 6) >= 6;
         match (section(text).filter(|_| !lead_in), nearest) {
             (None, _) => SUB_LABEL_LEVEL,
             (Some(key), Some((n, Some(near)))) if key == near => match n.kind {
@@ -466,7 +349,7 @@ impl Builder<'_> {
         !text.contains('\n')
             && p.links.is_empty()
             && !text.ends_with(['.', '?', '!'])
-            && (1..=8).contains(&super::words_up_to(text, 8))
+            && (1..=8).contains(&crate::text::words_up_to(text, 8))
             && self.is_title.is_some_and(|f| f(text).is_some())
     }
 
@@ -564,191 +447,11 @@ fn reads_as_label(p: &Node) -> bool {
     if text.is_empty() || text.contains('\n') || !p.links.is_empty() {
         return false;
     }
-    let words = super::words_up_to(text, 12);
+    let words = crate::text::words_up_to(text, 12);
     let all_bold = p.label.as_deref().is_some_and(|l| {
         l == text.trim_end_matches(':').trim() || l.trim_end_matches(':') == text.trim_end_matches(':').trim()
     });
     (all_bold && words <= 12) || (text.ends_with(':') && words <= 8)
-}
-
-/// What a reader sees of raw HTML: comments vanish, `<br>` breaks the line,
-/// and a made-up tag such as `<Backend>` (a template slot filled in by the
-/// student) is the word itself. Known HTML tags show nothing.
-pub fn html_as_text(raw: &str) -> String {
-    let mut out = String::new();
-    let mut rest = raw;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        if let Some(body) = after.strip_prefix("<!--") {
-            match body.find("-->") {
-                Some(end) => rest = &body[end + 3..],
-                None => return out,
-            }
-            continue;
-        }
-        let Some(end) = after.find('>') else {
-            out.push_str(after);
-            return out;
-        };
-        let inner = after[1..end].trim().trim_start_matches('/').trim_end_matches('/').trim();
-        let name: String = inner.chars().take_while(|c| c.is_alphanumeric() || *c == '-').collect();
-        if name.eq_ignore_ascii_case("br") || name.eq_ignore_ascii_case("p") {
-            out.push('\n');
-        } else if !name.is_empty() && !is_html_tag(&name) && !after[1..].starts_with('/') {
-            out.push_str(inner);
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn is_html_tag(name: &str) -> bool {
-    const TAGS: &[&str] = &[
-        "a",
-        "abbr",
-        "b",
-        "blockquote",
-        "body",
-        "br",
-        "center",
-        "code",
-        "dd",
-        "del",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "embed",
-        "font",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "head",
-        "hr",
-        "html",
-        "i",
-        "iframe",
-        "img",
-        "input",
-        "ins",
-        "kbd",
-        "li",
-        "link",
-        "mark",
-        "meta",
-        "object",
-        "ol",
-        "p",
-        "picture",
-        "pre",
-        "q",
-        "s",
-        "script",
-        "small",
-        "source",
-        "span",
-        "strike",
-        "strong",
-        "style",
-        "sub",
-        "summary",
-        "sup",
-        "svg",
-        "table",
-        "tbody",
-        "td",
-        "th",
-        "thead",
-        "title",
-        "tr",
-        "u",
-        "ul",
-        "video",
-        "audio",
-        "button",
-        "textarea",
-        "select",
-        "option",
-        "label",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "nav",
-        "main",
-        "figure",
-        "figcaption",
-        "caption",
-        "col",
-        "colgroup",
-        "tfoot",
-        "wbr",
-        "frame",
-        "frameset",
-        "base",
-        "noscript",
-        "template",
-        "math",
-        "canvas",
-        "map",
-        "area",
-        "param",
-        "track",
-    ];
-    TAGS.iter().any(|t| t.eq_ignore_ascii_case(name))
-}
-
-/// Byte offset -> 1-based line number.
-pub struct LineIndex {
-    starts: Vec<usize>,
-    /// The last answer: lookups mostly move forward a line or two.
-    cursor: std::cell::Cell<usize>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> Self {
-        let bytes = text.as_bytes();
-        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
-        starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-        LineIndex { starts, cursor: std::cell::Cell::new(1) }
-    }
-
-    pub fn line(&self, offset: usize) -> usize {
-        // The answer is the number of line starts at or before `offset`:
-        // try the few after the last answer before searching.
-        let (starts, c) = (&self.starts, self.cursor.get());
-        if starts[c - 1] <= offset {
-            let mut k = c;
-            while k < starts.len() && k < c + 4 && starts[k] <= offset {
-                k += 1;
-            }
-            if k == starts.len() || starts[k] > offset {
-                self.cursor.set(k);
-                return k;
-            }
-        }
-        let k = starts.partition_point(|&s| s <= offset);
-        self.cursor.set(k);
-        k
-    }
-
-    /// Line `i` (0-based) of `text`, with its line end.
-    fn line_text<'t>(&self, text: &'t str, i: usize) -> &'t str {
-        let end = self.starts.get(i + 1).copied().unwrap_or(text.len());
-        &text[self.starts[i]..end]
-    }
-
-    fn len(&self) -> usize {
-        self.starts.len()
-    }
 }
 
 /// "Posting 1" and "Posting 2", "Vacancy #3" and "Vacancy #4": the same

@@ -3,7 +3,7 @@
 //! `javascript:` URL survives, whatever the student wrote.
 //!
 //! Every step's work is bounded by the file's size, whatever its shape:
-//! Markdown containers deeper than [`MAX_DEPTH`] lose their tags (their text
+//! Markdown containers deeper than [`super::events::MAX_DEPTH`] lose their tags (their text
 //! stays); raw HTML that the sanitiser's parser would nest too deep (see
 //! [`super::rawhtml`]) is shown as text; tables keep [`MAX_COLUMNS`]
 //! columns; code is highlighted within [`Limits::highlight`] bytes, and only
@@ -22,10 +22,9 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 use std::time::Instant;
 
-/// Deepest nesting of Markdown elements kept as tags (a list level is two).
-pub(super) const MAX_DEPTH: usize = 64;
-/// Table columns kept; cells beyond are dropped, with a note.
-pub const MAX_COLUMNS: usize = 64;
+pub use super::events::MAX_COLUMNS;
+#[cfg(test)]
+use super::events::MAX_DEPTH;
 /// Code highlighted per submission, shared among its files.
 pub const MAX_HIGHLIGHT_TOTAL: usize = 64 * 1024;
 /// HTML of one submission's files together, shared among them. Past it a

@@ -11,6 +11,7 @@ pub mod highlight;
 pub mod lists;
 pub mod markdown;
 mod rawhtml;
+pub mod review_page;
 pub mod search;
 
 use crate::aggregate::Cohort;
@@ -355,7 +356,7 @@ impl<'a> Site<'a> {
     }
 
     pub fn review_page(&self) -> Result<Page> {
-        let view = crate::review::page::view(self.subs, self.review);
+        let view = review_page::view(self.subs, self.review);
         let page = charts::Charted { page: view, chart: charts::completeness(self.review) };
         self.renderer().page(REVIEW_PAGE, "review.html", page)
     }

@@ -6,8 +6,8 @@ use super::Finding;
 use super::lint::{Line, SectionMap};
 use crate::diagnostics::Severity;
 use crate::extract::Section;
-use crate::extract::text::{find, fold, word_count};
 use crate::model::Submission;
+use crate::text::{find, fold, word_count};
 use std::collections::BTreeMap;
 
 /// Whether a required section is present: what the extractor found, or a

@@ -4,10 +4,11 @@
 
 use super::Finding;
 use crate::diagnostics::Severity;
-use crate::extract::text::{citation_in, fold, is_placeholder};
+use crate::extract::text::{citation_in, is_placeholder};
 use crate::extract::{Section, sections::classify};
 use crate::model::Submission;
 use crate::parse::outline;
+use crate::text::fold;
 
 /// Where each recognised section starts, per file, in line order.
 pub struct SectionMap {

@@ -3,12 +3,10 @@
 //! near-duplicate pairs. Runs after normalisation, beside aggregation; feeds
 //! the review page, `review.csv`, `atlas.json` and `skills-atlas check`.
 
-pub mod check;
 mod checks;
 pub mod csv;
 pub mod duplicates;
 mod lint;
-pub mod page;
 pub mod rubric;
 
 use crate::diagnostics::{Diagnostic, Severity};
@@ -16,7 +14,7 @@ use crate::model::Submission;
 pub use duplicates::{Pair, Passage, Scope};
 pub use lint::section_heads;
 use rayon::prelude::*;
-pub use rubric::{Criterion, Rubric, RubricConfig};
+pub use rubric::{Criterion, Rubric};
 use serde::Serialize;
 use std::fmt;
 

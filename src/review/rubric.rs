@@ -2,6 +2,7 @@
 //! skills and words make a complete answer. Embedded (`rubric.yaml`, this
 //! lab's), overridable key by key from the site config's `rubric:`.
 
+use crate::config::{DuplicateConfig, RangeConfig, RubricConfig};
 use crate::extract::Section;
 use crate::model::Submission;
 use serde::{Deserialize, Serialize};
@@ -39,41 +40,6 @@ pub struct DuplicateRule {
     pub min_shared: usize,
     pub max_df: f64,
     pub min_df_cap: usize,
-}
-
-/// The `rubric:` key of the site config: every key optional, down to the
-/// keys inside a range or the near-duplicate rule; left out, a key keeps
-/// the embedded value.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RubricConfig {
-    pub sections: Option<Vec<String>>,
-    pub section_points: Option<u32>,
-    pub postings: RangeConfig,
-    pub skills_in_several_postings: RangeConfig,
-    pub skills_lack: RangeConfig,
-    pub reflection_points: Option<u32>,
-    pub near_duplicates: DuplicateConfig,
-}
-
-/// A [`Range`] in the config: any of its keys.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RangeConfig {
-    pub min: Option<usize>,
-    pub max: Option<usize>,
-    pub points: Option<u32>,
-}
-
-/// A [`DuplicateRule`] in the config: any of its keys.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct DuplicateConfig {
-    pub shingle: Option<usize>,
-    pub threshold: Option<f64>,
-    pub min_shared: Option<usize>,
-    pub max_df: Option<f64>,
-    pub min_df_cap: Option<usize>,
 }
 
 impl RangeConfig {

@@ -4,10 +4,10 @@
 //! printed and shown over the page; the last good site stays served.
 
 pub mod http;
-pub mod term;
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::session::{Kind, Outcome, Refreshed, Session, SessionOptions};
+use crate::term;
 use anyhow::{Context, Result, anyhow};
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{EventKind, RecursiveMode, Watcher};

@@ -5,8 +5,8 @@
 
 use super::State;
 use crate::model::Submission;
-use crate::render::{charts, lists};
-use crate::review::{self, Review};
+use crate::render::{charts, lists, review_page};
+use crate::review::Review;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -103,7 +103,7 @@ fn list_key(st: &State) -> u64 {
 
 /// The review page: its table and the score histogram.
 fn review_key(st: &State) -> u64 {
-    let view = review::page::view(&st.subs, &st.review);
+    let view = review_page::view(&st.subs, &st.review);
     hash_json(&charts::Charted { page: view, chart: charts::completeness(&st.review) })
 }
 

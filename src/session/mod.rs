@@ -23,24 +23,26 @@
 //! theme change re-renders everything from the loaded data.
 
 mod keys;
+mod markdown;
+mod written;
 
 use keys::{Keys, Partial, hash_bytes, loaded_hash, submission_path};
+use markdown::{Html, Rendered, submission_pages};
 
 use crate::aggregate::{self, Cohort};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, Unit};
+use crate::inputs::Inputs;
 use crate::model::Submission;
 use crate::normalize::Taxonomy;
 use crate::render::{self, Page};
 use crate::review::{self, CohortReview, Review, Rubric};
 use crate::{Clock, atlas, load, write};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result};
 use rayon::prelude::*;
-use serde::{Serialize, Serializer};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 use tera::Tera;
 
@@ -95,25 +97,6 @@ struct State {
     /// The keys of the pages as last rendered.
     keys: Keys,
 }
-
-/// Rendered Markdown: shared by the cache and the pages that show it.
-#[derive(Clone)]
-struct Html(Arc<str>);
-
-impl AsRef<str> for Html {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Serialize for Html {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-/// Rendered Markdown, with the hash of its text.
-type Rendered = Vec<(u64, Html)>;
 
 pub struct Session {
     opts: SessionOptions,
@@ -294,17 +277,12 @@ impl Session {
     }
 
     fn load(&mut self) -> Result<State> {
-        let (mut config, config_path) = Config::load(self.opts.config.as_deref(), &self.content)?;
-        self.config_path = config_path.as_deref().and_then(absolute);
-        if let Some(url) = &self.opts.base_url {
-            config.base_url = url.clone();
-        }
-        let config_name = config_path.as_deref().unwrap_or(Path::new("config")).display().to_string();
-        let taxonomy = Taxonomy::with_config(&config.taxonomy).map_err(|e| anyhow!("{config_name}: taxonomy: {e}"))?;
-        let theme = crate::theme_dir(&config, config_path.as_deref(), &self.opts.content)?;
+        let inputs = Inputs::load(self.opts.config.as_deref(), Some(&self.content), self.opts.base_url.as_deref())?;
+        self.config_path = inputs.config_path.as_deref().and_then(absolute);
+        let theme = inputs.theme(&self.opts.content)?;
         self.theme = theme.as_deref().and_then(absolute);
         let tera = render::load_templates(theme.as_deref())?;
-        let rubric = Rubric::with_config(config.rubric.as_ref()).map_err(|e| anyhow!("{config_name}: {e}"))?;
+        let Inputs { config, taxonomy, rubric, .. } = inputs;
         let units = discover::discover(&self.content)?;
         let loaded: Vec<(Submission, Review, u64)> =
             units.par_iter().map(|u| load_one(u, &self.content, &taxonomy, &rubric)).collect();
@@ -340,7 +318,6 @@ impl Session {
         pages.extend(site.entity_pages(|_| true)?);
         pages.extend(render::static_files(&render::theme_static(self.theme.as_deref())?));
         pages.extend(data_pages(st)?);
-        pages.extend(crate::pages_files(&st.config));
         let html: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
         let sitemap = crate::sitemap(&st.config.base_url, html.into_iter());
         pages.push(Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
@@ -542,48 +519,6 @@ impl Session {
             stages: Vec::new(),
         }
     }
-
-    /// Write pages whose bytes differ from what is on disk and remove
-    /// `removed`; returns the paths changed. The first write goes through the
-    /// build's atomic swap, which also clears what a previous run left.
-    fn write(&mut self, pages: Vec<Page>, removed: &[String]) -> Result<Vec<String>> {
-        let out = &self.opts.output;
-        if self.written.is_empty() {
-            write::check_output(out, &self.content)?;
-            let hashes: HashMap<String, u64> =
-                pages.par_iter().map(|p| (p.path.clone(), hash_bytes(&p.bytes))).collect();
-            write::write_site(out, pages)?;
-            self.written = hashes;
-            let mut all: Vec<String> = self.written.keys().cloned().collect();
-            all.sort();
-            return Ok(all);
-        }
-        let todo: Vec<(&Page, u64)> = pages
-            .par_iter()
-            .map(|p| (p, hash_bytes(&p.bytes)))
-            .filter(|(p, h)| self.written.get(&p.path) != Some(h))
-            .collect();
-        todo.par_iter().try_for_each(|(p, _)| write_file(out, p))?;
-        let mut changed: Vec<String> = Vec::with_capacity(todo.len() + removed.len());
-        for (p, h) in todo {
-            self.written.insert(p.path.clone(), h);
-            changed.push(p.path.clone());
-        }
-        for path in removed {
-            if self.written.remove(path).is_some() {
-                let file = out.join(path);
-                std::fs::remove_file(&file).with_context(|| format!("removing {}", file.display()))?;
-                // Its folder too, when that was all it held.
-                if let Some(dir) = file.parent() {
-                    let _ = std::fs::remove_dir(dir);
-                }
-                changed.push(path.clone());
-            }
-        }
-        changed.sort();
-        changed.dedup();
-        Ok(changed)
-    }
 }
 
 /// One unit read, reviewed and hashed.
@@ -592,45 +527,6 @@ fn load_one(u: &Unit, content: &Path, taxonomy: &Taxonomy, rubric: &Rubric) -> (
     let r = review::review_submission(&s, rubric);
     let h = loaded_hash(&s, &r);
     (s, r, h)
-}
-
-/// Submission pages `which`, their Markdown read from `cache` or rendered;
-/// also returns all the Markdown they show, by hash of its text.
-fn submission_pages(
-    site: &render::Site,
-    subs: &[Submission],
-    which: &[usize],
-    cache: &HashMap<u64, Html>,
-) -> Result<(Vec<Page>, Rendered)> {
-    let done: Vec<(Page, Rendered)> = which
-        .par_iter()
-        .map(|&i| {
-            // A file renders within its submission's limits: they are part of the key.
-            let limits = site.limits(i);
-            let deadline = Instant::now() + crate::limits::fork_deadline();
-            let used: Rendered = subs[i]
-                .sources
-                .iter()
-                .map(|(_, text)| {
-                    let h = hash_bytes(format!("{limits:?}").as_bytes()) ^ hash_bytes(text.as_bytes());
-                    let html = cache
-                        .get(&h)
-                        .cloned()
-                        .unwrap_or_else(|| Html(render::markdown::render(text, &limits, Some(deadline)).into()));
-                    (h, html)
-                })
-                .collect();
-            let html: Vec<&Html> = used.iter().map(|(_, html)| html).collect();
-            Ok((site.submission_page(i, &html)?, used))
-        })
-        .collect::<Result<_>>()?;
-    let mut pages = Vec::with_capacity(done.len());
-    let mut used = Vec::new();
-    for (p, u) in done {
-        pages.push(p);
-        used.extend(u);
-    }
-    Ok((pages, used))
 }
 
 fn nothing(submissions: usize, start: Instant) -> Outcome {
@@ -646,29 +542,13 @@ fn nothing(submissions: usize, start: Instant) -> Outcome {
     }
 }
 
-/// One page, through a temporary file: the server may be reading it.
-fn write_file(out: &Path, page: &Page) -> Result<()> {
-    use std::path::Component;
-    let rel = Path::new(&page.path);
-    if page.path.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
-        bail!("internal error: page path {:?} is not a plain relative path", page.path);
-    }
-    let path = out.join(rel);
-    let dir = path.parent().context("page has no folder")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, &page.bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))
-}
-
-/// atlas.json, review.csv and the search index: whole-cohort data.
+/// atlas.json and the rest of the whole-cohort files ([`crate::cohort_files`]).
 fn data_pages(st: &State) -> Result<Vec<Page>> {
-    Ok(vec![
-        Page { path: "atlas.json".into(), bytes: atlas::to_json(&st.config, &st.subs, &st.cohort, &st.review)? },
-        Page { path: "review.csv".into(), bytes: review::csv::to_csv(&st.subs, &st.review).into_bytes() },
-        render::search::index_page(&st.subs, &st.cohort),
-    ])
+    let atlas =
+        Page { path: "atlas.json".into(), bytes: atlas::to_json(&st.config, &st.subs, &st.cohort, &st.review)? };
+    let mut pages = vec![atlas];
+    pages.extend(crate::cohort_files(&st.config, &st.subs, &st.cohort, &st.review));
+    Ok(pages)
 }
 
 /// Each submission's `near_duplicates`, from the pairs.

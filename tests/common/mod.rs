@@ -4,8 +4,31 @@
 
 pub mod server;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// The binary under test, with the colour settings of the environment
+/// removed: each test says what it wants of them.
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_skills-atlas"));
+    c.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env_remove("CLICOLOR");
+    c
+}
+
+/// Every file under `dir` by its path relative to `dir` ('/'-separated),
+/// with its bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
 
 /// A complete submission in the assignment's shape; `who` makes it unique.
 pub fn good_submission(who: &str) -> String {
@@ -25,14 +48,7 @@ pub fn good_submission(who: &str) -> String {
 
 /// `skills-atlas build CONTENT -o OUT EXTRA...`, which must succeed.
 pub fn build_ok(content: &Path, out: &Path, extra: &[&str]) {
-    let run = Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
-        .arg("build")
-        .arg(content)
-        .arg("-o")
-        .arg(out)
-        .args(extra)
-        .output()
-        .expect("the binary runs");
+    let run = bin().arg("build").arg(content).arg("-o").arg(out).args(extra).output().expect("the binary runs");
     assert!(run.status.success(), "build of {} failed: {}", content.display(), String::from_utf8_lossy(&run.stderr));
 }
 
@@ -79,7 +95,7 @@ impl Site {
     }
 
     pub fn build_to(&self, out: &Path, extra: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
+        let output = bin()
             .arg("build")
             .arg(self.content())
             .arg("-o")

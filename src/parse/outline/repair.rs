@@ -123,7 +123,7 @@ pub(super) fn paragraph_runs_as_items(node: &mut Node) {
         n.kind == Kind::Paragraph
             && !n.text.contains('\n')
             && !n.text.ends_with(['?', ':'])
-            && (crate::parse::words_up_to(&n.text, MAX_ITEM_WORDS) <= MAX_ITEM_WORDS
+            && (crate::text::words_up_to(&n.text, MAX_ITEM_WORDS) <= MAX_ITEM_WORDS
                 || n.label.is_some() && described(&n.text))
     };
     // Most headings hold no such run: leave their children where they are.
@@ -160,7 +160,7 @@ fn items_of_run(run: Vec<Node>) -> Vec<Node> {
     let heads_lines = run.windows(2).all(|w| !(bare(&w[0]) && bare(&w[1])));
     // One name over short dotted lines is a list whose first item lacks
     // its dot ("Kubernetes", "Cloud technologies."), not a group.
-    let strong = |n: &Node| n.label.is_some() || described(&n.text) || crate::parse::words_up_to(&n.text, 5) > 4;
+    let strong = |n: &Node| n.label.is_some() || described(&n.text) || crate::text::words_up_to(&n.text, 5) > 4;
     let one_group_of_lines = names >= 2 || run.iter().filter(|n| !bare(n)).all(strong);
     let grouped =
         bare(&run[0]) && !bare(&run[run.len() - 1]) && heads_lines && 2 * names <= run.len() && one_group_of_lines;
@@ -183,9 +183,8 @@ fn items_of_run(run: Vec<Node>) -> Vec<Node> {
 /// "Name: description", "Name - description": a short head, then more.
 fn described(text: &str) -> bool {
     [": ", " - ", " – ", " — "].iter().any(|sep| {
-        text.split_once(sep).is_some_and(|(head, tail)| {
-            !tail.trim().is_empty() && (1..=8).contains(&crate::parse::words_up_to(head, 8))
-        })
+        text.split_once(sep)
+            .is_some_and(|(head, tail)| !tail.trim().is_empty() && (1..=8).contains(&crate::text::words_up_to(head, 8)))
     })
 }
 
@@ -193,7 +192,7 @@ fn described(text: &str) -> bool {
 const MAX_ITEM_WORDS: usize = 30;
 
 fn is_colon_label(line: &str) -> bool {
-    line.ends_with(':') && (1..=6).contains(&crate::parse::words_up_to(line, 6)) && !line.starts_with(['-', '*'])
+    line.ends_with(':') && (1..=6).contains(&crate::text::words_up_to(line, 6)) && !line.starts_with(['-', '*'])
 }
 
 #[cfg(test)]
@@ -240,7 +239,8 @@ mod tests {
         let flat = kinds("## Lacking\n\nRust\n\nLinux admin.\n\nSQL tuning.\n");
         assert_eq!(flat, [(Kind::Item, 0); 3]);
         // Names, each over what it means.
-        let grouped = kinds("## Parts\n\nBackend\n\nServes the API for the app.\n\nClient\n\nShows the menu to the user.\n");
+        let grouped =
+            kinds("## Parts\n\nBackend\n\nServes the API for the app.\n\nClient\n\nShows the menu to the user.\n");
         assert_eq!(grouped, [(Kind::Heading(SUB_LABEL_LEVEL), 1); 2]);
     }
 }

@@ -13,7 +13,7 @@
 //! the cohort and sorted or counted the same way on any number of threads.
 
 use super::units::{MAX_UNITS, NO_UNIT, hashes_and_units, shingle_units};
-use super::words::mix;
+use super::words::{mix, shingles};
 use crate::model::Submission;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -21,15 +21,6 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// Winnowing window, in shingles: density about 2 / (WINDOW + 1).
 pub(super) const WINDOW: usize = 5;
-
-/// The shingle starting at each word position.
-pub(super) fn shingles(words: &[u64], k: usize) -> Vec<u64> {
-    // Word hashes are already mixed: a cheap ordered combine, one mix per shingle.
-    words
-        .windows(k)
-        .map(|w| mix(w.iter().fold(k as u64, |h, &x| (h.rotate_left(27) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15))))
-        .collect()
-}
 
 /// Winnowing: `true` at each shingle that is the smallest of some window of
 /// `WINDOW` (the rightmost of equals). Text shorter than a window gets its

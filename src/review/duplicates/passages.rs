@@ -7,8 +7,8 @@
 //! are one passage; passages are then cut to whole lines, and lines shown in
 //! one passage are never shown in another.
 
-use super::index::shingles;
 use super::units::{Located, Word, unit_section};
+use super::words::shingles;
 use super::{Excerpt, Passage};
 use crate::extract::Section;
 use crate::model::Submission;

@@ -2,8 +2,7 @@
 //! tagged with the sections they come from, for exact comparison.
 
 use super::super::lint::{SectionMap, answer_files};
-use super::index::shingles;
-use super::words::each_word;
+use super::words::{each_word, shingles};
 use crate::extract::Section;
 use crate::model::Submission;
 

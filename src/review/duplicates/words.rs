@@ -313,6 +313,15 @@ pub(super) fn each_word(sub: &Submission, mut f: impl FnMut(u64, u32, u32)) {
     each_piece(sub, |text, file, line| line_words(text, |h| f(h, file, line)));
 }
 
+/// The shingle starting at each word position.
+pub(super) fn shingles(words: &[u64], k: usize) -> Vec<u64> {
+    // Word hashes are already mixed: a cheap ordered combine, one mix per shingle.
+    words
+        .windows(k)
+        .map(|w| mix(w.iter().fold(k as u64, |h, &x| (h.rotate_left(27) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15))))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

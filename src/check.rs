@@ -2,12 +2,11 @@
 //! folder) the way the instructor's build will, for a student before they
 //! submit. Paths in findings are as the student typed them.
 
-use super::{Finding, Review, Rubric, review_submission};
-use crate::config::Config;
 use crate::diagnostics::Severity;
 use crate::discover::{Unit, slug};
+use crate::inputs::Inputs;
 use crate::model::Submission;
-use crate::normalize::Taxonomy;
+use crate::review::{Finding, Review, review_submission};
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -42,15 +41,7 @@ impl Checked {
 
 /// Load and review the file or folder at `path`.
 pub fn check(path: &Path, config: Option<&Path>) -> Result<Checked> {
-    let config = match config {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("reading config {}", p.display()))?;
-            Config::parse(&text).map_err(|e| anyhow!("{}: {e}", p.display()))?
-        }
-        None => Config::default(),
-    };
-    let rubric = Rubric::with_config(config.rubric.as_ref()).map_err(|e| anyhow!(e))?;
-    let tax = Taxonomy::with_config(&config.taxonomy).map_err(|e| anyhow!("taxonomy: {e}"))?;
+    let Inputs { taxonomy: tax, rubric, .. } = Inputs::load(config, None, None)?;
     let meta = std::fs::metadata(path).with_context(|| format!("{} does not exist", path.display()))?;
     let (root, files, source) = if meta.is_dir() {
         let files = markdown_files(path);

@@ -1,10 +1,10 @@
 //! The review page's view: one row per submission and the near-duplicate
 //! pairs with their shared passages, borrowed from the cohort review.
 
-use super::duplicates::{Excerpt, Scope, SectionMatch};
-use super::{CohortReview, Finding};
 use crate::diagnostics::Severity;
 use crate::model::Submission;
+use crate::review::duplicates::{Excerpt, Scope, SectionMatch};
+use crate::review::{CohortReview, Finding};
 use serde::Serialize;
 use std::collections::HashMap;
 

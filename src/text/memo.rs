@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::LocalKey;
 
-use super::matcher::FxMap;
+use super::FxMap;
 
 /// Names repeat; longer texts (sentences) rarely do and are not kept.
 const MAX_KEY_BYTES: usize = 48;
