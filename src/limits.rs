@@ -145,7 +145,13 @@ pub fn cap_diagnostics(diags: &mut Vec<Finding>) {
     let more = diags.len() - MAX_DIAGNOSTICS;
     let path = diags[0].path.clone();
     diags.truncate(MAX_DIAGNOSTICS);
-    diags.push(Finding::new("more", &path, 0, Severity::Warning, format!("{more} more findings like these are not listed")));
+    diags.push(Finding::new(
+        "more",
+        &path,
+        0,
+        Severity::Warning,
+        format!("{more} more findings like these are not listed"),
+    ));
     diags.sort();
 }
 

@@ -98,6 +98,7 @@ fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission
         .zip(&roles)
         .find(|(_, r)| **r == FileRole::Roles)
         .map(|((p, _), _)| p.clone())
+        .or_else(|| sources.first().map(|(p, _)| p.clone()))
         .unwrap_or_else(|| unit.source.clone());
     let author = unit.source.split("__").next().unwrap_or(&unit.source).trim_end_matches(".md").to_string();
     let ident = Identity { id: unit.id.clone(), source: unit.source.clone(), author, main_file };

@@ -71,7 +71,6 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-
 /// `s.trim()`, at once for text that starts and ends with a visible ASCII
 /// character, as most does: this runs several times on every line.
 pub(crate) fn trim(s: &str) -> &str {
@@ -116,7 +115,6 @@ pub fn content_of(line: &str) -> &str {
         }
     }
 }
-
 
 /// Template leftovers: a bullet, heading, `Key: value` or table cell that is
 /// still `...`, `<your role>`, `TODO`, `IT specialist 1`. Takes the trimmed
@@ -179,7 +177,6 @@ mod tests {
         assert_eq!(placeholder_in("Link: https://hh.ru/vacancy/1"), None);
     }
 
-
     #[test]
     fn one_per_line_and_not_a_header() {
         let text = "- ...\n\n| Link | Skill |\n|---|---|\n| ... | Go |\n\n```\n- ...\n```\n- TODO";
@@ -206,7 +203,6 @@ mod tests {
             assert_eq!(lines(text).collect::<Vec<_>>(), text.lines().collect::<Vec<_>>(), "{text:?}");
         }
     }
-
 
     /// The shortcut for text without markers keeps `content_of` as it was.
     #[test]
@@ -250,5 +246,4 @@ mod tests {
             assert_eq!(content_of(line), slow(line), "{line:?}");
         }
     }
-
 }

@@ -41,7 +41,10 @@ pub fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Finding>) {
     // `rel` has one component per level below the content folder.
     let depth = Path::new(rel).components().count();
     let Some(root) = abs.ancestors().nth(depth).and_then(|r| r.canonicalize().ok()) else {
-        return (None, vec![Finding::new("unreadable", rel, 0, Severity::Error, "cannot read the file: its folder is gone")]);
+        return (
+            None,
+            vec![Finding::new("unreadable", rel, 0, Severity::Error, "cannot read the file: its folder is gone")],
+        );
     };
     let fork = (depth > 1).then(|| root.join(Path::new(rel).components().next().unwrap_or(Component::CurDir)));
     read_source_in(abs, rel, &Scope { root: &root, fork: fork.as_deref(), budget: MAX_FILE_BYTES })
@@ -288,7 +291,8 @@ pub fn fuzz_one(markdown: &str) -> (String, usize) {
     use crate::extract::{FileOutline, FileRole};
     let mut root = outline::parse(markdown);
     let recovered = crate::extract::recover_sections(&mut root);
-    let files = [FileOutline { path: "fuzz.md", text: markdown, role: FileRole::Roles, root: &root, recovered: &recovered }];
+    let files =
+        [FileOutline { path: "fuzz.md", text: markdown, role: FileRole::Roles, root: &root, recovered: &recovered }];
     let extracted = crate::extract::extract(&files);
     static TAXONOMY: std::sync::LazyLock<crate::normalize::Taxonomy> =
         std::sync::LazyLock::new(crate::normalize::Taxonomy::builtin);

@@ -171,6 +171,12 @@ fn links_on(line: &str) -> Vec<String> {
     out
 }
 
+/// A file's path inside the submission, as `check` run in the fork shows it.
+fn in_fork(sub: &Submission, file: usize) -> &str {
+    let path = &sub.sources[file].0;
+    path.strip_prefix(sub.source.as_str()).and_then(|p| p.strip_prefix('/')).unwrap_or(path)
+}
+
 /// Posting links that are not web addresses, and the same posting twice.
 pub fn posting_links(sub: &Submission, map: &SectionMap, files: &[usize], lines: &[Line]) -> Vec<Finding> {
     let market = [Section::JobMarket, Section::Posting];
@@ -209,7 +215,7 @@ pub fn posting_links(sub: &Submission, map: &SectionMap, files: &[usize], lines:
                 path,
                 l,
                 Severity::Warning,
-                format!("{url} is the same posting as the one on {}:{fl}: find a different posting", sub.sources[ff].0),
+                format!("{url} is the same posting as the one on {}:{fl}: find a different posting", in_fork(sub, ff)),
             )),
             Some(_) => {}
             None => {
