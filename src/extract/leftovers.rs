@@ -180,7 +180,8 @@ mod tests {
     #[test]
     fn one_per_line_and_not_a_header() {
         let text = "- ...\n\n| Link | Skill |\n|---|---|\n| ... | Go |\n\n```\n- ...\n```\n- TODO";
-        let found: Vec<(usize, String)> = placeholders("a.md", text).into_iter().map(|n| (n.line, n.name)).collect();
+        let found: Vec<(usize, String)> =
+            super::placeholders("a.md", text).into_iter().map(|n| (n.line, n.name)).collect();
         assert_eq!(found, [(1, "...".to_string()), (5, "...".to_string()), (10, "TODO".to_string())]);
     }
 
