@@ -24,7 +24,7 @@ pub struct Unit {
     pub files: Vec<PathBuf>,
     pub id: String,
     /// Problems found while listing the unit (e.g. too many files).
-    pub notes: Vec<crate::diagnostics::Diagnostic>,
+    pub notes: Vec<crate::diagnostics::Finding>,
 }
 
 const SKIP_DIRS: &[&str] = &["node_modules", "target", "public", "themes"];
@@ -91,7 +91,7 @@ fn resolve_inside(root: &Path, path: &Path) -> Option<std::fs::Metadata> {
 
 /// Every `.md` entry under `dir` (files, links, pipes alike), plus folders
 /// that could not be listed, so that reading can report them.
-fn markdown_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<crate::diagnostics::Diagnostic>) {
+fn markdown_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<crate::diagnostics::Finding>) {
     let walker =
         WalkDir::new(dir).follow_links(false).max_depth(MAX_WALK_DEPTH).sort_by_file_name().into_iter().filter_entry(
             |e| {
@@ -116,7 +116,8 @@ fn markdown_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<crate::diagnost
         if out.len() > MAX_FILES_PER_UNIT {
             out.truncate(MAX_FILES_PER_UNIT);
             let folder = dir.strip_prefix(root).unwrap_or(dir).display().to_string();
-            notes.push(crate::diagnostics::Diagnostic::new(
+            notes.push(crate::diagnostics::Finding::new(
+                "too-many-files",
                 &folder,
                 0,
                 crate::diagnostics::Severity::Warning,

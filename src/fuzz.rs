@@ -11,7 +11,8 @@ pub fn fuzz_one(markdown: &str) -> (String, usize) {
     use crate::extract::{FileOutline, FileRole};
     let mut root = outline::parse(markdown);
     let recovered = crate::extract::recover_sections(&mut root);
-    let files = [FileOutline { path: "fuzz.md", role: FileRole::Roles, root: &root, recovered: &recovered }];
+    let files =
+        [FileOutline { path: "fuzz.md", text: markdown, role: FileRole::Roles, root: &root, recovered: &recovered }];
     let extracted = crate::extract::extract(&files);
     static TAXONOMY: std::sync::LazyLock<crate::normalize::Taxonomy> =
         std::sync::LazyLock::new(crate::normalize::Taxonomy::builtin);

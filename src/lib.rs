@@ -35,7 +35,7 @@ pub(crate) mod url;
 pub mod write;
 
 use anyhow::{Result, anyhow};
-use diagnostics::{Diagnostic, Severity};
+use diagnostics::{Finding, Severity};
 use inputs::Inputs;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -55,7 +55,7 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub submissions: usize,
     pub pages: usize,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Finding>,
     /// Near-duplicate pairs found by the review stage.
     pub near_duplicates: usize,
     pub seconds: f64,
@@ -217,8 +217,9 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
     clock.laps.push(("render", render_time));
     clock.laps.push(("write", clock.last.elapsed().as_secs_f64() - render_time));
 
-    // Rendering's findings (files shown as plain text) after the rest.
-    let diagnostics = subs.iter().flat_map(|s| s.diagnostics.iter().cloned()).chain(notes).collect();
+    // Each submission's findings as its review lists them; rendering's
+    // (files shown as plain text) after the rest.
+    let diagnostics = review.reviews.iter().flat_map(|r| r.findings.iter().cloned()).chain(notes).collect();
     Ok(BuildReport {
         submissions: subs.len(),
         pages: html_pages,

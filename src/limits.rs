@@ -7,7 +7,7 @@
 //! plain text, with an error finding: the last line of defence, which the
 //! other bounds should keep from ever being reached.
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Finding, Severity};
 use crate::model::Submission;
 use std::time::Duration;
 
@@ -47,7 +47,8 @@ pub fn cap_entities(sub: &mut Submission) {
     let mut notes = Vec::new();
     let mut cut = |what: &str, len: usize, max: usize| {
         if len > max {
-            notes.push(Diagnostic::new(
+            notes.push(Finding::new(
+                "too-many",
                 &file,
                 0,
                 Severity::Warning,
@@ -83,8 +84,8 @@ pub fn cap_entities(sub: &mut Submission) {
         }
     }
     shorten_names(sub);
-    sub.diagnostics.extend(notes);
-    cap_diagnostics(&mut sub.diagnostics);
+    sub.findings.extend(notes);
+    cap_diagnostics(&mut sub.findings);
 }
 
 fn shorten_names(sub: &mut Submission) {
@@ -136,7 +137,7 @@ fn shorten(s: &mut String, max: usize) {
 
 /// The first [`MAX_DIAGNOSTICS`] diagnostics (sorted: errors are not
 /// crowded out by where they fall), and one saying how many more there were.
-pub fn cap_diagnostics(diags: &mut Vec<Diagnostic>) {
+pub fn cap_diagnostics(diags: &mut Vec<Finding>) {
     if diags.len() <= MAX_DIAGNOSTICS {
         return;
     }
@@ -144,7 +145,13 @@ pub fn cap_diagnostics(diags: &mut Vec<Diagnostic>) {
     let more = diags.len() - MAX_DIAGNOSTICS;
     let path = diags[0].path.clone();
     diags.truncate(MAX_DIAGNOSTICS);
-    diags.push(Diagnostic::new(&path, 0, Severity::Warning, format!("{more} more findings like these are not listed")));
+    diags.push(Finding::new(
+        "more",
+        &path,
+        0,
+        Severity::Warning,
+        format!("{more} more findings like these are not listed"),
+    ));
     diags.sort();
 }
 
@@ -163,11 +170,12 @@ pub fn as_plain(sub: &mut Submission, took: Duration) {
     sub.product = None;
     sub.chosen_role = None;
     sub.reflection = crate::model::Reflection { written: false, text: String::new() };
-    sub.section_heads = None;
+    sub.sections.clear();
     for (_, text) in &mut sub.sources {
         *text = fenced(text);
     }
-    sub.diagnostics.push(Diagnostic::new(
+    sub.findings.push(Finding::new(
+        "too-slow",
         &file,
         0,
         Severity::Error,
@@ -222,9 +230,9 @@ mod tests {
 
     #[test]
     fn diagnostics_beyond_the_bound_are_counted_not_listed() {
-        let mut diags: Vec<Diagnostic> =
-            (0..500).map(|i| Diagnostic::new("a.md", i + 1, Severity::Warning, "placeholder")).collect();
-        diags.push(Diagnostic::new("a.md", 9999, Severity::Error, "binary"));
+        let mut diags: Vec<Finding> =
+            (0..500).map(|i| Finding::new("placeholder", "a.md", i + 1, Severity::Warning, "placeholder")).collect();
+        diags.push(Finding::new("unreadable", "a.md", 9999, Severity::Error, "binary"));
         cap_diagnostics(&mut diags);
         assert_eq!(diags.len(), MAX_DIAGNOSTICS + 1);
         assert!(diags.iter().any(|d| d.severity == Severity::Error), "errors are kept first");

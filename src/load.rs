@@ -1,13 +1,12 @@
 //! Read, parse, extract and normalise one submission unit. Runs in parallel,
 //! one call per unit; never fails: problems become diagnostics.
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Finding, Severity};
 use crate::discover::Unit;
-use crate::extract::{self, FileOutline, FileRole, Section};
+use crate::extract::{self, FileOutline, FileRole};
 use crate::model::{self, Identity, Submission};
 use crate::normalize::Taxonomy;
 use crate::parse::{MAX_UNIT_BYTES, Scope, outline, read_source_in};
-use crate::review::section_heads;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -25,18 +24,19 @@ pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
 }
 
 /// The unit's files, read within its scope and byte budget.
-fn read_files(unit: &Unit, content: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
+fn read_files(unit: &Unit, content: &Path, diags: &mut Vec<Finding>) -> Vec<(String, String)> {
     let mut sources = Vec::new();
     // Resolved once per unit rather than once per file.
     let Ok(root) = content.canonicalize() else {
-        diags.push(Diagnostic::new(&unit.source, 0, Severity::Error, "cannot read the content folder"));
+        diags.push(Finding::new("unreadable", &unit.source, 0, Severity::Error, "cannot read the content folder"));
         return sources;
     };
     let fork = fork_of(unit, &root);
     let mut budget = MAX_UNIT_BYTES;
     for (i, rel) in unit.files.iter().enumerate() {
         if budget == 0 {
-            diags.push(Diagnostic::new(
+            diags.push(Finding::new(
+                "too-large",
                 &unit.source,
                 0,
                 Severity::Warning,
@@ -75,7 +75,7 @@ fn fork_of(unit: &Unit, root: &Path) -> Option<PathBuf> {
 fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
     let mut diags = unit.notes.clone();
     let sources = read_files(unit, content, &mut diags);
-    let (mut roots, heads): (Vec<_>, Vec<_>) = sources.iter().map(|(_, t)| parse_file(t)).unzip();
+    let mut roots: Vec<outline::Node> = sources.iter().map(|(_, t)| parse_file(t)).collect();
     let roles: Vec<FileRole> = assign_roles(&sources, &roots);
     // The roles file's untitled task-2 sections get the headings they lack.
     let recovered: Vec<Vec<extract::Recovered>> = roots
@@ -90,7 +90,7 @@ fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission
         .zip(&recovered)
         // The lab's own README is not part of the answer.
         .filter(|((((p, _), _), role), _)| **role != FileRole::Other || !is_readme(p))
-        .map(|((((p, _), root), role), recovered)| FileOutline { path: p, role: *role, root, recovered })
+        .map(|((((p, text), root), role), recovered)| FileOutline { path: p, text, role: *role, root, recovered })
         .collect();
     let extracted = extract::extract(&outlines);
     let main_file = sources
@@ -98,27 +98,21 @@ fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission
         .zip(&roles)
         .find(|(_, r)| **r == FileRole::Roles)
         .map(|((p, _), _)| p.clone())
+        .or_else(|| sources.first().map(|(p, _)| p.clone()))
         .unwrap_or_else(|| unit.source.clone());
     let author = unit.source.split("__").next().unwrap_or(&unit.source).trim_end_matches(".md").to_string();
     let ident = Identity { id: unit.id.clone(), source: unit.source.clone(), author, main_file };
     let mut sub = model::normalize(ident, extracted, tax, sources);
-    sub.section_heads = Some(heads);
-    sub.diagnostics.extend(diags);
-    sub.diagnostics.sort();
+    sub.findings.extend(diags);
+    crate::diagnostics::merge(&mut sub.findings);
     sub
 }
 
 /// A file's outline, where a plain line that names a section starts that
-/// section like a heading; and the section headings the review reads, which
-/// come from a plain parse (without those lines as labels).
-fn parse_file(text: &str) -> (outline::Node, Vec<(Section, usize)>) {
+/// section like a heading.
+fn parse_file(text: &str) -> outline::Node {
     let is_title = |s: &str| extract::sections::classify(s).map(|(section, _)| section as u8);
-    let root = outline::parse_with(text, &is_title);
-    // A plain line made a label is neither bold nor "Name:". Without one,
-    // the plain parse has the same headings, and need not be run.
-    let plain_title = root.iter().any(|n| n.is_label() && n.label.is_none() && !n.text.ends_with(':'));
-    let heads = if plain_title { section_heads(&outline::parse(text)) } else { section_heads(&root) };
-    (root, heads)
+    outline::parse_with(text, &is_title)
 }
 
 fn is_readme(p: &str) -> bool {
@@ -148,5 +142,5 @@ fn assign_roles(sources: &[(String, String)], roots: &[outline::Node]) -> Vec<Fi
 }
 
 fn section_count(root: &outline::Node) -> usize {
-    root.iter().filter(|n| n.is_heading() && extract::sections::classify(&n.text).is_some()).count()
+    extract::sections::section_heads(root).len()
 }

@@ -1,9 +1,9 @@
 //! Normalise stage: [`Extracted`] fields + taxonomy -> [`Submission`], the
 //! typed record every later stage reads and `atlas.json` exports.
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Finding, Severity};
 use crate::extract::text::{is_placeholder, split_inline};
-use crate::extract::{Extracted, Named, Section};
+use crate::extract::{Extracted, Named, Section, SectionAt};
 use crate::normalize::Taxonomy;
 use crate::text::{fold, word_count};
 use aho_corasick::AhoCorasick;
@@ -30,16 +30,21 @@ pub struct Submission {
     pub skills_in_several_postings: Vec<SkillItem>,
     pub skills_in_one_posting: Vec<SkillItem>,
     pub reflection: Reflection,
-    pub sections_missing: Vec<String>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// The file the answer is in (the roles file), as in `files`; the
+    /// submission's source when no file is.
+    #[serde(skip)]
+    pub main_file: String,
+    /// The sections extract found, where and (when no heading named one)
+    /// why: what the review reads, instead of the Markdown again.
+    #[serde(skip)]
+    pub sections: Vec<SectionAt>,
+    /// What reading, extracting and normalising found; the review adds its
+    /// own and publishes the list (`review.findings`).
+    #[serde(skip)]
+    pub findings: Vec<Finding>,
     /// The student's Markdown, per file, for the submission page.
     #[serde(skip)]
     pub sources: Vec<(String, String)>,
-    /// Per file of `sources`: each heading that names a section, with its
-    /// line, as a plain Markdown parse reads them. Filled by the load stage
-    /// so the review need not parse again; `None` when built otherwise.
-    #[serde(skip)]
-    pub section_heads: Option<Vec<Vec<(Section, usize)>>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -94,16 +99,6 @@ pub struct Reflection {
     pub text: String,
 }
 
-/// Sections every submission is expected to have.
-const EXPECTED: [Section; 6] = [
-    Section::Components,
-    Section::Responsibilities,
-    Section::CommonSkills,
-    Section::ChosenRole,
-    Section::JobMarket,
-    Section::Reflection,
-];
-
 pub struct Identity {
     pub id: String,
     pub source: String,
@@ -117,26 +112,15 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
     let mut diags = Vec::new();
     let chosen_role = chosen_role_of(&ex, tax, &mut diags);
     let product = product_of(&ex, tax);
-    let mut sections_missing = Vec::new();
-    for s in EXPECTED {
-        if !ex.sections.iter().any(|(f, _, _)| *f == s) {
-            sections_missing.push(s.title().to_string());
-            diags.push(Diagnostic::new(
-                &ident.main_file,
-                0,
-                Severity::Warning,
-                format!("section \"{}\" is missing: add a heading \"## {}\"", s.title(), s.title()),
-            ));
-        }
-    }
-    diags.extend(ex.recovered.iter().map(|(file, r)| {
-        let title = r.section.title();
-        Diagnostic::new(
-            file,
-            r.line,
+    diags.extend(ex.sections.iter().filter_map(|at| {
+        let (title, why) = (at.section.title(), at.by_content.as_ref()?);
+        Some(Finding::new(
+            "found-by-content",
+            &at.file,
+            at.line,
             Severity::Info,
-            format!("found \"{title}\" by content ({}): a heading \"## {title}\" here makes it certain", r.why),
-        )
+            format!("found \"{title}\" by content ({why}): a heading \"## {title}\" here makes it certain"),
+        ))
     }));
     diags.extend(empty_list_diagnostics(&ex, &ident.main_file));
     diags.extend(leftover_diagnostics(&ex));
@@ -182,7 +166,8 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         Some(r) => {
             let written = is_own_writing(&r.text);
             if !written {
-                diags.push(Diagnostic::new(
+                diags.push(Finding::new(
+                    "reflection-prompts",
                     &r.file,
                     r.line,
                     Severity::Warning,
@@ -214,14 +199,14 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         skills_in_several_postings: skill_items(ex.skills_several),
         skills_in_one_posting: skill_items(ex.skills_single),
         reflection,
-        sections_missing,
-        diagnostics: diags,
+        main_file: ident.main_file,
+        sections: ex.sections,
+        findings: diags,
         sources,
-        section_heads: None,
     }
 }
 
-fn empty_list_diagnostics(ex: &Extracted, main_file: &str) -> Vec<Diagnostic> {
+fn empty_list_diagnostics(ex: &Extracted, main_file: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     let checks: [(Section, bool); 4] = [
         (Section::SkillsHave, ex.skills_have.is_empty()),
@@ -233,15 +218,17 @@ fn empty_list_diagnostics(ex: &Extracted, main_file: &str) -> Vec<Diagnostic> {
         if !empty {
             continue;
         }
-        if let Some((_, file, line)) = ex.sections.iter().find(|(s, _, _)| *s == section) {
-            out.push(Diagnostic::new(
-                file,
-                *line,
+        if let Some(at) = ex.sections.iter().find(|at| at.section == section) {
+            out.push(Finding::new(
+                "empty-list",
+                &at.file,
+                at.line,
                 Severity::Warning,
                 format!("\"{}\" has no items: list them as bullets", section.title()),
             ));
         } else if matches!(section, Section::SkillsHave | Section::SkillsLack) && ex.chosen_role.is_some() {
-            out.push(Diagnostic::new(
+            out.push(Finding::new(
+                "empty-list",
                 main_file,
                 0,
                 Severity::Warning,
@@ -255,7 +242,7 @@ fn empty_list_diagnostics(ex: &Extracted, main_file: &str) -> Vec<Diagnostic> {
 /// The chosen role and how the taxonomy reads it. A role line that is no
 /// role ("**Alex**") gives way to the role the reflection says was chosen;
 /// the diagnostic still names the line.
-fn chosen_role_of(ex: &Extracted, tax: &Taxonomy, diags: &mut Vec<Diagnostic>) -> Option<ChosenRole> {
+fn chosen_role_of(ex: &Extracted, tax: &Taxonomy, diags: &mut Vec<Finding>) -> Option<ChosenRole> {
     let from_reflection = ex.role_in_reflection.as_ref().filter(|r| tax.role(&r.name).is_some());
     let picked = match ex.chosen_role.as_ref() {
         Some(n) if tax.role(&n.name).is_none() && from_reflection.is_some() => {
@@ -292,10 +279,11 @@ fn is_stray_word(s: &str) -> bool {
     f.chars().count() <= 2 || STRAY.contains(&f.as_str())
 }
 
-fn not_a_role(n: &Named) -> Diagnostic {
+fn not_a_role(n: &Named) -> Finding {
     let what =
         if looks_like_person(&n.name) { "looks like a name or a handle, not a role" } else { "is not a known role" };
-    Diagnostic::new(
+    Finding::new(
+        "not-a-role",
         &n.file,
         n.line,
         Severity::Warning,
@@ -320,22 +308,24 @@ fn looks_like_person(s: &str) -> bool {
 
 /// Template text the student left in: placeholders and an unfilled
 /// components section.
-fn leftover_diagnostics(ex: &Extracted) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = ex
+fn leftover_diagnostics(ex: &Extracted) -> Vec<Finding> {
+    let mut out: Vec<Finding> = ex
         .placeholders
         .iter()
         .map(|p| {
             let shown: String = p.name.chars().take(40).collect();
-            Diagnostic::new(
+            Finding::new(
+                "placeholder",
                 &p.file,
                 p.line,
                 Severity::Warning,
-                format!("placeholder \"{shown}\" left from the template: replace it with your own text or delete it"),
+                format!("template placeholder \"{shown}\" left: replace it with your answer"),
             )
         })
         .collect();
     if let Some((file, line)) = &ex.template_components {
-        out.push(Diagnostic::new(
+        out.push(Finding::new(
+            "template-components",
             file,
             *line,
             Severity::Warning,

@@ -2,7 +2,7 @@
 //! (stderr is a terminal and `NO_COLOR` is unset; anstream strips them
 //! otherwise), numbers with thousands separators.
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Finding, Severity};
 use anstyle::{AnsiColor, Style};
 
 pub const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -66,7 +66,7 @@ pub fn paint(style: Style, text: &str) -> String {
 }
 
 /// `path:line: severity: message`, the severity coloured.
-pub fn diagnostic(d: &Diagnostic) -> String {
+pub fn diagnostic(d: &Finding) -> String {
     let style = match d.severity {
         Severity::Error => ERROR,
         Severity::Warning => WARNING,

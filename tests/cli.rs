@@ -69,10 +69,12 @@ fn summary_line_and_no_escape_codes_off_a_terminal() {
     assert!(!plain.contains('\x1b'), "{plain:?}");
     assert_eq!(plain.lines().last().unwrap().split(" in ").next(), summary.split(" in ").next());
 
-    // --quiet: nothing but errors.
+    // --quiet: nothing but errors (the sections the good one lacks).
     let out = run(&[], &["--quiet"]);
     assert!(out.status.success());
-    assert_eq!(text(&out).1, "");
+    let quiet = text(&out).1;
+    assert!(quiet.lines().all(|l| l.contains(": error: ")), "{quiet}");
+    assert!(quiet.contains("ivan__lab-01/docs/roles-and-skills.md:") && quiet.contains("is missing"), "{quiet}");
 }
 
 #[test]

@@ -160,12 +160,12 @@ fn untitled_sections_are_found_by_content() {
     assert_eq!(components("untitled-task-two"), the_map());
     assert_eq!(names(&s["responsibilities"]), ["Mobile developer", "Backend developer"]);
     assert_eq!(names(&s["common_skills"]), ["Git", "SQL", "English"]);
-    assert!(s["sections_missing"].as_array().unwrap().iter().all(|m| m != "Components and roles"));
-    let found: Vec<&str> = s["diagnostics"]
+    assert!(s["review"]["missing"].as_array().unwrap().iter().all(|m| m != "Components and roles"));
+    let found: Vec<&str> = s["review"]["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["severity"] == "info")
+        .filter(|d| d["code"] == "found-by-content")
         .map(|d| d["message"].as_str().unwrap())
         .collect();
     assert_eq!(found.len(), 3, "a reason per recovered section: {found:?}");

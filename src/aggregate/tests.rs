@@ -57,10 +57,10 @@ pub(crate) fn sub(
         skills_in_several_postings: vec![],
         skills_in_one_posting: vec![],
         reflection: Reflection { written: true, text: String::new() },
-        sections_missing: vec![],
-        diagnostics: vec![],
+        main_file: String::new(),
+        sections: vec![],
+        findings: vec![],
         sources: vec![],
-        section_heads: None,
     }
 }
 

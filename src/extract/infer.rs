@@ -116,7 +116,7 @@ fn missing(sections: &Sections) -> Vec<Section> {
 
 /// The nodes that start sections, as extraction finds them.
 fn section_nodes(root: &Node) -> Sections {
-    let file = FileOutline { path: "", role: FileRole::Roles, root, recovered: &[] };
+    let file = FileOutline { path: "", text: "", role: FileRole::Roles, root, recovered: &[] };
     let mut found = Vec::new();
     super::find_sections(root, None, &file, &mut found);
     found.into_iter().map(|f| (f.node as *const Node, f.section)).collect()

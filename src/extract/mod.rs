@@ -8,6 +8,7 @@
 mod components;
 mod fields;
 mod infer;
+pub mod leftovers;
 mod postings;
 mod product;
 mod responsibilities;
@@ -77,21 +78,31 @@ pub struct Extracted {
     pub skills_several: Vec<Named>,
     pub skills_single: Vec<Named>,
     pub reflection: Option<Named>,
-    /// Sections present, with where each starts.
-    pub sections: Vec<(Section, String, usize)>,
-    /// Sections no heading named, found by their content: the file, and
-    /// where and why.
-    pub recovered: Vec<(String, Recovered)>,
+    /// Sections present, with where each starts, in the order found.
+    pub sections: Vec<SectionAt>,
     /// Template leftovers ("- ...", "<your role>", "IT specialist 1"), where
-    /// they sit.
+    /// they sit: at most one a line.
     pub placeholders: Vec<Named>,
     /// The components section is the assignment's template, left unfilled.
     pub template_components: Option<(String, usize)>,
 }
 
+/// A section found in a submission: where its heading (or label) is, or,
+/// when no heading named it, where its content starts and why that content
+/// is the section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionAt {
+    pub section: Section,
+    pub file: String,
+    pub line: usize,
+    pub by_content: Option<String>,
+}
+
 /// One parsed file of a submission.
 pub struct FileOutline<'a> {
     pub path: &'a str,
+    /// The file's text, for what is read line by line (placeholders).
+    pub text: &'a str,
     pub role: FileRole,
     pub root: &'a Node,
     /// The sections [`recover_sections`] gave headings to.
@@ -140,9 +151,8 @@ pub fn extract(files: &[FileOutline<'_>]) -> Extracted {
         find_sections(f.root, None, f, &mut found);
     }
     let mut out = Extracted {
-        sections: found.iter().map(|f| (f.section, f.file.to_string(), f.node.line)).collect(),
-        recovered: ordered.iter().flat_map(|f| f.recovered.iter().map(|r| (f.path.to_string(), r.clone()))).collect(),
-        placeholders: ordered.iter().flat_map(|f| placeholders_in(f)).collect(),
+        sections: found.iter().map(|f| section_at(f, &ordered)).collect(),
+        placeholders: ordered.iter().flat_map(|f| leftovers::placeholders(f.path, f.text)).collect(),
         template_components: found
             .iter()
             .find(|f| f.section == Section::Components && components::is_template(f, &found))
@@ -220,13 +230,13 @@ fn components_of(
     sections.iter().flat_map(|f| components::components(f, all)).collect()
 }
 
-/// Items and short lines still holding the template's placeholders.
-fn placeholders_in(f: &FileOutline<'_>) -> Vec<Named> {
-    f.root
-        .iter()
-        .filter(|n| matches!(n.kind, Kind::Item | Kind::Paragraph) && text::is_placeholder(&n.text))
-        .map(|n| Named { name: n.text.clone(), text: n.text.clone(), file: f.path.to_string(), line: n.line })
-        .collect()
+/// Where a section was found; why, when its heading is one
+/// [`recover_sections`] gave it.
+fn section_at(f: &Found<'_>, files: &[&FileOutline<'_>]) -> SectionAt {
+    let line = f.node.line;
+    let recovered = files.iter().filter(|o| o.path == f.file).flat_map(|o| o.recovered);
+    let by_content = recovered.filter(|r| r.section == f.section && r.line == line).map(|r| r.why.clone()).next();
+    SectionAt { section: f.section, file: f.file.to_string(), line, by_content }
 }
 
 /// The one list of skills had (or lacked): later look-alikes ("Skills that

@@ -51,6 +51,12 @@ impl Section {
     }
 }
 
+/// The headings of an outline that name a section, with their lines, in
+/// document order.
+pub fn section_heads(root: &crate::parse::outline::Node) -> Vec<(Section, usize)> {
+    root.iter().filter(|n| n.is_heading()).filter_map(|n| classify(&n.text).map(|(s, _)| (s, n.line))).collect()
+}
+
 /// Classify a title. `"Chosen role: Backend"` gives the section and the
 /// value written after the colon.
 pub fn classify(title: &str) -> Option<(Section, Option<String>)> {

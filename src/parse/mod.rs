@@ -7,7 +7,7 @@
 
 pub mod outline;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Finding, Severity};
 use crate::text::any_byte;
 use std::io::Read;
 use std::path::{Component, Path};
@@ -38,11 +38,14 @@ pub struct Scope<'a> {
 /// Read a Markdown file as text: BOM dropped, CRLF made LF, legacy encodings
 /// decoded. `abs` must be `content.join(rel)`; problems come back as
 /// diagnostics naming `rel`, and `None` means the file was not read.
-pub fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Diagnostic>) {
+pub fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Finding>) {
     // `rel` has one component per level below the content folder.
     let depth = Path::new(rel).components().count();
     let Some(root) = abs.ancestors().nth(depth).and_then(|r| r.canonicalize().ok()) else {
-        return (None, vec![Diagnostic::new(rel, 0, Severity::Error, "cannot read the file: its folder is gone")]);
+        return (
+            None,
+            vec![Finding::new("unreadable", rel, 0, Severity::Error, "cannot read the file: its folder is gone")],
+        );
     };
     let fork = (depth > 1).then(|| root.join(Path::new(rel).components().next().unwrap_or(Component::CurDir)));
     read_source_in(abs, rel, &Scope { root: &root, fork: fork.as_deref(), budget: MAX_FILE_BYTES })
@@ -50,9 +53,9 @@ pub fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Diagnostic>) {
 
 /// [`read_source`] within `scope`: the file is refused when it lies outside
 /// it, and read no further than its budget.
-pub fn read_source_in(abs: &Path, rel: &str, scope: &Scope) -> (Option<String>, Vec<Diagnostic>) {
+pub fn read_source_in(abs: &Path, rel: &str, scope: &Scope) -> (Option<String>, Vec<Finding>) {
     let mut diags = Vec::new();
-    let error = |msg: String| Diagnostic::new(rel, 0, Severity::Error, msg);
+    let error = |msg: String| Finding::new("unreadable", rel, 0, Severity::Error, msg);
     let cap = scope.budget.min(MAX_FILE_BYTES);
     let (bytes, size) = match read_capped(abs, rel, scope, cap) {
         Ok(read) => read,
@@ -67,19 +70,19 @@ pub fn read_source_in(abs: &Path, rel: &str, scope: &Scope) -> (Option<String>, 
         } else {
             format!("file is {size} bytes; only the first {MAX_FILE_BYTES} are read")
         };
-        diags.push(Diagnostic::new(rel, 0, Severity::Warning, format!("{why}: split or shorten it")));
+        diags.push(Finding::new("too-large", rel, 0, Severity::Warning, format!("{why}: split or shorten it")));
     }
     let Some((text, note)) = decode(bytes, truncated) else {
         diags.push(error("binary file with a .md name: skipped; commit the text version instead".into()));
         return (None, diags);
     };
     if let Some((line, msg)) = note {
-        diags.push(Diagnostic::new(rel, line, Severity::Warning, msg));
+        diags.push(Finding::new("encoding", rel, line, Severity::Warning, msg));
     }
     let text =
         if any_byte(text.as_bytes(), |b| b == b'\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
     if text.trim().is_empty() {
-        diags.push(Diagnostic::new(rel, 0, Severity::Warning, "file is empty: write your answers into it"));
+        diags.push(Finding::new("empty-file", rel, 0, Severity::Warning, "file is empty: write your answers into it"));
     }
     (Some(text), diags)
 }
@@ -239,7 +242,7 @@ fn utf8_counts(bytes: &[u8]) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    fn read(bytes: &[u8]) -> (Option<String>, Vec<Diagnostic>) {
+    fn read(bytes: &[u8]) -> (Option<String>, Vec<Finding>) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.md"), bytes).unwrap();
         read_source(&dir.path().join("a.md"), "a.md")

@@ -16,7 +16,7 @@ pub mod search;
 
 use crate::aggregate::Cohort;
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Finding, Severity};
 use crate::model::Submission;
 use anyhow::{Context, Result, anyhow};
 use rayon::prelude::*;
@@ -127,7 +127,7 @@ pub struct SubmissionRow<'a> {
     skills_lack: usize,
     reflection: bool,
     missing: usize,
-    warnings: usize,
+    findings: usize,
 }
 
 #[derive(Serialize)]
@@ -167,7 +167,7 @@ pub fn render_site(
     review: &crate::review::CohortReview,
     theme_static: &[Page],
     sink: &mut dyn FnMut(Vec<Page>) -> Result<()>,
-) -> Result<Vec<Diagnostic>> {
+) -> Result<Vec<Finding>> {
     let site = Site::new(subs, cohort, config, tera, review);
     // One list of every page, so each batch keeps both cores busy: the
     // cohort pages (the review page alone is a large job) render alongside
@@ -253,7 +253,7 @@ pub struct Site<'a> {
     rows: Vec<SubmissionRow<'a>>,
     charts: charts::ListCharts,
     /// Files shown as plain text, found while rendering.
-    notes: std::sync::Mutex<Vec<Diagnostic>>,
+    notes: std::sync::Mutex<Vec<Finding>>,
 }
 
 impl<'a> Site<'a> {
@@ -276,14 +276,14 @@ impl<'a> Site<'a> {
             cohort,
             review,
             summary: lists::summary(cohort, subs.len()),
-            rows: subs.iter().map(submission_row).collect(),
+            rows: subs.iter().zip(&review.reviews).map(|(s, r)| submission_row(s, r)).collect(),
             charts: charts::ListCharts::new(cohort),
             notes: Default::default(),
         }
     }
 
     /// What rendering found so far (files shown as plain text), sorted.
-    pub fn notes(&self) -> Vec<Diagnostic> {
+    pub fn notes(&self) -> Vec<Finding> {
         let mut notes = self.notes.lock().unwrap_or_else(|e| e.into_inner()).clone();
         notes.sort();
         notes
@@ -411,9 +411,10 @@ impl<'a> Site<'a> {
 }
 
 /// The finding for a file shown as plain text.
-fn cut_note(path: &str, why: markdown::Over, limits: &markdown::Limits) -> Diagnostic {
+fn cut_note(path: &str, why: markdown::Over, limits: &markdown::Limits) -> Finding {
     match why {
-        markdown::Over::Size => Diagnostic::new(
+        markdown::Over::Size => Finding::new(
+            "shown-plain",
             path,
             0,
             Severity::Warning,
@@ -423,7 +424,8 @@ fn cut_note(path: &str, why: markdown::Over, limits: &markdown::Limits) -> Diagn
                 limits.max_html / 1024
             ),
         ),
-        markdown::Over::Time => Diagnostic::new(
+        markdown::Over::Time => Finding::new(
+            "shown-plain",
             path,
             0,
             Severity::Error,
@@ -517,8 +519,9 @@ fn canonical_url(base_url: &str, path: &str) -> Option<String> {
     Some(format!("{}/{page}", base_url.trim_end_matches('/')))
 }
 
-/// What the submissions list shows of one submission.
-pub fn submission_row(s: &Submission) -> SubmissionRow<'_> {
+/// What the submissions list shows of one submission; its counts of
+/// missing sections and findings are its review's.
+pub fn submission_row<'a>(s: &'a Submission, r: &crate::review::Review) -> SubmissionRow<'a> {
     SubmissionRow {
         id: &s.id,
         author: &s.author,
@@ -531,8 +534,8 @@ pub fn submission_row(s: &Submission) -> SubmissionRow<'_> {
         skills_have: s.skills_have.len(),
         skills_lack: s.skills_lack.len(),
         reflection: s.reflection.written,
-        missing: s.sections_missing.len(),
-        warnings: s.diagnostics.iter().filter(|d| d.severity != crate::diagnostics::Severity::Info).count(),
+        missing: r.missing.len(),
+        findings: r.findings.len(),
     }
 }
 

@@ -1,6 +1,5 @@
 //! Per-submission checks on the extracted fields: missing sections (with
-//! where to add them), skills both had and lacking, posting links, and a
-//! chosen role that is not a role.
+//! where to add them), skills both had and lacking, and posting links.
 
 use super::Finding;
 use super::lint::{Line, SectionMap};
@@ -10,25 +9,28 @@ use crate::model::Submission;
 use crate::text::{find, fold, word_count};
 use std::collections::BTreeMap;
 
-/// Whether a required section is present: what the extractor found, or a
-/// heading that names it, or (for the skill lists) items found anyway.
+/// Whether a required section is present: a section extract found, or
+/// (for the skill lists) items found anyway.
 pub fn present(sub: &Submission, map: &SectionMap, s: Section) -> bool {
     match s {
         Section::SkillsHave => map.has(s) || !sub.skills_have.is_empty(),
         Section::SkillsLack => map.has(s) || !sub.skills_lack.is_empty(),
         // A role guessed from the reflection's prose does not make the section.
-        Section::ChosenRole => !sub.sections_missing.iter().any(|m| m == s.title()) || map.has(Section::RoleName),
-        _ => !sub.sections_missing.iter().any(|m| m == s.title()) || map.has(s),
+        Section::ChosenRole => map.has(s) || map.has(Section::RoleName),
+        _ => map.has(s),
     }
 }
 
-/// One error per missing section, at the line it belongs before.
-pub fn missing(sub: &Submission, map: &SectionMap, required: &[Section], main: usize) -> (Vec<String>, Vec<Finding>) {
-    let mut titles = Vec::new();
-    let mut out = Vec::new();
-    let path = sub.sources.get(main).map(|(p, _)| p.as_str()).unwrap_or(&sub.source);
+/// The required sections not present, by title, and one error per place
+/// they belong: before the next present section of the main file, else at
+/// its end (line 0 when the submission has no main file).
+pub fn missing(sub: &Submission, map: &SectionMap, required: &[Section]) -> (Vec<String>, Vec<Finding>) {
+    let main = sub.sources.iter().position(|(p, _)| *p == sub.main_file);
     // Counted only when a section goes at the end: most have none missing.
-    let last_line = || sub.sources.get(main).map(|(_, t)| t.lines().count().max(1)).unwrap_or(0);
+    let last_line = || main.map_or(0, |m| sub.sources[m].1.lines().count().max(1));
+    let mut titles = Vec::new();
+    // Each place, with the sections that belong there, in rubric order.
+    let mut places: Vec<(usize, String, Vec<&str>)> = Vec::new();
     for (i, &s) in required.iter().enumerate() {
         if present(sub, map, s) {
             continue;
@@ -36,20 +38,43 @@ pub fn missing(sub: &Submission, map: &SectionMap, required: &[Section], main: u
         titles.push(s.title().to_string());
         let next = required[i + 1..]
             .iter()
-            .find_map(|n| map.heads.iter().find(|h| h.section == *n && h.file == main).map(|h| h.line));
+            .find_map(|n| map.heads.iter().find(|h| h.section == *n && Some(h.file) == main).map(|h| h.line));
         let (line, place) = match next {
             Some(l) => (l, format!("before line {l}")),
             None => (last_line(), "at the end".to_string()),
         };
-        out.push(Finding::new(
-            "missing-section",
-            path,
-            line,
-            Severity::Error,
-            format!("section \"{}\" is missing: add a heading \"## {}\" {place}", s.title(), s.title()),
-        ));
+        match places.iter_mut().find(|(l, _, _)| *l == line) {
+            Some((_, _, here)) => here.push(s.title()),
+            None => places.push((line, place, vec![s.title()])),
+        }
     }
+    let out = places
+        .into_iter()
+        .map(|(line, place, here)| {
+            Finding::new("missing-section", &sub.main_file, line, Severity::Error, missing_message(&here, &place))
+        })
+        .collect();
     (titles, out)
+}
+
+/// `section "A" is missing: add a heading "## A" at the end`, or for
+/// several, `sections "A" and "B" are missing: add headings "## A" and "## B"
+/// at the end`.
+fn missing_message(titles: &[&str], place: &str) -> String {
+    let list = |f: &dyn Fn(&str) -> String| {
+        let items: Vec<String> = titles.iter().map(|t| f(t)).collect();
+        match items.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    };
+    let (names, heads) = (list(&|t| format!("\"{t}\"")), list(&|t| format!("\"## {t}\"")));
+    if titles.len() == 1 {
+        format!("section {names} is missing: add a heading {heads} {place}")
+    } else {
+        format!("sections {names} are missing: add headings {heads} {place}")
+    }
 }
 
 /// The first of the prose `lines` containing `needle`, preferring lines
@@ -146,6 +171,12 @@ fn links_on(line: &str) -> Vec<String> {
     out
 }
 
+/// A file's path inside the submission, as `check` run in the fork shows it.
+fn in_fork(sub: &Submission, file: usize) -> &str {
+    let path = &sub.sources[file].0;
+    path.strip_prefix(sub.source.as_str()).and_then(|p| p.strip_prefix('/')).unwrap_or(path)
+}
+
 /// Posting links that are not web addresses, and the same posting twice.
 pub fn posting_links(sub: &Submission, map: &SectionMap, files: &[usize], lines: &[Line]) -> Vec<Finding> {
     let market = [Section::JobMarket, Section::Posting];
@@ -184,7 +215,7 @@ pub fn posting_links(sub: &Submission, map: &SectionMap, files: &[usize], lines:
                 path,
                 l,
                 Severity::Warning,
-                format!("{url} is the same posting as the one on {}:{fl}: find a different posting", sub.sources[ff].0),
+                format!("{url} is the same posting as the one on {}:{fl}: find a different posting", in_fork(sub, ff)),
             )),
             Some(_) => {}
             None => {
@@ -195,26 +226,21 @@ pub fn posting_links(sub: &Submission, map: &SectionMap, files: &[usize], lines:
     out
 }
 
-/// The chosen role is not a role the taxonomy knows.
-pub fn chosen_role(sub: &Submission) -> Option<Finding> {
-    let c = sub.chosen_role.as_ref()?;
-    c.canonical.is_none().then(|| {
-        Finding::new(
-            "not-a-role",
-            &c.file,
-            c.line,
-            Severity::Warning,
-            format!(
-                "chosen role \"{}\" is not a known role: write an engineering role such as \"Backend Engineer\"",
-                c.name
-            ),
-        )
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_sections_in_one_message_per_place() {
+        assert_eq!(
+            missing_message(&["Personal reflection"], "at the end"),
+            "section \"Personal reflection\" is missing: add a heading \"## Personal reflection\" at the end"
+        );
+        assert_eq!(
+            missing_message(&["A", "B", "C"], "before line 4"),
+            "sections \"A\", \"B\" and \"C\" are missing: add headings \"## A\", \"## B\" and \"## C\" before line 4"
+        );
+    }
 
     #[test]
     fn posting_keys_ignore_query_and_www() {

@@ -1,16 +1,17 @@
-//! Per-submission checks on the student's text: where sections start, which
-//! are missing, and lines that still hold placeholders, pasted prompts or an
-//! LLM's citation marks. Every finding names a file and a line.
+//! Per-submission checks on the student's text: where the sections extract
+//! found start, and lines that read as pasted prompts or hold an LLM's
+//! citation marks. Every finding names a file and a line.
 
 use super::Finding;
 use crate::diagnostics::Severity;
-use crate::extract::text::{citation_in, is_placeholder};
-use crate::extract::{Section, sections::classify};
+use crate::extract::Section;
+use crate::extract::leftovers::{content_of, trim, trim_marks};
+use crate::extract::text::citation_in;
 use crate::model::Submission;
-use crate::parse::outline;
 use crate::text::fold;
+use std::collections::HashSet;
 
-/// Where each recognised section starts, per file, in line order.
+/// Where each section extract found starts, per file, in line order.
 pub struct SectionMap {
     pub heads: Vec<Head>,
 }
@@ -30,28 +31,17 @@ pub fn answer_files(sub: &Submission) -> Vec<usize> {
     if files.is_empty() { (0..sub.sources.len()).collect() } else { files }
 }
 
-/// The headings of an outline that name a section, with their lines, in
-/// document order.
-pub fn section_heads(root: &outline::Node) -> Vec<(Section, usize)> {
-    root.iter().filter(|n| n.is_heading()).filter_map(|n| classify(&n.text).map(|(s, _)| (s, n.line))).collect()
-}
-
 impl SectionMap {
-    /// From the headings the load stage kept; a submission built without
-    /// them has its files parsed here.
-    pub fn of(sub: &Submission, files: &[usize]) -> SectionMap {
-        let mut heads = Vec::new();
-        for &file in files {
-            let parsed;
-            let found = match &sub.section_heads {
-                Some(per_file) => &per_file[file],
-                None => {
-                    parsed = section_heads(&outline::parse(&sub.sources[file].1));
-                    &parsed
-                }
-            };
-            heads.extend(found.iter().map(|&(section, line)| Head { section, file, line }));
-        }
+    /// From the sections extract recorded on the submission.
+    pub fn of(sub: &Submission) -> SectionMap {
+        let mut heads: Vec<Head> = sub
+            .sections
+            .iter()
+            .filter_map(|s| {
+                let file = sub.sources.iter().position(|(p, _)| *p == s.file)?;
+                Some(Head { section: s.section, file, line: s.line })
+            })
+            .collect();
         heads.sort_by_key(|h| (h.file, h.line));
         SectionMap { heads }
     }
@@ -63,18 +53,6 @@ impl SectionMap {
     /// The section a line lies in: the last recognised heading above it.
     pub fn at(&self, file: usize, line: usize) -> Option<Section> {
         self.heads.iter().rev().find(|h| h.file == file && h.line <= line).map(|h| h.section)
-    }
-
-    /// The roles file: by name, as the loader picks it, else the file most
-    /// sections are in.
-    pub fn main_file(&self, sub: &Submission, files: &[usize]) -> usize {
-        let name = |f: usize| sub.sources[f].0.rsplit('/').next().unwrap_or("").to_lowercase();
-        let count = |f: usize| self.heads.iter().filter(|h| h.file == f).count();
-        let by_name = files.iter().copied().filter(|&f| name(f).contains("role") && !name(f).contains("architect"));
-        by_name
-            .min_by_key(|&f| (sub.sources[f].0.matches('/').count(), sub.sources[f].0.len()))
-            .or_else(|| files.iter().copied().max_by_key(|&f| (count(f), std::cmp::Reverse(f))))
-            .unwrap_or(0)
     }
 }
 
@@ -93,131 +71,8 @@ pub fn prose_lines<'a>(sub: &'a Submission, files: &[usize]) -> Vec<Line<'a>> {
 /// same order, without collecting them.
 pub fn each_prose_line<'a>(sub: &'a Submission, files: &[usize], mut f: impl FnMut(usize, usize, &'a str)) {
     for &file in files {
-        let mut fence: Option<&str> = None;
-        let mut comment = false;
-        for (i, line) in lines(&sub.sources[file].1).enumerate() {
-            let t = line.trim_start();
-            if let Some(mark) = fence {
-                if t.starts_with(mark) {
-                    fence = None;
-                }
-                continue;
-            }
-            if t.starts_with("```") || t.starts_with("~~~") {
-                fence = Some(&t[..3]);
-                continue;
-            }
-            if comment {
-                comment = !line.contains("-->");
-                continue;
-            }
-            if t.starts_with("<!--") {
-                comment = !line.contains("-->");
-                continue;
-            }
-            f(file, i + 1, line);
-        }
+        crate::extract::leftovers::each_prose_line(&sub.sources[file].1, |line, text| f(file, line, text));
     }
-}
-
-/// `text.lines()`, through `memchr`: every check reads every line.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let Some(end) = memchr::memchr(b'\n', rest.as_bytes()) else { return Some(std::mem::take(&mut rest)) };
-        let line = &rest[..end];
-        rest = &rest[end + 1..];
-        Some(line.strip_suffix('\r').unwrap_or(line))
-    })
-}
-
-/// `s.trim()`, at once for text that starts and ends with a visible ASCII
-/// character, as most does: this runs several times on every line.
-fn trim(s: &str) -> &str {
-    let b = s.as_bytes();
-    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) { s } else { s.trim() }
-}
-
-/// `s.trim_matches(marks)` for ASCII `marks`, at once when neither end is
-/// one (a byte of a non-ASCII character is never an ASCII mark).
-fn trim_marks<'a>(s: &'a str, marks: &[u8]) -> &'a str {
-    let b = s.as_bytes();
-    let plain = |c: &u8| !marks.contains(c);
-    if b.first().is_some_and(plain) && b.last().is_some_and(plain) {
-        s
-    } else {
-        s.trim_matches(|c: char| u8::try_from(c).is_ok_and(|c| marks.contains(&c)))
-    }
-}
-
-/// A line's content without its list marker, quote marks and emphasis.
-pub fn content_of(line: &str) -> &str {
-    let mut t = trim(line);
-    loop {
-        // Text that starts with none of the markers below is left as it is:
-        // most lines are done here, without trying each marker.
-        if !t.starts_with(['>', '#', '-', '*', '+', '•']) && !t.starts_with(|c: char| c.is_ascii_digit()) {
-            return t;
-        }
-        let before = t;
-        t = t.trim_start_matches(['>', '#']).trim_start();
-        for m in ["- [ ] ", "- [x] ", "- ", "* ", "+ ", "• "] {
-            if let Some(r) = t.strip_prefix(m) {
-                t = r.trim_start();
-            }
-        }
-        let digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
-        if digits.len() < t.len() && (digits.starts_with(". ") || digits.starts_with(") ")) {
-            t = digits[1..].trim_start();
-        }
-        if t == before {
-            return t;
-        }
-    }
-}
-
-/// Template leftovers: a bullet, heading, `Key: value` or table cell that is
-/// still `...`, `<your role>`, `TODO`, `IT specialist 1`. Takes the trimmed
-/// line `t` and its [`content_of`] `c`.
-fn placeholder_with(t: &str, c: &str) -> Option<String> {
-    if t.is_empty() || t.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | '|' | ':' | ' ')) {
-        return None;
-    }
-    if t.starts_with('|') {
-        return t.trim_matches('|').split('|').map(str::trim).find(|c| is_leftover(c)).map(str::to_string);
-    }
-    let marked = t.starts_with(['-', '*', '+', '#']) || t.chars().next().is_some_and(|c| c.is_ascii_digit());
-    if marked && c.is_empty() && !t.starts_with('#') {
-        return None; // an empty bullet is a layout slip, not a leftover
-    }
-    // "### Role" is the template's heading; "### IT specialist 1" is a leftover.
-    let heading_word = t.starts_with('#') && one_word(c);
-    if marked && !heading_word && is_leftover(c) {
-        return Some(c.to_string());
-    }
-    // "**Company:** ..." / "Link: <link>"
-    let (key, value) = c.split_once(':')?;
-    let value = trim(trim_marks(trim(value), b"*_"));
-    (key.split_whitespace().nth(4).is_none() && !value.starts_with("//") && is_leftover(value))
-        .then(|| value.to_string())
-}
-
-fn one_word(s: &str) -> bool {
-    let mut words = s.split_whitespace();
-    words.next().is_some() && words.next().is_none()
-}
-
-fn is_separator_row(line: &str) -> bool {
-    let t = line.trim();
-    t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
-}
-
-fn is_leftover(s: &str) -> bool {
-    let s = trim(trim_marks(trim(s), b"*_`"));
-    !s.is_empty() && !s.chars().all(|c| c == '-' || c == '—') && is_placeholder(s)
 }
 
 const INSTRUCTION_VERBS: &[&str] = &[
@@ -361,16 +216,14 @@ fn has_phrase(f: &str, phrase: &str) -> bool {
     })
 }
 
-/// Findings from the raw text (its [`prose_lines`]): citations,
-/// placeholders, prompts.
+/// Findings from the raw text (its [`prose_lines`]): citations and
+/// prompts. A line extract found a placeholder on is that, not a prompt.
 pub fn text_findings(sub: &Submission, lines: &[Line], map: &SectionMap) -> Vec<Finding> {
+    let placeholders: HashSet<(&str, usize)> =
+        sub.findings.iter().filter(|d| d.code == "placeholder").map(|d| (d.path.as_str(), d.line)).collect();
     let mut out = Vec::new();
-    for (i, &(f, line, text)) in lines.iter().enumerate() {
+    for &(f, line, text) in lines {
         let path = &sub.sources[f].0;
-        // A table's header row names its columns ("Link", "Skill"); it is not a leftover.
-        let header = || lines.get(i + 1).is_some_and(|n| n.0 == f && is_separator_row(n.2));
-        let t = trim(text);
-        let c = content_of(t);
         if let Some(m) = citation_in(text) {
             out.push(Finding::new(
                 "citation",
@@ -382,15 +235,8 @@ pub fn text_findings(sub: &Submission, lines: &[Line], map: &SectionMap) -> Vec<
                 ),
             ));
         }
-        if let Some(p) = placeholder_with(t, c).filter(|_| !header()) {
-            out.push(Finding::new(
-                "placeholder",
-                path,
-                line,
-                Severity::Warning,
-                format!("template placeholder \"{p}\" left: replace it with your answer"),
-            ));
-        } else if prompt_with(text, c, || map.at(f, line)) {
+        let c = content_of(trim(text));
+        if !placeholders.contains(&(path.as_str(), line)) && prompt_with(text, c, || map.at(f, line)) {
             let c: String = c.chars().take(60).collect();
             out.push(Finding::new(
                 "prompt",
@@ -408,10 +254,6 @@ pub fn text_findings(sub: &Submission, lines: &[Line], map: &SectionMap) -> Vec<
 mod tests {
     use super::*;
 
-    fn placeholder_in(line: &str) -> Option<String> {
-        placeholder_with(line.trim(), content_of(line))
-    }
-
     fn prompt_in(line: &str, section: Option<Section>) -> bool {
         prompt_with(line, content_of(line), || section)
     }
@@ -426,44 +268,12 @@ mod tests {
     }
 
     #[test]
-    fn placeholders() {
-        assert_eq!(placeholder_in("- ...").as_deref(), Some("..."));
-        assert_eq!(placeholder_in("### IT specialist 1").as_deref(), Some("IT specialist 1"));
-        assert_eq!(placeholder_in("**Company:** <company name>").as_deref(), Some("<company name>"));
-        assert_eq!(placeholder_in("| Go | ... |").as_deref(), Some("..."));
-        assert_eq!(placeholder_in("|---|---|"), None);
-        assert_eq!(placeholder_in("- Go and Docker"), None);
-        assert_eq!(placeholder_in("### Role"), None);
-        assert_eq!(placeholder_in("Link: https://hh.ru/vacancy/1"), None);
-    }
-
-    #[test]
     fn prompts() {
         assert!(prompt_in("Find five job postings for this role on a job site.", None));
         assert!(prompt_in("- Describe your favourite component in a few sentences", None));
         assert!(!prompt_in("- Write unit and integration tests", None));
         assert!(prompt_in("- Which role did I pick and why?", Some(Section::Reflection)));
         assert!(!prompt_in("- Which role did I pick and why?", Some(Section::Components)));
-    }
-
-    #[test]
-    fn lines_as_str_lines() {
-        let texts = [
-            "",
-            "\n",
-            "a",
-            "a\n",
-            "a\n\n",
-            "a\r\nb",
-            "a\rb\r",
-            "a\r\n\r\n",
-            "\r",
-            "one line that is longer than eight bytes\nand another one, longer too\n",
-            "ünïcödé\nlines — here\r\nend",
-        ];
-        for text in texts {
-            assert_eq!(lines(text).collect::<Vec<_>>(), text.lines().collect::<Vec<_>>(), "{text:?}");
-        }
     }
 
     /// Reading the first word in place agrees with folding piece by piece.
@@ -499,49 +309,6 @@ mod tests {
         ];
         for c in lines {
             assert_eq!(starts_with_verb(c), folded(c), "{c:?}");
-        }
-    }
-
-    /// The shortcut for text without markers keeps `content_of` as it was.
-    #[test]
-    fn content_as_without_the_shortcut() {
-        fn slow(line: &str) -> &str {
-            let mut t = line.trim();
-            loop {
-                let before = t;
-                t = t.trim_start_matches(['>', '#']).trim_start();
-                for m in ["- [ ] ", "- [x] ", "- ", "* ", "+ ", "• "] {
-                    if let Some(r) = t.strip_prefix(m) {
-                        t = r.trim_start();
-                    }
-                }
-                let digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
-                if digits.len() < t.len() && (digits.starts_with(". ") || digits.starts_with(") ")) {
-                    t = digits[1..].trim_start();
-                }
-                if t == before {
-                    return t;
-                }
-            }
-        }
-        let lines = [
-            "plain text",
-            "  - Go and Docker  ",
-            "> - [ ] task",
-            "- [x] done",
-            "## 1. Heading",
-            "• bullet",
-            "12) twelve",
-            "12 apples",
-            "-dash",
-            "* - + nested",
-            "> > quote",
-            "#",
-            "",
-            "\u{3000}- wide space",
-        ];
-        for line in lines {
-            assert_eq!(content_of(line), slow(line), "{line:?}");
         }
     }
 

@@ -9,49 +9,13 @@ pub mod duplicates;
 mod lint;
 pub mod rubric;
 
-use crate::diagnostics::{Diagnostic, Severity};
+pub use crate::diagnostics::Finding;
+use crate::diagnostics::Severity;
 use crate::model::Submission;
 pub use duplicates::{Pair, Passage, Scope};
-pub use lint::section_heads;
 use rayon::prelude::*;
 pub use rubric::{Criterion, Rubric};
 use serde::Serialize;
-use std::fmt;
-
-/// One problem in a submission, with what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Finding {
-    pub path: String,
-    /// 1-based; 0 when about the whole file.
-    pub line: usize,
-    pub severity: Severity,
-    /// What kind of finding: `missing-section`, `placeholder`, `prompt`,
-    /// `citation`, `had-and-lacking`, `posting-link`, `posting-twice`,
-    /// `not-a-role`, `extract` (the extractor's own diagnostics), or `more`
-    /// (how many findings past [`MAX_FINDINGS`] are not listed).
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl Finding {
-    pub fn new(code: &'static str, path: &str, line: usize, severity: Severity, message: impl Into<String>) -> Self {
-        Finding { path: path.to_string(), line, severity, code, message: message.into() }
-    }
-
-    fn from_diagnostic(d: &Diagnostic) -> Self {
-        Finding::new("extract", &d.path, d.line, d.severity, d.message.clone())
-    }
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line > 0 {
-            write!(f, "{}:{}: {}: {}", self.path, self.line, self.severity, self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.path, self.severity, self.message)
-        }
-    }
-}
 
 /// One submission's review.
 #[derive(Debug, Clone, Serialize)]
@@ -117,36 +81,23 @@ fn cap_findings(findings: &mut Vec<Finding>) {
     findings.push(Finding::new("more", &path, 0, Severity::Warning, message));
 }
 
-/// Messages of the extractor that this stage replaces with located ones.
-fn replaced(d: &Diagnostic) -> bool {
-    (d.line == 0 && d.message.starts_with("section \"")) || d.message.starts_with("chosen role \"")
-}
-
-/// Rubric, missing sections and findings of one submission.
+/// Rubric, missing sections and findings of one submission: the load
+/// stage's findings and this stage's, each fact once.
 pub fn review_submission(sub: &Submission, rubric: &Rubric) -> Review {
     let files = lint::answer_files(sub);
-    if files.is_empty() {
-        // Nothing readable: only the extractor's diagnostics say why.
-        let findings: Vec<Finding> = sub.diagnostics.iter().map(Finding::from_diagnostic).collect();
-        let crit = rubric.score(sub, |_| false);
-        let max_score = crit.iter().map(|c| c.max).sum();
-        let missing = rubric.required().iter().map(|s| s.title().to_string()).collect();
-        return Review { score: 0, max_score, rubric: crit, missing, findings, near_duplicates: vec![] };
-    }
-    let map = lint::SectionMap::of(sub, &files);
-    let main = map.main_file(sub, &files);
+    let map = lint::SectionMap::of(sub);
     let required = rubric.required();
     let crit = rubric.score(sub, |s| checks::present(sub, &map, s));
-    let (missing, mut findings) = checks::missing(sub, &map, &required, main);
-    // Read once, for every check on the text.
-    let lines = lint::prose_lines(sub, &files);
-    findings.extend(lint::text_findings(sub, &lines, &map));
-    findings.extend(checks::had_and_lacking(sub, &map, &files, &lines));
-    findings.extend(checks::posting_links(sub, &map, &files, &lines));
-    findings.extend(checks::chosen_role(sub));
-    findings.extend(sub.diagnostics.iter().filter(|d| !replaced(d)).map(Finding::from_diagnostic));
-    findings.sort();
-    findings.dedup();
+    let (missing, mut findings) = checks::missing(sub, &map, &required);
+    findings.extend(sub.findings.iter().cloned());
+    if !files.is_empty() {
+        // Read once, for every check on the text.
+        let lines = lint::prose_lines(sub, &files);
+        findings.extend(lint::text_findings(sub, &lines, &map));
+        findings.extend(checks::had_and_lacking(sub, &map, &files, &lines));
+        findings.extend(checks::posting_links(sub, &map, &files, &lines));
+    }
+    crate::diagnostics::merge(&mut findings);
     cap_findings(&mut findings);
     Review {
         score: crit.iter().map(|c| c.points).sum(),

@@ -5,7 +5,7 @@
 
 pub mod http;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Finding, Severity};
 use crate::session::{Kind, Outcome, Refreshed, Session, SessionOptions};
 use crate::term;
 use anyhow::{Context, Result, anyhow};
@@ -302,7 +302,7 @@ impl Ui {
 }
 
 /// `/__status`: whether the last build worked, and the cohort's errors.
-fn status_json(generation: u64, failure: Option<&str>, errors: &[Diagnostic]) -> String {
+fn status_json(generation: u64, failure: Option<&str>, errors: &[Finding]) -> String {
     const SHOWN: usize = 50;
     let list: Vec<serde_json::Value> = errors
         .iter()

@@ -97,7 +97,8 @@ fn entities(st: &State) -> Vec<(String, u64)> {
 /// submissions list's rows: a prose edit leaves them all the same.
 fn list_key(st: &State) -> u64 {
     let summary = lists::summary(&st.cohort, st.subs.len());
-    let rows: Vec<_> = st.subs.iter().map(crate::render::submission_row).collect();
+    let rows: Vec<_> =
+        st.subs.iter().zip(&st.review.reviews).map(|(s, r)| crate::render::submission_row(s, r)).collect();
     hash_json(&(summary, charts::ListCharts::new(&st.cohort), rows))
 }
 

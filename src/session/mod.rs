@@ -31,7 +31,7 @@ use markdown::{Html, Rendered, submission_pages};
 
 use crate::aggregate::{self, Cohort};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Finding, Severity};
 use crate::discover::{self, Unit};
 use crate::inputs::Inputs;
 use crate::model::Submission;
@@ -75,7 +75,7 @@ pub struct Outcome {
     /// Pages whose bytes changed (written or removed), sorted.
     pub changed: Vec<String>,
     /// Full builds: every diagnostic; incremental: those of the submissions re-read.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Finding>,
     pub seconds: f64,
     /// Wall time per step, for `--verbose` and the benchmark.
     pub stages: Vec<(&'static str, f64)>,
@@ -177,16 +177,17 @@ impl Session {
         out
     }
 
-    /// Error diagnostics of the loaded cohort.
-    pub fn errors(&self) -> Vec<Diagnostic> {
+    /// Error findings of the loaded cohort, as its reviews list them.
+    pub fn errors(&self) -> Vec<Finding> {
         let Some(st) = &self.state else { return Vec::new() };
-        st.subs.iter().flat_map(|s| s.diagnostics.iter().filter(|d| d.severity == Severity::Error).cloned()).collect()
+        let all = st.review.reviews.iter().flat_map(|r| &r.findings);
+        all.filter(|d| d.severity == Severity::Error).cloned().collect()
     }
 
-    /// Warning diagnostics of the loaded cohort.
+    /// Warning findings of the loaded cohort.
     pub fn warnings(&self) -> usize {
         let Some(st) = &self.state else { return 0 };
-        st.subs.iter().flat_map(|s| &s.diagnostics).filter(|d| d.severity == Severity::Warning).count()
+        st.review.reviews.iter().flat_map(|r| &r.findings).filter(|d| d.severity == Severity::Warning).count()
     }
 
     /// Whether [`Session::refresh`] has work to do.
@@ -321,7 +322,7 @@ impl Session {
         let html: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
         let sitemap = crate::sitemap(&st.config.base_url, html.into_iter());
         pages.push(Page { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
-        let diagnostics = st.subs.iter().flat_map(|s| s.diagnostics.iter().cloned()).collect();
+        let diagnostics = st.review.reviews.iter().flat_map(|r| r.findings.iter().cloned()).collect();
         let rendered = pages.len();
         let keep: HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
         let removed: Vec<String> = self.written.keys().filter(|p| !keep.contains(p.as_str())).cloned().collect();
@@ -414,7 +415,8 @@ impl Session {
             st.hashes.push(h);
         }
         st.units = units;
-        let diagnostics: Vec<Diagnostic> = redo.iter().flat_map(|&i| st.subs[i].diagnostics.iter().cloned()).collect();
+        let diagnostics: Vec<Finding> =
+            redo.iter().flat_map(|&i| st.review.reviews[i].findings.iter().cloned()).collect();
         // Pairs of removed submissions go now; the rest wait for `refresh`.
         let sources: HashSet<&str> = st.subs.iter().map(|s| s.source.as_str()).collect();
         st.review.near_duplicates.retain(|p| sources.contains(p.a.as_str()) && sources.contains(p.b.as_str()));
@@ -443,7 +445,7 @@ impl Session {
         kind: Kind,
         keys: Partial,
         mut extra: Vec<Page>,
-        diagnostics: Vec<Diagnostic>,
+        diagnostics: Vec<Finding>,
         start: Instant,
         mut laps: Clock,
     ) -> Result<Outcome> {
@@ -505,7 +507,7 @@ impl Session {
         kind: Kind,
         rendered: usize,
         changed: Vec<String>,
-        diags: Vec<Diagnostic>,
+        diags: Vec<Finding>,
         start: Instant,
     ) -> Outcome {
         Outcome {

@@ -219,7 +219,11 @@ mod tests {
             main_file: "x.md".into(),
         };
         let tax = crate::normalize::Taxonomy::with_config(&Default::default()).unwrap();
-        crate::model::normalize(ident, Default::default(), &tax, vec![("x.md".into(), text.into())])
+        // Extracted, so the review knows its sections.
+        let root = crate::parse::outline::parse(text);
+        let role = crate::extract::FileRole::Roles;
+        let files = [crate::extract::FileOutline { path: "x.md", text, role, root: &root, recovered: &[] }];
+        crate::model::normalize(ident, crate::extract::extract(&files), &tax, vec![("x.md".into(), text.into())])
     }
 
     /// Made-up prose: `n` pseudo-random words from a large made-up vocabulary.

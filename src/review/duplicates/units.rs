@@ -1,7 +1,7 @@
 //! Which section each word lies in, and each submission's shingles as a set
 //! tagged with the sections they come from, for exact comparison.
 
-use super::super::lint::{SectionMap, answer_files};
+use super::super::lint::SectionMap;
 use super::words::{each_word, shingles};
 use crate::extract::Section;
 use crate::model::Submission;
@@ -69,7 +69,7 @@ struct Cursor {
 
 impl Cursor {
     fn of(sub: &Submission) -> Cursor {
-        Cursor { map: SectionMap::of(sub, &answer_files(sub)), next: 0, current: (usize::MAX, NO_UNIT) }
+        Cursor { map: SectionMap::of(sub), next: 0, current: (usize::MAX, NO_UNIT) }
     }
 
     /// The unit of a line at or after the last one asked about.
@@ -201,7 +201,7 @@ pub(super) fn overlap(a: &TaggedSet, b: &TaggedSet) -> Overlap {
 /// Where each section of a submission lies: `(section, file, first line,
 /// last line)`, the heading included, up to the next section's heading.
 pub fn section_spans(sub: &Submission) -> Vec<(Section, usize, usize, usize)> {
-    let map = SectionMap::of(sub, &answer_files(sub));
+    let map = SectionMap::of(sub);
     let mut out: Vec<(Section, usize, usize, usize)> = Vec::new();
     for (i, h) in map.heads.iter().enumerate() {
         let s = unit(h.section);
