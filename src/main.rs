@@ -224,7 +224,7 @@ fn run_build(opts: &BuildOptions, verbose: bool, quiet: bool, strict: bool, timi
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     for d in &report.diagnostics {
-        if d.severity == Severity::Error || verbose {
+        if d.severity == Severity::Error || verbose || skills_atlas::discover::is_layout_warning(d) {
             anstream::eprintln!("{}", term::diagnostic(d));
         }
     }

@@ -179,3 +179,25 @@ fn serve_keeps_an_output_folder_it_was_given() {
     assert!(serve.exit().success(), "{}", serve.log());
     assert!(out.join("index.html").is_file(), "the --output folder was removed");
 }
+
+#[test]
+fn serve_on_an_empty_folder_says_so_and_recovers_when_a_fork_arrives() {
+    let site = common::Site::new(&[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("preview");
+    let serve = Serve::start(&site.content(), tmp.path(), &["--output", out.to_str().unwrap()], &[]);
+    let status = |serve: &Serve| -> serde_json::Value {
+        let (_, resp) = Serve::get(&serve.addr(), "localhost", "/__status");
+        serde_json::from_str(resp.split_once("\r\n\r\n").unwrap().1).unwrap()
+    };
+    let first = status(&serve);
+    assert_eq!(first["ok"], false, "{first}");
+    assert!(first["message"].as_str().unwrap().contains("no submissions found in"), "{first}");
+    site.write("anna/docs/roles-and-skills.md", common::good_submission("anna").as_bytes());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while status(&serve)["ok"] != true {
+        assert!(Instant::now() < deadline, "no recovery:\n{}", serve.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(Serve::get(&serve.addr(), "localhost", "/submissions/anna/index.html").0, 200);
+}
