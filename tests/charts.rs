@@ -78,10 +78,12 @@ fn charts_are_on_their_pages_with_titles() {
 }
 
 #[test]
-fn an_empty_cohort_builds_with_no_data_notes() {
+fn a_cohort_without_data_builds_with_no_data_notes() {
     let tmp = tempfile::tempdir().unwrap();
     let content = tmp.path().join("content");
     std::fs::create_dir(&content).unwrap();
+    // One blank submission: a folder with none is an error (tests/cohort_shape.rs).
+    std::fs::write(content.join("blank.md"), "\n").unwrap();
     let out = tmp.path().join("public");
     build_ok(&content, &out, &["-q"]);
     for page in ["index.html", "roles/index.html", "review/index.html"] {
