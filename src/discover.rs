@@ -8,8 +8,11 @@
 //! Discovery lists; it does not judge. Symlinked, special and unreadable
 //! entries are listed too, and [`crate::parse::read_source`] refuses each
 //! with a diagnostic naming it (a link out of the content dir is never read).
+//! It does say when the folder is not a cohort: none found is an error, and
+//! a submission that looks like a folder of forks gets a warning.
 
-use anyhow::{Context, Result};
+use crate::diagnostics::{Finding, Severity};
+use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -49,9 +52,69 @@ pub fn discover(content: &Path) -> Result<Vec<Unit>> {
     // Each fork folder is walked on its own; collecting keeps the sorted order.
     let listed: Vec<Option<Unit>> = entries.par_iter().map(|entry| unit_of(&root, entry)).collect();
     let mut units: Vec<Unit> = listed.into_iter().flatten().collect();
+    if units.is_empty() {
+        bail!("no submissions found in {}: expected one folder per fork or .md files", content.display());
+    }
+    let top = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for u in &mut units {
+        u.notes.extend(not_one_fork(&top, u));
+    }
     assign_ids(&mut units);
     Ok(units)
 }
+
+/// Markdown files past which a folder is more likely several submissions
+/// than one (an assignment has two or three).
+pub(crate) const MANY_FILES: usize = 20;
+
+/// A warning when `unit` looks like more than one fork: it holds forks of
+/// its own (folders with `docs/roles-and-skills.md` or `docs/architecture.md`),
+/// or very many Markdown files. `top` names the content folder.
+fn not_one_fork(top: &str, unit: &Unit) -> Option<Finding> {
+    let inner = |f: &PathBuf| -> Option<PathBuf> {
+        let rel = f.strip_prefix(&unit.source).ok()?;
+        let name = rel.file_name()?.to_string_lossy().to_ascii_lowercase();
+        let docs = rel.parent()?;
+        let is_fork_file = matches!(name.as_str(), "roles-and-skills.md" | "architecture.md")
+            && docs.file_name().is_some_and(|d| d.eq_ignore_ascii_case("docs"));
+        is_fork_file.then(|| docs.parent().map(Path::to_path_buf)).flatten()
+    };
+    let forks: BTreeSet<PathBuf> = unit.files.iter().filter_map(inner).collect();
+    let own = forks.contains(Path::new(""));
+    let nested: Vec<&PathBuf> = forks.iter().filter(|f| !f.as_os_str().is_empty()).collect();
+    let here = format!("{top}/{}", unit.source);
+    let message = if nested.len() >= 2 || (own && !nested.is_empty()) {
+        let first = Path::new(&unit.source).join(nested[0]).display().to_string().replace('\\', "/");
+        if own {
+            format!("holds another fork ({first}): its files are read as part of this submission; {MOVE_IT}")
+        } else {
+            format!(
+                "this looks like a folder of forks ({} inside, such as {first}), read as one submission: \
+                 build {here} instead",
+                nested.len()
+            )
+        }
+    } else if unit.files.len() > MANY_FILES {
+        format!(
+            "{} Markdown files, more than {MANY_FILES}: if this folder holds several \
+             submissions, build {here} instead",
+            unit.files.len()
+        )
+    } else {
+        return None;
+    };
+    Some(Finding::new(NOT_ONE_FORK, &unit.source, 0, Severity::Warning, message))
+}
+
+const MOVE_IT: &str = "move it out of this folder";
+
+/// Whether `d` is [`not_one_fork`]'s warning: the build prints it even
+/// without `--verbose`, since it means the wrong folder was built.
+pub fn is_layout_warning(d: &Finding) -> bool {
+    d.code == NOT_ONE_FORK
+}
+
+const NOT_ONE_FORK: &str = "not-one-fork";
 
 /// The unit a top-level entry of the content dir makes, if any.
 fn unit_of(root: &Path, entry: &std::fs::DirEntry) -> Option<Unit> {
@@ -116,11 +179,11 @@ fn markdown_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<crate::diagnost
         if out.len() > MAX_FILES_PER_UNIT {
             out.truncate(MAX_FILES_PER_UNIT);
             let folder = dir.strip_prefix(root).unwrap_or(dir).display().to_string();
-            notes.push(crate::diagnostics::Finding::new(
+            notes.push(Finding::new(
                 "too-many-files",
                 &folder,
                 0,
-                crate::diagnostics::Severity::Warning,
+                Severity::Warning,
                 format!("more than {MAX_FILES_PER_UNIT} Markdown files; only the first {MAX_FILES_PER_UNIT} are read"),
             ));
             break;

@@ -65,17 +65,23 @@ enum Command {
         #[arg(long, hide = true)]
         timings: bool,
     },
-    /// Build, serve on 127.0.0.1 and rebuild as files change; open pages reload.
+    /// Build, serve on 127.0.0.1 (or --interface) and rebuild as files change; open pages reload.
     #[command(
-        after_help = "Examples:\n  skills-atlas serve                          # content/ at http://127.0.0.1:1111/\n  skills-atlas serve ~/class/forks --port 0   # any free port; the URL is printed\n  skills-atlas serve -o /tmp/preview -v       # each rebuild's steps and timings\n\nWatches the content folder, the config and the theme. A change re-reads only the\nsubmissions it touches and rewrites only pages whose bytes changed; a config change\nrebuilds everything. Errors (a config that does not parse, a template error, a\nsubmission with errors) are printed and shown over the open page; the last good\nsite stays served. Pages get a live-reload script as they are served; the files\non disk are the same as `build` writes, for the local address.\n\nThe site is written to --output, by default a folder per content folder under the\nsystem temp dir (e.g. /tmp/skills-atlas-serve/content-1a2b3c4d), never public/.\nLike build, serve refuses an output folder it did not write."
+        after_help = "Examples:\n  skills-atlas serve                          # content/ at http://127.0.0.1:1111/\n  skills-atlas serve ~/class/forks --port 0   # any free port; the URL is printed\n  skills-atlas serve -o /tmp/preview -v       # each rebuild's steps and timings\n  skills-atlas serve --open                   # and open it in the browser\n  skills-atlas serve --interface 0.0.0.0      # reachable from other machines too\n\nWatches the content folder, the config and the theme. A change re-reads only the\nsubmissions it touches and rewrites only pages whose bytes changed; a config change\nrebuilds everything. Errors (a config that does not parse, a template error, a\nsubmission with errors) are printed and shown over the open page; the last good\nsite stays served. Pages get a live-reload script as they are served; the files\non disk are the same as `build` writes, for the local address.\n\nThe site is written to --output, by default a folder per content folder under the\nsystem temp dir (e.g. /tmp/skills-atlas-serve/content-1a2b3c4d), never public/,\nremoved when serve stops (Ctrl-C or SIGTERM); an --output folder is kept.\nLike build, serve refuses an output folder it did not write.\n\nOn an --interface other than loopback, requests must name the server by its\naddress in digits (or localhost): other names are refused, against DNS rebinding."
     )]
     Serve {
         /// Folder of submissions.
         #[arg(default_value = "content")]
         content: PathBuf,
-        /// Port on 127.0.0.1; 0 picks a free one.
+        /// Port to listen on; 0 picks a free one.
         #[arg(short, long, default_value_t = skills_atlas::serve::DEFAULT_PORT)]
         port: u16,
+        /// Address to listen on: 127.0.0.1 is this machine only, 0.0.0.0 every network it is on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// Open the site in the default browser ($BROWSER if set) once it is served.
+        #[arg(long)]
+        open: bool,
         /// Where to write the site (default: a folder under the system temp dir).
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -174,8 +180,9 @@ fn main() -> ExitCode {
             let opts = BuildOptions { content, output, config, base_url };
             run_build(&opts, verbose && !quiet, quiet, strict, timings)
         }
-        Command::Serve { content, port, output, config, verbose, quiet } => {
-            let opts = skills_atlas::serve::ServeOptions { content, output, config, port, verbose, quiet };
+        Command::Serve { content, port, interface, open, output, config, verbose, quiet } => {
+            let opts =
+                skills_atlas::serve::ServeOptions { content, output, config, port, interface, open, verbose, quiet };
             // Returns only when it cannot start or the watcher dies.
             match skills_atlas::serve::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -217,7 +224,7 @@ fn run_build(opts: &BuildOptions, verbose: bool, quiet: bool, strict: bool, timi
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     for d in &report.diagnostics {
-        if d.severity == Severity::Error || verbose {
+        if d.severity == Severity::Error || verbose || skills_atlas::discover::is_layout_warning(d) {
             anstream::eprintln!("{}", term::diagnostic(d));
         }
     }

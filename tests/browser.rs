@@ -331,20 +331,10 @@ fn sites_work_in_headless_chromium() {
     eprintln!("browser tests took {:.1} s", started.elapsed().as_secs_f64());
 }
 
-/// Findings html-validate makes on pages whose rendered Markdown drops a
-/// student's image or link and leaves the empty element (`<img>` without
-/// `src`, `<a rel>` without `href`): render/markdown.rs is to leave their
-/// text instead (issue 21); until then only these two, and only on
-/// submission pages, are let through, and counted.
-const DROPPED: [&str; 2] = [
-    "<img> is missing required \"src\" attribute",
-    "\"rel\" attribute cannot be used on <a> in this context: requires \"href\" attribute to be present",
-];
-
 /// html-validate (recommended rules, less the style-only ones turned off in
 /// tests/e2e/htmlvalidate.json) over every page of a built site: the
-/// findings as "page:line: rule: message", and how many were dropped-element findings.
-fn html_validate(e2e: &Path, site: &Path) -> (Vec<String>, usize) {
+/// findings as "page:line: rule: message".
+fn html_validate(e2e: &Path, site: &Path) -> Vec<String> {
     let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(site)
         .into_iter()
         .filter_map(|e| e.ok())
@@ -365,20 +355,16 @@ fn html_validate(e2e: &Path, site: &Path) -> (Vec<String>, usize) {
         .expect("node runs");
     let report: serde_json::Value = serde_json::from_slice(&std::fs::read(report.path()).unwrap())
         .unwrap_or_else(|e| panic!("html-validate wrote no report ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    let (mut findings, mut dropped) = (Vec::new(), 0);
+    let mut findings = Vec::new();
     for file in report.as_array().unwrap() {
         let page = file["filePath"].as_str().unwrap_or_default();
         let page = Path::new(page).strip_prefix(site).unwrap_or(Path::new(page)).display().to_string();
         for m in file["messages"].as_array().unwrap() {
             let message = m["message"].as_str().unwrap_or_default();
-            if page.starts_with("submissions/") && DROPPED.contains(&message) {
-                dropped += 1;
-                continue;
-            }
             findings.push(format!("{page}:{}: {}: {message}", m["line"], m["ruleId"].as_str().unwrap_or_default()));
         }
     }
-    (findings, dropped)
+    findings
 }
 
 #[test]
@@ -408,8 +394,8 @@ fn pages_are_valid_html() {
         common::build_ok(content, &tmp.path().join(name), &base);
     }
     for name in sites.iter().map(|(n, _)| *n).chain(["hostile"]) {
-        let (findings, dropped) = html_validate(&e2e, &tmp.path().join(name));
-        eprintln!("html-validate, {name} site: {} findings, {dropped} dropped images or links", findings.len());
+        let findings = html_validate(&e2e, &tmp.path().join(name));
+        eprintln!("html-validate, {name} site: {} findings", findings.len());
         assert!(findings.is_empty(), "{name} site: {} findings:\n{}", findings.len(), findings.join("\n"));
     }
 }

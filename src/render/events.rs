@@ -103,20 +103,56 @@ pub(super) fn plain_tables_and_tasks(e: Event<'_>) -> Event<'_> {
     }
 }
 
+/// Whether a link to `url` keeps its target: http, https and mailto only (a
+/// relative link points into the student's fork, not the atlas).
+fn link_kept(link_type: LinkType, url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s))
+        || (link_type == LinkType::Email && !lower.contains(':'))
+}
+
+/// Links whose target would be dropped (relative, `javascript:`...) and
+/// images whose source would be (all that are left unless `external_images`,
+/// else those not on http or https) become what they hold: the link text,
+/// the alt text. An `<a>` without `href` or an `<img>` without `src` is
+/// neither a link nor an image.
+pub(super) fn dead_links_and_images_as_text(events: &mut Vec<Event<'_>>, external_images: bool) {
+    let image_kept = |url: &str| {
+        let lower = url.trim_start().get(..8).unwrap_or(url).to_ascii_lowercase();
+        external_images && (lower.starts_with("http://") || lower.starts_with("https://"))
+    };
+    let dead = |e: &Event<'_>| match e {
+        Event::Start(Tag::Link { link_type, dest_url, .. }) => !link_kept(*link_type, dest_url),
+        Event::Start(Tag::Image { dest_url, .. }) => !image_kept(dest_url),
+        _ => false,
+    };
+    if !events.iter().any(dead) {
+        return;
+    }
+    // Per open link or image: whether its tags go.
+    let mut open: Vec<bool> = Vec::new();
+    events.retain(|e| match e {
+        Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+            open.push(dead(e));
+            !open.last().copied().unwrap_or(false)
+        }
+        Event::End(TagEnd::Link | TagEnd::Image) => !open.pop().unwrap_or(false),
+        _ => true,
+    });
+}
+
 /// Links as the sanitiser would leave them: `href` only for http, https and
-/// mailto targets (a relative link points into the student's fork, not the
-/// atlas), and `rel="nofollow noopener noreferrer"`.
+/// mailto targets, and `rel="nofollow noopener noreferrer"`. Others were
+/// made text before ([`dead_links_and_images_as_text`]).
 pub(super) fn safe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
     events.map(|e| match e {
         Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
             let mut url = dest_url.trim().to_string();
-            if link_type == pulldown_cmark::LinkType::Email && !url.to_ascii_lowercase().starts_with("mailto:") {
+            if link_type == LinkType::Email && !url.to_ascii_lowercase().starts_with("mailto:") {
                 url.insert_str(0, "mailto:");
             }
-            let lower = url.to_ascii_lowercase();
-            let safe = ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s));
             let mut tag = String::from("<a");
-            if safe {
+            if link_kept(link_type, &url) {
                 tag.push_str(&format!(" href=\"{}\"", super::charts::esc(&url)));
             }
             if !title.is_empty() {
@@ -130,43 +166,77 @@ pub(super) fn safe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> impl It
     })
 }
 
-/// Give every `<img>` an `alt` (empty: decorative) when the student wrote
-/// none, so screen readers don't read out the file name. Runs on the
-/// sanitiser's output, where attribute values are always double-quoted.
-pub(super) fn with_img_alt(html: String) -> String {
-    if !html.contains("<img") {
+/// The sanitiser's output, finished: an `<a>` it left without `href` becomes
+/// its content and an `<img>` left without `src` its alt text (the student's
+/// raw HTML: Markdown's were made text before); an `<img>` without `alt`
+/// gets an empty one (decorative), so screen readers don't read out the
+/// file name. html5ever writes every `<` of text as `&lt;` and every
+/// attribute value double-quoted, so each `<` here starts a tag.
+pub(super) fn finish_sanitised(html: String) -> String {
+    if !html.contains("<img") && !html.contains("<a") {
         return html;
     }
     let mut out = String::with_capacity(html.len() + 16);
+    // Per open `<a>`: whether it was kept.
+    let mut links: Vec<bool> = Vec::new();
     let mut rest = html.as_str();
-    while let Some(i) = rest.find("<img") {
+    while let Some(i) = rest.find('<') {
         out.push_str(&rest[..i]);
-        let tag = &rest[i..];
-        // The tag ends at the first '>' outside quotes.
-        let mut quoted = false;
-        let end = tag
-            .char_indices()
-            .find(|&(_, c)| {
-                quoted ^= c == '"';
-                c == '>' && !quoted
-            })
-            .map_or(tag.len(), |(j, _)| j + 1);
-        let (head, tail) = tag.split_at(end);
-        let mut in_quotes = false;
-        let has_alt = head.char_indices().any(|(j, c)| {
-            in_quotes ^= c == '"';
-            !in_quotes && c == ' ' && head[j + 1..].starts_with("alt=")
-        });
-        if has_alt || !head.ends_with('>') {
-            out.push_str(head);
-        } else {
-            out.push_str("<img alt=\"\"");
-            out.push_str(&head[4..]);
-        }
+        let (head, tail) = rest[i..].split_at(tag_end(&rest[i..]));
         rest = tail;
+        let name: String = head[1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/').collect();
+        match name.as_str() {
+            "a" => {
+                let kept = attribute(head, "href").is_some();
+                links.push(kept);
+                if kept {
+                    out.push_str(head);
+                }
+            }
+            "/a" if !links.pop().unwrap_or(true) => {}
+            "img" => match (attribute(head, "src"), attribute(head, "alt")) {
+                (Some(_), Some(_)) => out.push_str(head),
+                (Some(_), None) => {
+                    out.push_str("<img alt=\"\"");
+                    out.push_str(&head[4..]);
+                }
+                // Attribute-escaped (`&amp;`, `&quot;`): as text, only `<` and `>` need it too.
+                (None, alt) => out.push_str(&alt.unwrap_or("").replace('<', "&lt;").replace('>', "&gt;")),
+            },
+            _ => out.push_str(head),
+        }
     }
     out.push_str(rest);
     out
+}
+
+/// Where the tag at the start of `tag` ends: after the first `>` outside quotes.
+fn tag_end(tag: &str) -> usize {
+    let mut quoted = false;
+    tag.char_indices()
+        .find(|&(_, c)| {
+            quoted ^= c == '"';
+            c == '>' && !quoted
+        })
+        .map_or(tag.len(), |(j, _)| j + 1)
+}
+
+/// The value of attribute `name` in a serialised start tag, if it is there.
+fn attribute<'t>(head: &'t str, name: &str) -> Option<&'t str> {
+    let mut quoted = false;
+    for (j, c) in head.char_indices() {
+        quoted ^= c == '"';
+        if quoted || c != ' ' {
+            continue;
+        }
+        let Some(after) = head[j + 1..].strip_prefix(name) else { continue };
+        return match after.strip_prefix("=\"") {
+            Some(value) => Some(&value[..value.find('"').unwrap_or(value.len())]),
+            None if after.starts_with([' ', '>', '/']) => Some(""),
+            None => continue,
+        };
+    }
+    None
 }
 
 /// Drop the start and end tags of elements nested deeper than [`MAX_DEPTH`];

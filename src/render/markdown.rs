@@ -12,10 +12,11 @@
 //! deadline, is shown as plain text instead, folded, under a notice.
 
 use super::events::{
-    images_as_links, limit_columns, limit_depth, plain_tables_and_tasks, safe_links, with_img_alt, without_comments,
+    dead_links_and_images_as_text, finish_sanitised, images_as_links, limit_columns, limit_depth,
+    plain_tables_and_tasks, safe_links, without_comments,
 };
 use super::highlight;
-use super::rawhtml::limit_raw_html;
+use super::rawhtml::{limit_raw_html, made_up_tags_as_text};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::cell::Cell;
 use std::collections::HashSet;
@@ -174,6 +175,8 @@ fn try_render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> Res
     if image.get() && !limits.external_images {
         images_as_links(&mut events);
     }
+    dead_links_and_images_as_text(&mut events, limits.external_images);
+    made_up_tags_as_text(&mut events);
     let raw =
         events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. })));
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -194,7 +197,7 @@ fn try_render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> Res
     if !raw {
         return Ok(html);
     }
-    let clean = with_img_alt(sanitizer(limits.external_images).clean(&html).to_string());
+    let clean = finish_sanitised(sanitizer(limits.external_images).clean(&html).to_string());
     if clean.len() > limits.max_html {
         return Err(Over::Size);
     }
@@ -391,7 +394,8 @@ mod tests {
         assert!(html.contains("href=\"mailto:me@x.test\""), "{html}");
         assert!(html.contains("title=\"t&#39;itle\""), "written here, not by the sanitiser: {html}");
         assert_eq!(html.matches("href=").count(), 2, "only the https and mailto links keep a target: {html}");
-        assert_eq!(html.matches("rel=\"nofollow noopener noreferrer\"").count(), 7, "{html}");
+        assert_eq!(html.matches("rel=\"nofollow noopener noreferrer\"").count(), 2, "{html}");
+        assert!(html.contains("</a> rel js js2 javascript:alert(1) <a") && html.contains("</a> d</p>"), "{html}");
         assert!(html.contains("☑ done") && html.contains("☐ todo"), "{html}");
         // The same text through the sanitiser (an image sends it there) keeps the same links.
         let slow = to_html("<b>i</b> [ok](https://x.test/a) [rel](docs/a.md) [js](javascript:x)");
@@ -405,7 +409,7 @@ mod tests {
             "<!--\nFill in your role.\n-->\n\nText <!-- inline --> here [a](docs/x.md)\n\n<!-- a --> <!-- b -->\n",
         );
         assert!(!html.contains("Fill in") && !html.contains("inline") && html.contains("Text"), "{html}");
-        assert!(html.contains("<a rel=\"nofollow noopener noreferrer\">a</a>"), "written here: {html}");
+        assert!(html.contains("here a</p>") && !html.contains("<a"), "a dead link is its text: {html}");
         // A comment followed by markup is not only comments: the sanitiser sees it.
         let html = to_html("<!-- x --><img src=x onerror=alert(1)>\n\n<!-- y --!> <script>alert(2)</script> -->\n");
         assert_safe(&html);
@@ -482,7 +486,10 @@ mod tests {
         assert!(!html.contains("src=\"http") && !html.contains("src=\"HTTP"), "{html}");
         assert!(html.contains("href=\"https://tracker.test/p.png\"") && html.contains(">A chart</a>"), "{html}");
         assert!(html.contains(">HTTPS://tracker.test/q.png</a>"), "no alt text: the address is the link: {html}");
-        assert!(html.contains("alt=\"raw\""), "{html}");
+        assert!(
+            html.contains(" rel</p>") && html.contains("\nraw") && !html.contains("<img"),
+            "alt text stays: {html}"
+        );
         let allowed = render(md, &Limits { external_images: true, ..Limits::default() }, None);
         assert!(allowed.contains("src=\"https://tracker.test/p.png\""), "{allowed}");
         assert!(allowed.contains("src=\"https://tracker.test/r.png\""), "{allowed}");

@@ -100,7 +100,7 @@ impl OpenTags {
         let (len, formatting) = (self.stack.len(), self.formatting);
         let mut low = len;
         let mut popped: Vec<String> = Vec::new();
-        for token in tokens {
+        for (_, token) in tokens {
             let (at, gone) = match token {
                 Token::Start(name) => self.open(name),
                 Token::End(name) => self.close(&name),
@@ -168,35 +168,37 @@ struct Tokens<'a> {
 }
 
 impl Tokens<'_> {
-    /// Every tag, in order.
-    fn all(mut self) -> Result<Vec<Token>, Refused> {
+    /// Every tag, in order, with where its `<` is.
+    fn all(mut self) -> Result<Vec<(usize, Token)>, Refused> {
         let mut out = Vec::new();
-        while let Some((token, raw_text)) = self.next_tag()? {
+        while let Some((at, token, raw_text)) = self.next_tag()? {
             if raw_text && let Token::Start(name) = &token {
                 self.skip_raw_text(name);
             }
-            out.push(token);
+            out.push((at, token));
         }
         Ok(out)
     }
 
-    /// The next tag, and whether its content is text up to its end tag.
-    fn next_tag(&mut self) -> Result<Option<(Token, bool)>, Refused> {
+    /// The next tag, where it starts, and whether its content is text up to
+    /// its end tag.
+    fn next_tag(&mut self) -> Result<Option<(usize, Token, bool)>, Refused> {
         while let Some(at) = memchr::memchr(b'<', &self.s[self.i..]) {
             self.i += at + 1;
+            let start = self.i - 1;
             let rest = &self.s[self.i..];
             match rest.first() {
                 Some(c) if c.is_ascii_alphabetic() => {
                     let name = self.name();
                     self.attributes()?;
                     let raw = name == "script" || RAW_TEXT.contains(&name.as_str());
-                    return Ok(Some((Token::Start(name), raw)));
+                    return Ok(Some((start, Token::Start(name), raw)));
                 }
                 Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => {
                     self.i += 1;
                     let name = self.name();
                     self.attributes()?;
-                    return Ok(Some((Token::End(name), false)));
+                    return Ok(Some((start, Token::End(name), false)));
                 }
                 Some(b'/') if rest.get(1) == Some(&b'>') => self.i += 2,
                 Some(b'!') if rest.starts_with(b"!--") => self.comment()?,
@@ -344,6 +346,205 @@ pub(crate) fn limit_raw_html(events: &mut [Event<'_>]) {
     }
 }
 
+/// Element names HTML has (the living standard's, the obsolete ones parsers
+/// still know, and `svg`, `math`), sorted. A student's `<Backend>` or
+/// `<your role>` is none of them: a placeholder, not markup.
+const ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "acronym",
+    "address",
+    "applet",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "basefont",
+    "bdi",
+    "bdo",
+    "bgsound",
+    "big",
+    "blink",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "datalist",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "image",
+    "img",
+    "input",
+    "ins",
+    "isindex",
+    "kbd",
+    "keygen",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "listing",
+    "main",
+    "map",
+    "mark",
+    "marquee",
+    "math",
+    "menu",
+    "menuitem",
+    "meta",
+    "meter",
+    "multicol",
+    "nav",
+    "nextid",
+    "nobr",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "plaintext",
+    "pre",
+    "progress",
+    "q",
+    "rb",
+    "rp",
+    "rt",
+    "rtc",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "search",
+    "section",
+    "select",
+    "slot",
+    "small",
+    "source",
+    "spacer",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+    "xmp",
+];
+
+fn is_element(name: &str) -> bool {
+    ELEMENTS.binary_search(&name).is_ok()
+}
+
+/// Raw HTML "tags" that name no HTML element (`My role: <Backend>`,
+/// `<your role>`) become the text the student wrote: the sanitiser would
+/// drop them, and the word with them. Inline HTML is one tag per event; in
+/// an HTML block (a line per event, judged whole) each such tag's `<` is
+/// escaped. Real elements are left to the sanitiser (`<script>` still goes).
+pub(crate) fn made_up_tags_as_text(events: &mut [Event<'_>]) {
+    let made_up = |html: &str| -> Vec<usize> {
+        let Ok(tokens) = (Tokens { s: html.as_bytes(), i: 0 }).all() else { return Vec::new() };
+        let name = |t: &Token| match t {
+            Token::Start(n) | Token::End(n) => !is_element(n),
+        };
+        tokens.iter().filter(|(_, t)| name(t)).map(|(at, _)| *at).collect()
+    };
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::HtmlBlock) => {
+                let end = events[i..].iter().position(|e| matches!(e, Event::End(TagEnd::HtmlBlock)));
+                let end = end.map_or(events.len(), |n| i + n);
+                let lines = &mut events[i + 1..end];
+                let text: String = lines.iter().map(|e| if let Event::Html(h) = e { h.as_ref() } else { "" }).collect();
+                let found = made_up(&text);
+                if !found.is_empty()
+                    && let Some((first, rest)) = lines.split_first_mut()
+                {
+                    let mut escaped = String::with_capacity(text.len() + 3 * found.len());
+                    let mut from = 0;
+                    for at in found {
+                        escaped.push_str(&text[from..at]);
+                        escaped.push_str("&lt;");
+                        from = at + 1;
+                    }
+                    escaped.push_str(&text[from..]);
+                    *first = Event::Html(CowStr::from(escaped));
+                    rest.fill(Event::Html(CowStr::Borrowed("")));
+                }
+                i = end;
+            }
+            Event::InlineHtml(raw) if !made_up(raw).is_empty() => events[i] = Event::Text(raw.clone()),
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,6 +552,12 @@ mod tests {
     fn depth_after(html: &str) -> Result<usize, Refused> {
         let mut open = OpenTags::default();
         open.accept(html).map(|_| open.depth())
+    }
+
+    #[test]
+    fn the_element_list_is_sorted_for_its_search() {
+        assert!(ELEMENTS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_element("script") && is_element("h6") && !is_element("backend") && !is_element("your"));
     }
 
     #[test]

@@ -1,14 +1,13 @@
-//! A small HTTP/1.1 server for previewing the site on loopback: GET and HEAD
+//! A small HTTP/1.1 server for previewing the site: GET and HEAD
 //! of files inside the output folder (never outside it), `index.html` for
 //! folders, the site's 404 page, and the live-reload endpoints. One thread
 //! per connection; each response closes its connection, except the event
 //! stream.
 //!
-//! Only this machine's own browser is served: a request naming another host
-//! (a DNS-rebinding page) is refused, a client has [`HEADER_DEADLINE`] to
-//! send its request, and when [`MAX_CONNECTIONS`] are open the oldest one
-//! still sending its request makes room, so idle or slow clients cannot
-//! keep others out.
+//! A request naming another host (a DNS-rebinding page) is refused (see
+//! [`Hosts`]), a client has [`HEADER_DEADLINE`] to send its request, and
+//! when [`MAX_CONNECTIONS`] are open the oldest one still sending its
+//! request makes room, so idle or slow clients cannot keep others out.
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
@@ -86,7 +85,8 @@ impl Live {
 
 /// Accept connections until the listener fails.
 pub fn serve(listener: TcpListener, root: PathBuf, live: Arc<Live>) {
-    let hosts = Arc::new(allowed_hosts(&listener));
+    let Ok(addr) = listener.local_addr() else { return };
+    let hosts = Arc::new(Hosts::for_addr(addr));
     let conns = Arc::new(Conns::default());
     for stream in listener.incoming() {
         let Ok(mut stream) = stream else { continue };
@@ -105,27 +105,41 @@ pub fn serve(listener: TcpListener, root: PathBuf, live: Arc<Live>) {
     }
 }
 
-/// The names a request may give as its `Host`: loopback's, and the
-/// address listened on.
-fn allowed_hosts(listener: &TcpListener) -> Vec<String> {
-    let mut hosts = vec!["localhost".to_string(), "127.0.0.1".to_string(), "[::1]".to_string()];
-    if let Ok(addr) = listener.local_addr() {
-        hosts.push(match addr.ip() {
+/// What a request may give as its `Host`: loopback's names, the address
+/// listened on, and, when listening on every interface (`0.0.0.0`, `::`),
+/// any address written as digits. A DNS-rebinding page reaches the server
+/// only under a name, so names other than `localhost` are refused.
+pub(crate) struct Hosts {
+    names: Vec<String>,
+    any_ip: bool,
+}
+
+impl Hosts {
+    pub(crate) fn for_addr(addr: std::net::SocketAddr) -> Hosts {
+        let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "[::1]".to_string()];
+        names.push(match addr.ip() {
             std::net::IpAddr::V6(ip) => format!("[{ip}]"),
             ip => ip.to_string(),
         });
+        Hosts { names, any_ip: addr.ip().is_unspecified() }
     }
-    hosts
-}
 
-/// Whether `host` (a `Host` header: a name and maybe `:port`) is one of `allowed`.
-pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
-    let host = host.trim();
-    let name = match host.rsplit_once(':') {
-        Some((name, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
-        _ => host,
-    };
-    allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
+    /// Whether `host` (a `Host` header: a name and maybe `:port`) is allowed.
+    pub(crate) fn allows(&self, host: &str) -> bool {
+        let host = host.trim();
+        let name = match host.rsplit_once(':') {
+            Some((name, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        };
+        let ip = || {
+            let bare = name.strip_prefix('[').and_then(|n| n.strip_suffix(']'));
+            match bare {
+                Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+                None => name.parse::<std::net::Ipv4Addr>().is_ok(),
+            }
+        };
+        self.names.iter().any(|a| a.eq_ignore_ascii_case(name)) || (self.any_ip && ip())
+    }
 }
 
 /// What an open connection is doing.
@@ -194,7 +208,7 @@ struct Conn<'a> {
     all: &'a Conns,
 }
 
-fn handle(mut stream: TcpStream, root: &Path, live: &Live, hosts: &[String], conn: &Conn) {
+fn handle(mut stream: TcpStream, root: &Path, live: &Live, hosts: &Hosts, conn: &Conn) {
     let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
     let request = match read_request(&mut stream) {
         Ok(r) => r,
@@ -204,8 +218,8 @@ fn handle(mut stream: TcpStream, root: &Path, live: &Live, hosts: &[String], con
         }
     };
     conn.all.set(conn.id, Phase::Response);
-    if !request.host.as_deref().is_some_and(|h| host_allowed(h, hosts)) {
-        let body = b"this preview server answers only to localhost\n";
+    if !request.host.as_deref().is_some_and(|h| hosts.allows(h)) {
+        let body = b"this preview server answers only to localhost or its address in digits\n";
         let _ = respond(&mut stream, "403 Forbidden", "text/plain; charset=utf-8", body, false);
         return;
     }
@@ -505,12 +519,23 @@ mod tests {
 
     #[test]
     fn only_loopback_names_are_served() {
-        let allowed: Vec<String> = ["localhost", "127.0.0.1", "[::1]"].iter().map(|s| s.to_string()).collect();
+        let loopback = Hosts::for_addr("127.0.0.1:1111".parse().unwrap());
         for ok in ["localhost", "LOCALHOST:1111", "127.0.0.1:8080", "[::1]:1111", " localhost "] {
-            assert!(host_allowed(ok, &allowed), "{ok}");
+            assert!(loopback.allows(ok), "{ok}");
         }
-        for bad in ["evil.example", "evil.example:1111", "localhost.evil.example", "127.0.0.1.nip.io", "", "[::1]x"] {
-            assert!(!host_allowed(bad, &allowed), "{bad}");
+        let bad = ["evil.example", "evil.example:1111", "localhost.evil.example", "127.0.0.1.nip.io", "", "[::1]x"];
+        for host in bad.iter().chain(&["192.168.1.5:1111", "[fe80::1]"]) {
+            assert!(!loopback.allows(host), "{host}");
+        }
+        // One interface: its own address too; every interface: any address in digits, still no names.
+        let one = Hosts::for_addr("192.168.1.5:1111".parse().unwrap());
+        assert!(one.allows("192.168.1.5:1111") && one.allows("localhost") && !one.allows("10.0.0.2"));
+        let every = Hosts::for_addr("[::]:1111".parse().unwrap());
+        for ok in ["192.168.1.5:1111", "10.0.0.2", "[fe80::1]:1111", "localhost"] {
+            assert!(every.allows(ok), "{ok}");
+        }
+        for host in bad.iter().chain(&["my-laptop.local:1111", "[fe80::1", "1.2.3"]) {
+            assert!(!every.allows(host), "{host}");
         }
     }
 }

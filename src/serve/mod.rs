@@ -1,7 +1,8 @@
-//! `skills-atlas serve`: build, serve the site on loopback, watch the
-//! content, config and theme, rebuild what a change touches and reload the
-//! open pages. A broken edit (config, template, a submission with errors) is
-//! printed and shown over the page; the last good site stays served.
+//! `skills-atlas serve`: build, serve the site (on loopback unless told
+//! otherwise), watch the content, config and theme, rebuild what a change
+//! touches and reload the open pages. A broken edit (config, template, a
+//! submission with errors) is printed and shown over the page; the last good
+//! site stays served. Ctrl-C (or SIGTERM) removes the site from the temp dir.
 
 pub mod http;
 
@@ -14,10 +15,10 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
-use std::net::TcpListener;
+use std::net::{IpAddr, Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub const DEFAULT_PORT: u16 = 1111;
@@ -40,12 +41,16 @@ pub struct ServeOptions {
     pub config: Option<PathBuf>,
     /// 0 picks a free port.
     pub port: u16,
+    /// Address to listen on: [`Ipv4Addr::LOCALHOST`] serves this machine only.
+    pub interface: IpAddr,
+    /// Open the served address in the default browser.
+    pub open: bool,
     pub verbose: bool,
     pub quiet: bool,
 }
 
 /// A folder under the system temp dir, one per content folder, so serving
-/// never touches `public/` and a restart reuses the same folder.
+/// never touches `public/`; removed when serve stops.
 pub fn default_output(content: &Path) -> PathBuf {
     let abs = content.canonicalize().unwrap_or_else(|_| content.to_path_buf());
     let mut h = std::hash::DefaultHasher::new();
@@ -54,18 +59,21 @@ pub fn default_output(content: &Path) -> PathBuf {
     std::env::temp_dir().join("skills-atlas-serve").join(format!("{name}-{:08x}", h.finish() as u32))
 }
 
-/// Serve until killed.
+/// Serve until stopped (Ctrl-C, SIGTERM).
 pub fn run(opts: ServeOptions) -> Result<()> {
-    let listener = TcpListener::bind(("127.0.0.1", opts.port)).map_err(|e| {
+    let listener = TcpListener::bind((opts.interface, opts.port)).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AddrInUse {
             anyhow!("port {} is in use: pick another with --port (0 picks a free one)", opts.port)
         } else {
-            anyhow!("listening on 127.0.0.1:{}: {e}", opts.port)
+            anyhow!("listening on {}:{}: {e}", opts.interface, opts.port)
         }
     })?;
     let port = listener.local_addr()?.port();
-    let url = format!("http://127.0.0.1:{port}/");
+    let url = local_url(opts.interface, port);
     let output = opts.output.clone().unwrap_or_else(|| default_output(&opts.content));
+    // Held while a build writes, so stopping never removes a site half written.
+    let writing = Arc::new(Mutex::new(()));
+    stop_on_signal(opts.output.is_none().then(|| output.clone()), writing.clone())?;
     let mut session = Session::new(SessionOptions {
         content: opts.content.clone(),
         output: output.clone(),
@@ -74,7 +82,7 @@ pub fn run(opts: ServeOptions) -> Result<()> {
     })?;
     let ui = Ui { verbose: opts.verbose && !opts.quiet, quiet: opts.quiet };
     let live = Arc::new(http::Live::new());
-    let first = session.full_build();
+    let first = locked(&writing, || session.full_build());
     ui.report(&session, &first, &live);
 
     // The folder may not exist yet (the first build failed): its canonical
@@ -88,7 +96,7 @@ pub fn run(opts: ServeOptions) -> Result<()> {
     let server_root = root.clone();
     std::thread::Builder::new().name("serve".into()).spawn(move || http::serve(listener, server_root, server_live))?;
     let (tx, rx) = mpsc::channel();
-    let mut watch = Watch::new(tx.clone())?;
+    let mut watch = Watch::new(tx)?;
     watch.sync(&session.watch_paths(), &ui);
     // Announced once changes are watched: a script may edit right after.
     // The address goes to stdout, alone on its line; the rest to stderr.
@@ -102,6 +110,87 @@ pub fn run(opts: ServeOptions) -> Result<()> {
             output.display()
         );
     }
+    if !opts.interface.is_loopback() {
+        let warning = term::paint(term::WARNING, "warning");
+        anstream::eprintln!(
+            "{warning}: listening on {}: anyone who can reach this machine on port {port} can read the site",
+            opts.interface
+        );
+    }
+    if opts.open {
+        open_browser(&url, ui.quiet);
+    }
+    let stopped = watch_and_rebuild(&mut session, &rx, &mut watch, &root, &ui, &live, &writing);
+    if opts.output.is_none() {
+        let _held = writing.lock().unwrap_or_else(|e| e.into_inner());
+        remove_temp_site(&output);
+    }
+    stopped
+}
+
+/// The address a browser on this machine opens: loopback's when listening
+/// on every interface.
+fn local_url(interface: IpAddr, port: u16) -> String {
+    match interface {
+        ip if ip.is_unspecified() => format!("http://{}:{port}/", Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) => format!("http://[{ip}]:{port}/"),
+        IpAddr::V4(ip) => format!("http://{ip}:{port}/"),
+    }
+}
+
+/// Run `f` holding the writing lock.
+fn locked<T>(writing: &Mutex<()>, f: impl FnOnce() -> T) -> T {
+    let _held = writing.lock().unwrap_or_else(|e| e.into_inner());
+    f()
+}
+
+/// On Ctrl-C or SIGTERM: wait for the build in progress, remove the
+/// temporary site (`temp`, when serve chose the folder) and exit 0.
+fn stop_on_signal(temp: Option<PathBuf>, writing: Arc<Mutex<()>>) -> Result<()> {
+    ctrlc::set_handler(move || {
+        let _held = writing.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(dir) = &temp {
+            remove_temp_site(dir);
+        }
+        std::process::exit(0);
+    })
+    .context("setting the Ctrl-C handler")
+}
+
+/// The site serve wrote under the temp dir, its staging leftovers, and the
+/// `skills-atlas-serve` folder if nothing else is in it.
+fn remove_temp_site(output: &Path) {
+    let _ = std::fs::remove_dir_all(output);
+    if let (Some(parent), Some(name)) = (output.parent(), output.file_name()) {
+        let name = name.to_string_lossy();
+        for leftover in [format!(".{name}.staging"), format!(".{name}.old")] {
+            let _ = std::fs::remove_dir_all(parent.join(leftover));
+        }
+        let _ = std::fs::remove_dir(parent);
+    }
+}
+
+/// Open `url` in the browser (`$BROWSER` if set); a failure is only told.
+fn open_browser(url: &str, quiet: bool) {
+    if let Err(e) = opener::open_browser(url)
+        && !quiet
+    {
+        let warning = term::paint(term::WARNING, "warning");
+        anstream::eprintln!("{warning}: could not open a browser ({e}); open {url} yourself");
+    }
+}
+
+/// The serving loop: wait for changes, rebuild, tell the pages. Returns
+/// only when the watcher stops.
+fn watch_and_rebuild(
+    session: &mut Session,
+    rx: &mpsc::Receiver<Msg>,
+    watch: &mut Watch,
+    root: &Path,
+    ui: &Ui,
+    live: &http::Live,
+    writing: &Mutex<()>,
+) -> Result<()> {
     // Folders just created, to read again shortly: files written into them
     // before the watcher watched them send no event.
     let mut recheck: BTreeSet<PathBuf> = BTreeSet::new();
@@ -127,17 +216,17 @@ pub fn run(opts: ServeOptions) -> Result<()> {
         match first {
             Some(Msg::Refreshed(done)) => {
                 refreshing = false;
-                let done = session.apply_refresh(done);
-                ui.report(&session, &done, &live);
+                let done = locked(writing, || session.apply_refresh(done));
+                ui.report(session, &done, live);
                 continue;
             }
             Some(Msg::Fs(ev)) => {
-                collect(ev, &root, &mut paths, &mut recheck, &ui);
+                collect(ev, root, &mut paths, &mut recheck, ui);
                 let deadline = Instant::now() + MAX_BATCH;
                 loop {
                     let wait = DEBOUNCE.min(deadline.saturating_duration_since(Instant::now()));
                     match rx.recv_timeout(wait) {
-                        Ok(Msg::Fs(ev)) => collect(ev, &root, &mut paths, &mut recheck, &ui),
+                        Ok(Msg::Fs(ev)) => collect(ev, root, &mut paths, &mut recheck, ui),
                         // Found while the submissions change: dropped; a later pass redoes it.
                         Ok(Msg::Refreshed(_)) => refreshing = false,
                         Err(_) => break,
@@ -156,7 +245,7 @@ pub fn run(opts: ServeOptions) -> Result<()> {
                 // from a copy, so edits meanwhile are not kept waiting.
                 if !refreshing && let Some(job) = session.refresh_job() {
                     refreshing = true;
-                    let tx = tx.clone();
+                    let tx = watch.tx.clone();
                     std::thread::spawn(move || {
                         let run = || job.run();
                         let done = match rayon::ThreadPoolBuilder::new().num_threads(2).build() {
@@ -178,9 +267,9 @@ pub fn run(opts: ServeOptions) -> Result<()> {
                 anstream::eprintln!("{}", term::paint(term::DIM, &format!("changed: {}", p.display())));
             }
         }
-        let done = session.rebuild(&paths);
-        ui.report(&session, &done, &live);
-        watch.sync(&session.watch_paths(), &ui);
+        let done = locked(writing, || session.rebuild(&paths));
+        ui.report(session, &done, live);
+        watch.sync(&session.watch_paths(), ui);
     }
     Err(anyhow!("the file watcher stopped"))
 }
