@@ -4,7 +4,9 @@
 //! those lists into every list page's context cost more than the rest of
 //! the render at 10,000 submissions.
 
-use crate::aggregate::{Cohort, Count, Tally, Unknown};
+use crate::aggregate::{Cohort, Count, Overview, SkillAgg, Tally, Unknown};
+use crate::model::Submission;
+use crate::review::CohortReview;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -17,6 +19,8 @@ pub struct Summary<'a> {
     pub components: Vec<ComponentRow<'a>>,
     pub products: Vec<ProductRow<'a>>,
     pub unknown: &'a [Unknown],
+    /// The overview's completion summary and market gap.
+    pub overview: Overview,
 }
 
 #[derive(Serialize)]
@@ -69,9 +73,9 @@ pub struct ProductRow<'a> {
     components: usize,
 }
 
-pub fn summary(cohort: &Cohort, submissions: usize) -> Summary<'_> {
+pub fn summary<'a>(cohort: &'a Cohort, subs: &[Submission], review: &CohortReview) -> Summary<'a> {
     Summary {
-        submissions,
+        submissions: subs.len(),
         students: cohort.students,
         roles: cohort
             .roles
@@ -123,5 +127,46 @@ pub fn summary(cohort: &Cohort, submissions: usize) -> Summary<'_> {
             })
             .collect(),
         unknown: &cohort.unknown,
+        overview: crate::aggregate::overview(subs, cohort, review),
     }
+}
+
+/// A skill's page: the skill, and the postings that ask for it.
+#[derive(Serialize)]
+pub struct SkillPage<'a> {
+    skill: &'a SkillAgg,
+    postings: Vec<PostingRow<'a>>,
+}
+
+/// A posting on a skill's page, with whose submission lists it.
+#[derive(Serialize)]
+pub struct PostingRow<'a> {
+    id: &'a str,
+    author: &'a str,
+    source: &'a str,
+    title: &'a str,
+    company: Option<&'a str>,
+    /// Only a web address: anything else is no link.
+    url: Option<&'a str>,
+}
+
+pub fn skill_page<'a>(skill: &'a SkillAgg, subs: &'a [Submission]) -> SkillPage<'a> {
+    let web = |u: &&str| u.starts_with("https://") || u.starts_with("http://");
+    let postings = skill
+        .asked
+        .iter()
+        .filter_map(|at| {
+            let s = subs.get(at.sub as usize)?;
+            let p = s.postings.get(at.posting as usize)?;
+            Some(PostingRow {
+                id: &s.id,
+                author: &s.author,
+                source: &s.source,
+                title: &p.title,
+                company: p.company.as_deref(),
+                url: p.url.as_deref().filter(web),
+            })
+        })
+        .collect();
+    SkillPage { skill, postings }
 }
