@@ -7,7 +7,7 @@
 //! the review's rubric says so; a section the rubric does not check counts
 //! as present when the extractor found its heading.
 
-use super::Cohort;
+use super::{Cohort, name_order};
 use crate::diagnostics::Severity;
 use crate::extract::Section;
 use crate::model::Submission;
@@ -112,10 +112,10 @@ fn present(s: &Submission, r: &Review, x: Section) -> bool {
     }
 }
 
-/// The `top` skills most postings ask for (ties by name).
+/// The `top` skills most postings ask for (ties in name order).
 fn market_gap(cohort: &Cohort, top: usize) -> Vec<MarketRow> {
     let mut asked: Vec<_> = cohort.skills.iter().filter(|k| k.postings > 0).collect();
-    asked.sort_by(|a, b| b.postings.cmp(&a.postings).then_with(|| a.name.cmp(&b.name)));
+    asked.sort_by(|a, b| b.postings.cmp(&a.postings).then_with(|| name_order(&a.name, &b.name)));
     asked.truncate(top);
     let percent = |n: usize| if cohort.students == 0 { 0 } else { ((n * 100 + cohort.students / 2) / cohort.students) as u32 };
     asked
