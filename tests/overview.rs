@@ -109,15 +109,7 @@ fn cohort() -> Site {
             gaps: false,
             reflection: SHARED,
         },
-        Fork {
-            who: "egor",
-            have: "SQL",
-            lack: "Go",
-            common: "SQL",
-            postings: &[],
-            gaps: false,
-            reflection: SHARED,
-        },
+        Fork { who: "egor", have: "SQL", lack: "Go", common: "SQL", postings: &[], gaps: false, reflection: SHARED },
     ];
     for f in &forks {
         site.write(&format!("{}__lab-01/docs/roles-and-skills.md", f.who), f.roles_file().as_bytes());
@@ -295,7 +287,8 @@ fn a_skill_page_lists_the_postings_asking_and_who_has_lacks_or_names_it() {
     assert_eq!(authors(&go["common_by"]), set(&["dan"]));
     for (id, who) in [("have", &go["have"]), ("lack", &go["lack"]), ("common", &go["common_by"])] {
         let section = between(&html, &format!("id=\"{id}\""), "</p>");
-        let shown: BTreeSet<String> = section.split("\">").skip(1).filter_map(|x| x.split('<').next()).map(str::to_string).collect();
+        let shown: BTreeSet<String> =
+            section.split("\">").skip(1).filter_map(|x| x.split('<').next()).map(str::to_string).collect();
         assert_eq!(shown, authors(who), "{id}: {section}");
     }
 }
@@ -315,7 +308,8 @@ fn list_tables_are_in_name_order_with_letter_case_aside_and_sortable() {
     let json: Vec<&str> = atlas["skills"].as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap()).collect();
     assert_eq!(json, names);
     // Every big table is marked for static/sort.js, which is written.
-    for rel in ["index.html", "skills/index.html", "roles/index.html", "components/index.html", "submissions/index.html"]
+    for rel in
+        ["index.html", "skills/index.html", "roles/index.html", "components/index.html", "submissions/index.html"]
     {
         let p = page(&site, rel);
         assert!(p.contains("<table class=\"data sortable\""), "{rel}");
