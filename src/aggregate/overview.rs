@@ -117,8 +117,8 @@ fn market_gap(cohort: &Cohort, top: usize) -> Vec<MarketRow> {
     let mut asked: Vec<_> = cohort.skills.iter().filter(|k| k.postings > 0).collect();
     asked.sort_by(|a, b| b.postings.cmp(&a.postings).then_with(|| name_order(&a.name, &b.name)));
     asked.truncate(top);
-    let percent =
-        |n: usize| if cohort.students == 0 { 0 } else { ((n * 100 + cohort.students / 2) / cohort.students) as u32 };
+    // Rounded half up; none of no students.
+    let percent = |n: usize| (n * 100 + cohort.students / 2).checked_div(cohort.students).unwrap_or(0) as u32;
     asked
         .into_iter()
         .map(|k| MarketRow {
