@@ -21,6 +21,8 @@ struct Atlas<'a> {
     components: &'a [crate::aggregate::ComponentAgg],
     products: &'a [crate::aggregate::ProductAgg],
     unknown: &'a [crate::aggregate::Unknown],
+    /// The overview's counts: tasks complete, errors, pairs, market gap.
+    overview: crate::aggregate::Overview,
 }
 
 /// A submission with its review, as one object in `submissions[]`.
@@ -52,6 +54,7 @@ pub fn write_json(
         components: &cohort.components,
         products: &cohort.products,
         unknown: &cohort.unknown,
+        overview: crate::aggregate::overview(subs, cohort, review),
     };
     crate::hidden::to_writer(&mut *out, &atlas)?;
     out.write_all(b"\n")?;

@@ -273,7 +273,9 @@ fn overview(html: &str, e: &Expected) {
         let want = format!("{} have it, {} lack it", Expected::n(&e.have, skill), Expected::n(&e.lack, skill));
         assert!(rest.starts_with(&want), "skills chart: {part}");
     }
-    skill_rows(html, "skills/", 0, e);
+    // The skills table (the market gap's rows, above it, have other columns).
+    let skills = after(html, "id=\"skills-supply\"").next().unwrap();
+    skill_rows(skills, "skills/", 0, e);
     component_rows(html, "<tr><th scope=\"row\"><a href=\"components/", "roles/", e);
 }
 
@@ -360,8 +362,8 @@ fn skill_page(skill: &str, html: &str, e: &Expected) {
     let count = |label: &str| num(upto(lead, label).rsplit(' ').next().unwrap());
     let want = [&e.have, &e.lack, &e.common].map(|m| Expected::n(m, skill));
     assert_eq!([" have it", " lack it", " list it as common"].map(count), want, "{page}: {lead}");
-    for (h2, n) in [("have it", want[0]), ("lack it", want[1])] {
-        let list = upto(after(html, &format!("<h2>Students who {h2}</h2><p>")).next().unwrap(), "</p>");
+    for (h2, n) in [("have it", want[0]), ("lack it", want[1]), ("name it as common to all roles", want[2])] {
+        let list = upto(after(html, &format!("Students who {h2}</h2><p>")).next().unwrap(), "</p>");
         assert_eq!(once_each(&page, list), n, "{page}: who {h2}");
     }
 }

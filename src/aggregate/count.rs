@@ -3,7 +3,7 @@
 
 use super::gaps::BasisAcc;
 use super::heat::HeatAcc;
-use super::{Distinct, Keys, Students, Sub, title};
+use super::{Distinct, Keys, PostingAt, Students, Sub, title};
 use crate::model::Submission;
 use crate::text::{FxMap, FxSet};
 
@@ -56,9 +56,10 @@ pub(super) struct ProductAcc<'a> {
 pub(super) struct SkillAcc {
     pub(super) have: Vec<Sub>,
     pub(super) lack: Vec<Sub>,
-    pub(super) common: usize,
-    pub(super) common_students: Distinct,
-    pub(super) postings: usize,
+    /// The submissions listing it as common to all roles, each once.
+    pub(super) common: Vec<Sub>,
+    /// The postings asking for it.
+    pub(super) asked: Vec<PostingAt>,
 }
 
 /// Everything counted, before the views are built.
@@ -108,7 +109,7 @@ pub(super) fn accumulate<'a>(subs: &'a [Submission], keys: &'a [Keys], students:
             acc.asked.entry(canon).or_default().add(s, student);
         }
         acc.asked_all.add(s, student);
-        skills(&mut acc, &mut seen, s, me, student);
+        skills(&mut acc, &mut seen, s, me);
         if let (Some(p), Some(key)) = (&s.product, &k.product) {
             // Keyed by slug, like components: "Go!" and "Go?" are one page.
             let e = acc.products.entry(key).or_insert_with(|| ProductAcc {
@@ -160,7 +161,7 @@ fn components<'a>(acc: &mut Acc<'a>, s: &'a Submission, k: &'a Keys, me: Sub, id
 }
 
 /// A submission's skills had, lacked, common to all roles and asked for.
-fn skills<'a>(acc: &mut Acc<'a>, seen: &mut FxSet<&'a str>, s: &'a Submission, me: Sub, student: Sub) {
+fn skills<'a>(acc: &mut Acc<'a>, seen: &mut FxSet<&'a str>, s: &'a Submission, me: Sub) {
     let Acc { skills, unknown, .. } = acc;
     for (list, which) in [(&s.skills_have, 0), (&s.skills_lack, 1), (&s.common_skills, 2)] {
         seen.clear();
@@ -173,10 +174,7 @@ fn skills<'a>(acc: &mut Acc<'a>, seen: &mut FxSet<&'a str>, s: &'a Submission, m
                 match which {
                     0 => agg.have.push(me),
                     1 => agg.lack.push(me),
-                    _ => {
-                        agg.common += 1;
-                        agg.common_students.add(student);
-                    }
+                    _ => agg.common.push(me),
                 }
             }
             if item.skills.is_empty() && which < 2 {
@@ -184,9 +182,12 @@ fn skills<'a>(acc: &mut Acc<'a>, seen: &mut FxSet<&'a str>, s: &'a Submission, m
             }
         }
     }
-    for p in &s.postings {
-        for k in &p.skills {
-            skills.entry(k).or_default().postings += 1;
+    for (p, posting) in s.postings.iter().zip(0..) {
+        for (i, k) in p.skills.iter().enumerate() {
+            // A skill named twice in one posting is asked for once.
+            if !p.skills[..i].contains(k) {
+                skills.entry(k).or_default().asked.push(PostingAt { sub: me, posting });
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Three passes: the slugs each submission needs, in parallel; one pass that
 //! only counts and notes submission numbers, under names borrowed from the
 //! submissions (`count`); then each view is built, in parallel, in name
-//! order (as a `BTreeMap` would hold it) (`views`). Lists follow
+//! order, letter case aside ([`name_order`]) (`views`). Lists follow
 //! submission order (sorted by source) with each student's submissions
 //! together, so output never depends on thread count.
 //!
@@ -14,10 +14,14 @@
 //! Mentions count every time a name is written, so one student naming a
 //! role under three components is three mentions. Submissions count
 //! submission ids.
+//!
+//! The overview's counts (`overview`) read the review too, so they are
+//! counted once both stages are done.
 
 mod count;
 pub(crate) mod gaps;
 pub(crate) mod heat;
+mod overview;
 #[cfg(test)]
 pub(crate) mod tests;
 mod views;
@@ -31,6 +35,7 @@ use serde::Serialize;
 
 pub(crate) use gaps::{Gap, GapIndex, Status};
 pub(crate) use heat::Heatmap;
+pub use overview::{MarketRow, Overview, TaskDone, overview};
 
 /// A submission.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,8 +103,22 @@ pub struct SkillAgg {
     pub common: usize,
     /// The students behind `common`.
     pub common_students: usize,
-    /// Job postings (across the cohort's submissions) that ask for it.
+    /// Those students, each once.
+    pub common_by: Vec<StudentRef>,
+    /// Job postings (across the cohort's submissions) that ask for it; a
+    /// posting naming it twice asks once.
     pub postings: usize,
+    /// Those postings, in counting order: the skill page lists them (from
+    /// the submissions, so atlas.json need not repeat them).
+    #[serde(skip)]
+    pub(crate) asked: Vec<PostingAt>,
+}
+
+/// A job posting, by place: `subs[sub].postings[posting]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PostingAt {
+    pub(crate) sub: Sub,
+    pub(crate) posting: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -167,7 +186,7 @@ pub struct Cohort {
 }
 
 /// A submission, by its place in the cohort.
-type Sub = u32;
+pub(crate) type Sub = u32;
 
 /// Who wrote each submission, and the order submissions are counted in.
 struct Students {
@@ -284,6 +303,15 @@ pub(crate) struct Wanted<'a> {
     pub(crate) have: usize,
     pub(crate) lack: usize,
     pub(crate) postings: usize,
+}
+
+/// Names as people read a list: letter case aside ("gRPC" beside "Go", not
+/// after "YDB"), then byte order, so the order is total.
+pub(crate) fn name_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn fold(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().flat_map(char::to_lowercase)
+    }
+    fold(a).cmp(fold(b)).then_with(|| a.cmp(b))
 }
 
 /// Sort (name, count) by count descending, then name: a total order.

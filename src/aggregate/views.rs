@@ -4,7 +4,7 @@ use super::count::{Acc, Mentions};
 use super::gaps::GapIndex;
 use super::{
     Cohort, ComponentAgg, Count, ProductAgg, Quote, RoleAgg, RoleCount, SkillAgg, StudentRef, Students, Sub, SubRef,
-    Tally, Unknown,
+    Tally, Unknown, name_order,
 };
 use crate::discover::slug;
 use crate::model::Submission;
@@ -32,15 +32,20 @@ pub(super) fn build(acc: Acc<'_>, subs: &[Submission], students: &Students, tax:
         .collect();
     let skills = by_name(acc.skills)
         .into_par_iter()
-        .map(|(name, a)| SkillAgg {
-            name: name.to_string(),
-            slug: slug(name),
-            category: tax.skill_category(name).map(str::to_string),
-            have: who(&a.have),
-            lack: who(&a.lack),
-            common: a.common,
-            common_students: a.common_students.n,
-            postings: a.postings,
+        .map(|(name, a)| {
+            let common_by = who(&a.common);
+            SkillAgg {
+                name: name.to_string(),
+                slug: slug(name),
+                category: tax.skill_category(name).map(str::to_string),
+                have: who(&a.have),
+                lack: who(&a.lack),
+                common: a.common.len(),
+                common_students: common_by.len(),
+                common_by,
+                postings: a.asked.len(),
+                asked: a.asked,
+            }
         })
         .collect();
     let components = by_name(acc.components)
@@ -131,10 +136,10 @@ fn distinct(mut set: Vec<Sub>) -> usize {
     set.len()
 }
 
-/// A map's entries in name order.
+/// A map's entries in name order ([`name_order`]).
 fn by_name<V>(map: FxMap<&str, V>) -> Vec<(&str, V)> {
     let mut v: Vec<(&str, V)> = map.into_iter().collect();
-    v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    v.sort_unstable_by(|a, b| name_order(a.0, b.0));
     v
 }
 

@@ -4,7 +4,9 @@
 //! those lists into every list page's context cost more than the rest of
 //! the render at 10,000 submissions.
 
-use crate::aggregate::{Cohort, Count, Tally, Unknown};
+use crate::aggregate::{Cohort, Count, Overview, SkillAgg, Tally, Unknown};
+use crate::model::Submission;
+use crate::review::CohortReview;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -17,6 +19,8 @@ pub struct Summary<'a> {
     pub components: Vec<ComponentRow<'a>>,
     pub products: Vec<ProductRow<'a>>,
     pub unknown: &'a [Unknown],
+    /// The overview's completion summary and market gap.
+    pub overview: Overview,
 }
 
 #[derive(Serialize)]
@@ -69,9 +73,9 @@ pub struct ProductRow<'a> {
     components: usize,
 }
 
-pub fn summary(cohort: &Cohort, submissions: usize) -> Summary<'_> {
+pub fn summary<'a>(cohort: &'a Cohort, subs: &[Submission], review: &CohortReview) -> Summary<'a> {
     Summary {
-        submissions,
+        submissions: subs.len(),
         students: cohort.students,
         roles: cohort
             .roles
@@ -123,5 +127,74 @@ pub fn summary(cohort: &Cohort, submissions: usize) -> Summary<'_> {
             })
             .collect(),
         unknown: &cohort.unknown,
+        overview: crate::aggregate::overview(subs, cohort, review),
+    }
+}
+
+/// Postings a skill page lists, at most: a class's fit (and more than a
+/// reader scans); at 10,000 submissions one skill has thousands.
+pub const SKILL_POSTINGS: usize = 200;
+
+/// A skill's page: the skill, and the postings that ask for it.
+#[derive(Serialize)]
+pub struct SkillPage<'a> {
+    skill: &'a SkillAgg,
+    /// The first [`SKILL_POSTINGS`], in submission order.
+    postings: Vec<PostingRow<'a>>,
+    /// How many more ask for it.
+    more: usize,
+}
+
+/// A posting on a skill's page, with whose submission lists it.
+#[derive(Serialize)]
+pub struct PostingRow<'a> {
+    id: &'a str,
+    author: &'a str,
+    source: &'a str,
+    title: &'a str,
+    /// Empty when not named.
+    company: &'a str,
+    /// Only a web address: anything else is no link.
+    url: Option<&'a str>,
+}
+
+pub fn skill_page<'a>(skill: &'a SkillAgg, subs: &'a [Submission]) -> SkillPage<'a> {
+    let web = |u: &&str| u.starts_with("https://") || u.starts_with("http://");
+    let postings = skill
+        .asked
+        .iter()
+        .take(SKILL_POSTINGS)
+        .filter_map(|at| {
+            let s = subs.get(at.sub as usize)?;
+            let p = s.postings.get(at.posting as usize)?;
+            Some(PostingRow {
+                id: &s.id,
+                author: &s.author,
+                source: &s.source,
+                title: &p.title,
+                company: p.company.as_deref().unwrap_or(""),
+                url: p.url.as_deref().filter(web),
+            })
+        })
+        .collect();
+    SkillPage { skill, more: skill.asked.len().saturating_sub(SKILL_POSTINGS), postings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::tests::{cohort_of, sub};
+
+    #[test]
+    fn a_skill_page_lists_the_first_postings_and_counts_the_rest() {
+        let many: Vec<&[&str]> = vec![&["Go", "Go"]; SKILL_POSTINGS + 3];
+        let subs = vec![sub("a", None, None, &[], &[], &many, &[]), sub("b", None, None, &[], &[], &[&["Go"]], &[])];
+        let cohort = cohort_of(&subs);
+        let go = cohort.skills.iter().find(|k| k.name == "Go").unwrap();
+        // A posting naming Go twice asks once.
+        assert_eq!(go.postings, SKILL_POSTINGS + 4);
+        let page = skill_page(go, &subs);
+        assert_eq!((page.postings.len(), page.more), (SKILL_POSTINGS, 4));
+        assert!(page.postings.iter().all(|p| p.id == "a" && p.title == "Job"));
     }
 }

@@ -53,6 +53,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 const STYLE_CSS: &str = include_str!("../../themes/default/static/style.css");
 const REVIEW_JS: &str = include_str!("../../themes/default/static/review.js");
 const SEARCH_JS: &str = include_str!("../../themes/default/static/search.js");
+const SORT_JS: &str = include_str!("../../themes/default/static/sort.js");
 const FAVICON_SVG: &str = include_str!("../../themes/default/static/favicon.svg");
 
 /// Load the embedded templates, then any `templates/*.html` of `theme_dir`
@@ -210,6 +211,7 @@ pub fn static_files(theme: &[Page]) -> Vec<Page> {
         Page { path: "static/style.css".into(), bytes: STYLE_CSS.as_bytes().to_vec() },
         Page { path: "static/review.js".into(), bytes: REVIEW_JS.as_bytes().to_vec() },
         Page { path: "static/search.js".into(), bytes: SEARCH_JS.as_bytes().to_vec() },
+        Page { path: "static/sort.js".into(), bytes: SORT_JS.as_bytes().to_vec() },
         Page { path: "static/favicon.svg".into(), bytes: FAVICON_SVG.as_bytes().to_vec() },
         Page { path: "static/highlight.css".into(), bytes: highlight::stylesheet().into_bytes() },
     ];
@@ -275,7 +277,7 @@ impl<'a> Site<'a> {
             subs,
             cohort,
             review,
-            summary: lists::summary(cohort, subs.len()),
+            summary: lists::summary(cohort, subs, review),
             rows: subs.iter().zip(&review.reviews).map(|(s, r)| submission_row(s, r)).collect(),
             charts: charts::ListCharts::new(cohort),
             notes: Default::default(),
@@ -336,7 +338,7 @@ impl<'a> Site<'a> {
                 self.submission_page(i, &html)
             }
             Job::Role(i) => r.page(&path(), "role.html", &c.roles[i]),
-            Job::Skill(i) => r.page(&path(), "skill.html", &c.skills[i]),
+            Job::Skill(i) => r.page(&path(), "skill.html", lists::skill_page(&c.skills[i], self.subs)),
             Job::Component(i) => r.page(&path(), "component.html", &c.components[i]),
             Job::Product(i) => r.page(&path(), "product.html", charts::product_page(&c.products[i])),
         }

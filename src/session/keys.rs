@@ -87,7 +87,7 @@ fn entities(st: &State) -> Vec<(String, u64)> {
     let c = &st.cohort;
     let mut out = Vec::new();
     add(&mut out, "roles", &c.roles, |x| &x.slug, hash_json);
-    add(&mut out, "skills", &c.skills, |x| &x.slug, hash_json);
+    add(&mut out, "skills", &c.skills, |x| &x.slug, |x| hash_json(&lists::skill_page(x, &st.subs)));
     add(&mut out, "components", &c.components, |x| &x.slug, hash_json);
     add(&mut out, "products", &c.products, |x| &x.slug, |x| hash_json(&charts::product_page(x)));
     out
@@ -96,7 +96,7 @@ fn entities(st: &State) -> Vec<(String, u64)> {
 /// The list pages: the cohort summary and the charts they read, and the
 /// submissions list's rows: a prose edit leaves them all the same.
 fn list_key(st: &State) -> u64 {
-    let summary = lists::summary(&st.cohort, st.subs.len());
+    let summary = lists::summary(&st.cohort, &st.subs, &st.review);
     let rows: Vec<_> =
         st.subs.iter().zip(&st.review.reviews).map(|(s, r)| crate::render::submission_row(s, r)).collect();
     hash_json(&(summary, charts::ListCharts::new(&st.cohort), rows))

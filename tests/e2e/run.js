@@ -380,6 +380,55 @@ async function exampleSite(browser) {
     await nojs.close();
   });
 
+  await check("tables: a header click sorts, letter case aside and numbers as numbers; complete without JS", async () => {
+    const since = problems.length;
+    const url = base + "skills/index.html";
+    const skills = JSON.parse(fs.readFileSync(path.join(cfg.example.dir, "atlas.json"), "utf8")).skills;
+    const column = (p, i) => p.locator("#skills-table tbody tr").evaluateAll(
+      (rows, i) => rows.map((r) => r.cells[i].textContent.trim()), i);
+    const header = (p, name) => p.locator("#skills-table thead th").filter({ hasText: name });
+    const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+    const ordered = (xs, cmp) => xs.every((x, i) => i === 0 || cmp(xs[i - 1], x) <= 0);
+    // Without JavaScript: every skill, in name order with letter case aside, no sort buttons.
+    const nojs = await browser.newContext({ javaScriptEnabled: false });
+    const p = await nojs.newPage();
+    watch(p);
+    await p.goto(url, { waitUntil: "load" });
+    const served = await column(p, 0);
+    assert.equal(served.length, skills.length, "every skill is a row without JavaScript");
+    assert.ok(ordered(served, collator.compare), `server order: ${served}`);
+    assert.equal(await p.locator("#skills-table th button").count(), 0);
+    await nojs.close();
+    // With it: the headers are buttons.
+    await page.goto(url, { waitUntil: "load" });
+    const name = header(page, "Skill").getByRole("button");
+    await name.click();
+    assert.equal(await header(page, "Skill").getAttribute("aria-sort"), "ascending");
+    await name.click();
+    assert.equal(await header(page, "Skill").getAttribute("aria-sort"), "descending");
+    const down = await column(page, 0);
+    assert.equal(down.length, served.length);
+    assert.ok(ordered(down, (a, b) => collator.compare(b, a)), `descending: ${down}`);
+    // "gRPC" sits among the G names, not after every capital.
+    const g = down.indexOf("gRPC");
+    assert.ok(g > 0 && down.indexOf("Go") > g, `gRPC before Go (descending): ${down}`);
+    assert.ok(down.slice(0, g).some((x) => /^[A-Z]/.test(x)), `capitals above gRPC, not all below: ${down}`);
+    // A numeric column: most first, 10 before 9; Enter on the focused button reverses.
+    const asks = header(page, "Postings asking").getByRole("button");
+    await asks.click();
+    assert.equal(await header(page, "Postings asking").getAttribute("aria-sort"), "descending");
+    assert.equal(await header(page, "Skill").getAttribute("aria-sort"), null);
+    let n = (await column(page, 5)).map(Number);
+    assert.ok(ordered(n, (a, b) => b - a), `numeric, most first: ${n}`);
+    assert.ok(n[0] >= 10 && n.includes(9), `numbers of two digits and one: ${n}`);
+    await asks.focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await header(page, "Postings asking").getAttribute("aria-sort"), "ascending");
+    n = (await column(page, 5)).map(Number);
+    assert.ok(ordered(n, (a, b) => a - b), `numeric, fewest first: ${n}`);
+    await clean(since, "table sorting");
+  });
+
   await check("search from disk (file://): the index is a script, so it loads", async () => {
     const since = problems.length;
     const p = await context.newPage();
