@@ -35,7 +35,7 @@ struct Reviewed<'a> {
 
 /// Write the atlas as compact JSON: at 10,000 submissions pretty-printing
 /// would triple its size (hundreds of MB); `jq .` restores the layout.
-pub fn write_json(
+pub(crate) fn write_json(
     out: &mut dyn Write,
     config: &Config,
     subs: &[Submission],
@@ -62,7 +62,7 @@ pub fn write_json(
 }
 
 /// [`write_json`] into memory.
-pub fn to_json(config: &Config, subs: &[Submission], cohort: &Cohort, review: &CohortReview) -> Result<Vec<u8>> {
+pub(crate) fn to_json(config: &Config, subs: &[Submission], cohort: &Cohort, review: &CohortReview) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     write_json(&mut out, config, subs, cohort, review)?;
     Ok(out)

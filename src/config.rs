@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Config {
+pub(crate) struct Config {
     /// Shown in every page's header and title.
     pub title: String,
     /// Where the site is published, e.g. `https://org.github.io/atlas/`.
@@ -47,7 +47,7 @@ impl Default for Config {
 impl Config {
     /// Load `explicit`, else `content/config.yaml` (or `.yml`) when present,
     /// else the defaults.
-    pub fn load(explicit: Option<&Path>, content: &Path) -> Result<(Config, Option<PathBuf>)> {
+    pub(crate) fn load(explicit: Option<&Path>, content: &Path) -> Result<(Config, Option<PathBuf>)> {
         let path = match explicit {
             Some(p) => Some(p.to_path_buf()),
             None => ["config.yaml", "config.yml"].iter().map(|n| content.join(n)).find(|p| p.is_file()),
@@ -59,7 +59,7 @@ impl Config {
     }
 
     /// Parse YAML; the error says the line and what is wrong.
-    pub fn parse(text: &str) -> Result<Config, String> {
+    pub(crate) fn parse(text: &str) -> Result<Config, String> {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }

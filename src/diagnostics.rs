@@ -55,7 +55,7 @@ impl fmt::Display for Finding {
 
 /// Sorts `findings` and merges those that share a path, line and code into
 /// one (the most severe; messages joined), so each fact is said once.
-pub fn merge(findings: &mut Vec<Finding>) {
+pub(crate) fn merge(findings: &mut Vec<Finding>) {
     findings.sort();
     findings.dedup();
     if findings.windows(2).all(|w| (&w[0].path, w[0].line) != (&w[1].path, w[1].line)) {

@@ -6,7 +6,7 @@
 //! never entered (no loops).
 //!
 //! Discovery lists; it does not judge. Symlinked, special and unreadable
-//! entries are listed too, and [`crate::parse::read_source`] refuses each
+//! entries are listed too, and [`crate::parse::read_source_in`] refuses each
 //! with a diagnostic naming it (a link out of the content dir is never read).
 //! It does say when the folder is not a cohort: none found is an error, and
 //! a submission that looks like a folder of forks gets a warning.
@@ -20,7 +20,7 @@ use walkdir::WalkDir;
 
 /// One student's submission before reading.
 #[derive(Debug, Clone)]
-pub struct Unit {
+pub(crate) struct Unit {
     /// Path relative to the content dir ("ivan__lab-01" or "olga.md").
     pub source: String,
     /// Markdown files, relative to the content dir, sorted.
@@ -34,14 +34,14 @@ const SKIP_DIRS: &[&str] = &["node_modules", "target", "public", "themes"];
 
 /// Markdown files read per fork, and folder depth searched: far beyond any
 /// assignment, and a bound on what one hostile fork can make the build read.
-pub const MAX_FILES_PER_UNIT: usize = 200;
+pub(crate) const MAX_FILES_PER_UNIT: usize = 200;
 const MAX_WALK_DEPTH: usize = 16;
 
 /// Page paths are built from slugs; keep each well under the 255-byte limit
 /// of file names.
 const MAX_SLUG_BYTES: usize = 100;
 
-pub fn discover(content: &Path) -> Result<Vec<Unit>> {
+pub(crate) fn discover(content: &Path) -> Result<Vec<Unit>> {
     let root =
         content.canonicalize().with_context(|| format!("content folder {} does not exist", content.display()))?;
     let mut entries: Vec<_> = std::fs::read_dir(&root)
@@ -236,7 +236,7 @@ fn assign_ids(units: &mut [Unit]) {
 /// `owner__repo` are) is its own id; any other name gets its readable form
 /// and, after `--` (which no such name holds), a hash of the name itself.
 /// Ids differ even ignoring case, and none is a name Windows reserves.
-pub fn unit_id(name: &str) -> String {
+pub(crate) fn unit_id(name: &str) -> String {
     let base = id_base(name);
     if base == name && !is_reserved(&base) { base } else { format!("{base}--{}", name_hash(name)) }
 }

@@ -9,11 +9,11 @@ use std::borrow::Cow;
 use std::io::Write;
 
 /// What a hidden character is shown as.
-pub const SHOWN_AS: char = '\u{FFFD}';
+pub(crate) const SHOWN_AS: char = '\u{FFFD}';
 
 /// A character that is hidden (see the module docs). Tab and line ends are
 /// ordinary text; ZWJ and ZWNJ are kept, as scripts need them.
-pub fn is_hidden(c: char) -> bool {
+pub(crate) fn is_hidden(c: char) -> bool {
     matches!(c,
         '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
         | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{180e}' | '\u{200b}' | '\u{200e}' | '\u{200f}'
@@ -23,7 +23,7 @@ pub fn is_hidden(c: char) -> bool {
 
 /// Whether a byte may start a hidden character: every other byte is
 /// ordinary text, so a scan can skip it. Branch-free, so scans vectorise.
-pub const fn may_hide(b: u8) -> bool {
+pub(crate) const fn may_hide(b: u8) -> bool {
     ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
         | (b == 0x7f)
         | (b == 0xc2)
@@ -36,12 +36,12 @@ pub const fn may_hide(b: u8) -> bool {
 
 /// Whether `s` may hold a hidden character. Every string written passes
 /// through here, most of them short and with none.
-pub fn may_hold_hidden(s: &str) -> bool {
+pub(crate) fn may_hold_hidden(s: &str) -> bool {
     next_may_hide(s.as_bytes(), 0).is_some()
 }
 
 /// `s` with each hidden character replaced by [`SHOWN_AS`].
-pub fn shown(s: &str) -> Cow<'_, str> {
+pub(crate) fn shown(s: &str) -> Cow<'_, str> {
     if !may_hold_hidden(s) || !s.chars().any(is_hidden) {
         return Cow::Borrowed(s);
     }
@@ -52,14 +52,14 @@ pub fn shown(s: &str) -> Cow<'_, str> {
 /// JSON they can only be inside strings (its own syntax is ASCII), where the
 /// escape means the same character. Below a large buffer, it scans each
 /// block once, vectorised, and most blocks pass through untouched.
-pub struct Json<W: Write> {
+pub(crate) struct Json<W: Write> {
     inner: W,
     /// The start of a character cut by the end of the last write.
     carry: Vec<u8>,
 }
 
 impl<W: Write> Json<W> {
-    pub fn new(inner: W) -> Self {
+    pub(crate) fn new(inner: W) -> Self {
         Json { inner, carry: Vec::new() }
     }
 }
@@ -177,7 +177,7 @@ fn next_may_hide(s: &[u8], from: usize) -> Option<usize> {
 
 /// [`may_hide`] of every byte: for byte-by-byte loops, where a lookup
 /// beats eight comparisons.
-pub static MAY_HIDE: [bool; 256] = {
+pub(crate) static MAY_HIDE: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {
@@ -188,14 +188,14 @@ pub static MAY_HIDE: [bool; 256] = {
 };
 
 /// Compact JSON of `value` into `w`, hidden characters escaped.
-pub fn to_writer<W: Write, T: serde::Serialize + ?Sized>(w: W, value: &T) -> std::io::Result<()> {
+pub(crate) fn to_writer<W: Write, T: serde::Serialize + ?Sized>(w: W, value: &T) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, Json::new(w));
     serde_json::to_writer(&mut out, value)?;
     out.flush()
 }
 
 /// [`to_writer`] into a string.
-pub fn to_string<T: serde::Serialize + ?Sized>(value: &T) -> std::io::Result<String> {
+pub(crate) fn to_string<T: serde::Serialize + ?Sized>(value: &T) -> std::io::Result<String> {
     let mut out = Vec::new();
     to_writer(&mut out, value)?;
     // JSON text and ASCII escapes: always UTF-8.

@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
 /// The theme folder's name under `themes/`.
-pub const THEME: &str = "atlas";
+pub(crate) const THEME: &str = "atlas";
 
 const CONFIG: &str = r#"# skills-atlas site config. Every key is optional; each is shown here with
 # what it does. `skills-atlas build` reads content/config.yaml by itself;

@@ -9,7 +9,7 @@ use crate::review::Rubric;
 use anyhow::{Result, anyhow};
 use std::path::{Path, PathBuf};
 
-pub struct Inputs {
+pub(crate) struct Inputs {
     pub config: Config,
     /// The config file read, if any.
     pub config_path: Option<PathBuf>,
@@ -21,7 +21,7 @@ impl Inputs {
     /// Read `config` (else `content/config.yaml` when a content folder is
     /// given, else the defaults), let `base_url` override its own, and
     /// compile the taxonomy and rubric. Errors name the config file.
-    pub fn load(config: Option<&Path>, content: Option<&Path>, base_url: Option<&str>) -> Result<Inputs> {
+    pub(crate) fn load(config: Option<&Path>, content: Option<&Path>, base_url: Option<&str>) -> Result<Inputs> {
         let (mut config, config_path) = match content {
             Some(content) => Config::load(config, content)?,
             None if config.is_some() => Config::load(config, Path::new(""))?,
@@ -39,7 +39,7 @@ impl Inputs {
     /// The theme folder the config names: relative to the config file, else
     /// to the content dir's parent, else the working dir. `None` for the
     /// built-in theme.
-    pub fn theme(&self, content: &Path) -> Result<Option<PathBuf>> {
+    pub(crate) fn theme(&self, content: &Path) -> Result<Option<PathBuf>> {
         let Some(name) = &self.config.theme else { return Ok(None) };
         if name == "default" {
             return Ok(None);

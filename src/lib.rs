@@ -4,27 +4,31 @@
 //! discover -> parse (outline) -> extract -> normalise (model, with the
 //! taxonomy matcher in normalize) -> aggregate -> review -> render -> write.
 //! Below them all, `text`, `config` and `diagnostics`; above them, what
-//! drives them: this file (`build`), `inputs`, `session` (serve), `check`
+//! drives them: this file (`build_with_progress`), `inputs`, `session` (serve), `check`
 //! and `fuzz`.
 
-pub mod aggregate;
-pub mod atlas;
+// Modules are `pub` only where the binary, tests, benches, examples or the
+// fuzz target use them; inside, `pub` only for what they use.
+#![warn(unreachable_pub)]
+
+pub(crate) mod aggregate;
+pub(crate) mod atlas;
 pub mod check;
 pub mod check_links;
-pub mod config;
+pub(crate) mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod extract;
 pub mod fuzz;
-pub mod hidden;
+pub(crate) mod hidden;
 pub mod init;
-pub mod inputs;
-pub mod limits;
-pub mod load;
+pub(crate) mod inputs;
+pub(crate) mod limits;
+pub(crate) mod load;
 pub mod manual;
 pub mod model;
 pub mod normalize;
-pub mod parse;
+pub(crate) mod parse;
 pub mod render;
 pub mod review;
 pub mod serve;
@@ -32,7 +36,7 @@ pub mod session;
 pub mod term;
 pub(crate) mod text;
 pub(crate) mod url;
-pub mod write;
+pub(crate) mod write;
 
 use anyhow::{Result, anyhow};
 use diagnostics::{Finding, Severity};
@@ -71,11 +75,11 @@ impl BuildReport {
 
 /// A loaded cohort: everything but the rendering.
 pub struct Loaded {
-    pub config: config::Config,
-    pub config_path: Option<PathBuf>,
+    /// Read back by the render stage's tests.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) config: config::Config,
     pub submissions: Vec<model::Submission>,
     pub cohort: aggregate::Cohort,
-    pub stages: Vec<(&'static str, f64)>,
 }
 
 /// Progress for a terminal bar: called with a stage name, the items done so
@@ -83,25 +87,14 @@ pub struct Loaded {
 pub type Progress<'a> = &'a (dyn Fn(&'static str, usize, usize) + Sync);
 
 /// For callers without a progress bar.
-pub fn no_progress(_: &'static str, _: usize, _: usize) {}
+pub(crate) fn no_progress(_: &'static str, _: usize, _: usize) {}
 
-/// Config, discover, parse, extract, normalise and aggregate.
+/// Discover, parse, extract, normalise and aggregate a cohort: everything
+/// but the review and the rendering.
 pub fn load(content: &Path, config: Option<&Path>, base_url: Option<&str>) -> Result<Loaded> {
-    load_with_progress(content, config, base_url, &no_progress)
-}
-
-/// [`load`], reporting parse progress per submission.
-pub fn load_with_progress(
-    content: &Path,
-    config: Option<&Path>,
-    base_url: Option<&str>,
-    progress: Progress,
-) -> Result<Loaded> {
-    let Parsed { inputs, submissions, mut clock } = parse(content, config, base_url, progress)?;
+    let Parsed { inputs, submissions, .. } = parse(content, config, base_url, &no_progress)?;
     let cohort = aggregate::aggregate(&submissions, &inputs.taxonomy);
-    clock.lap("aggregate");
-    let Inputs { config, config_path, .. } = inputs;
-    Ok(Loaded { config, config_path, submissions, cohort, stages: clock.laps })
+    Ok(Loaded { config: inputs.config, submissions, cohort })
 }
 
 /// A cohort read and parsed, not yet aggregated.
@@ -149,13 +142,9 @@ impl Clock {
     }
 }
 
-/// Run the whole pipeline. Errors here are about the build itself (bad
-/// config, unwritable output); problems in submissions are diagnostics.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    build_with_progress(opts, &no_progress)
-}
-
-/// [`build`], reporting progress per submission parsed and per page written.
+/// Run the whole pipeline, reporting progress per submission parsed and per
+/// page written. Errors here are about the build itself (bad config,
+/// unwritable output); problems in submissions are diagnostics.
 pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<BuildReport> {
     let start = Instant::now();
     // Everything that can reject the build runs before anything is written.
@@ -251,7 +240,7 @@ pub(crate) fn cohort_files(
 }
 
 /// Every HTML page but the 404, under the base URL, in path order.
-pub fn sitemap<'a>(base_url: &str, paths: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn sitemap<'a>(base_url: &str, paths: impl Iterator<Item = &'a str>) -> String {
     let base = base_url.trim_end_matches('/');
     let mut paths: Vec<&str> = paths.filter(|p| p.ends_with(".html") && *p != "404.html").collect();
     paths.sort_unstable();

@@ -13,36 +13,36 @@ use std::time::Duration;
 
 /// Components a submission may map (each can make a page of its own), and
 /// roles named per component.
-pub const MAX_COMPONENTS: usize = 100;
-pub const MAX_COMPONENT_ROLES: usize = 10;
+pub(crate) const MAX_COMPONENTS: usize = 100;
+pub(crate) const MAX_COMPONENT_ROLES: usize = 10;
 /// Roles in "Roles and responsibilities", responsibilities per role, and
 /// characters of responsibilities in all.
-pub const MAX_ROLES: usize = 100;
-pub const MAX_RESPONSIBILITIES: usize = 20;
-pub const MAX_RESPONSIBILITY_CHARS: usize = 64_000;
+pub(crate) const MAX_ROLES: usize = 100;
+pub(crate) const MAX_RESPONSIBILITIES: usize = 20;
+pub(crate) const MAX_RESPONSIBILITY_CHARS: usize = 64_000;
 /// Entries in each list of skills.
-pub const MAX_SKILLS: usize = 200;
-pub const MAX_POSTINGS: usize = 50;
+pub(crate) const MAX_SKILLS: usize = 200;
+pub(crate) const MAX_POSTINGS: usize = 50;
 /// Characters of one name (component, role, skill, posting, product), of
 /// one responsibility or URL, and of the reflection.
-pub const MAX_NAME_CHARS: usize = 100;
-pub const MAX_TEXT_CHARS: usize = 1_000;
-pub const MAX_REFLECTION_CHARS: usize = 20_000;
+pub(crate) const MAX_NAME_CHARS: usize = 100;
+pub(crate) const MAX_TEXT_CHARS: usize = 1_000;
+pub(crate) const MAX_REFLECTION_CHARS: usize = 20_000;
 /// Diagnostics kept per submission; one more says how many were left out.
-pub const MAX_DIAGNOSTICS: usize = 200;
+pub(crate) const MAX_DIAGNOSTICS: usize = 200;
 
 /// How long one submission may take to load, and its page to render.
-pub const FORK_SECONDS: f64 = 5.0;
+pub(crate) const FORK_SECONDS: f64 = 5.0;
 
 /// [`FORK_SECONDS`], or `SKILLS_ATLAS_FORK_SECONDS` from the environment.
-pub fn fork_deadline() -> Duration {
+pub(crate) fn fork_deadline() -> Duration {
     let seconds = std::env::var("SKILLS_ATLAS_FORK_SECONDS").ok().and_then(|s| s.parse::<f64>().ok());
     Duration::from_secs_f64(seconds.filter(|s| s.is_finite() && *s >= 0.0).unwrap_or(FORK_SECONDS))
 }
 
 /// Cut each list and name of `sub` to its bound, with a finding for each
 /// list cut.
-pub fn cap_entities(sub: &mut Submission) {
+pub(crate) fn cap_entities(sub: &mut Submission) {
     let file = findings_file(sub);
     let mut notes = Vec::new();
     let mut cut = |what: &str, len: usize, max: usize| {
@@ -137,7 +137,7 @@ fn shorten(s: &mut String, max: usize) {
 
 /// The first [`MAX_DIAGNOSTICS`] diagnostics (sorted: errors are not
 /// crowded out by where they fall), and one saying how many more there were.
-pub fn cap_diagnostics(diags: &mut Vec<Finding>) {
+pub(crate) fn cap_diagnostics(diags: &mut Vec<Finding>) {
     if diags.len() <= MAX_DIAGNOSTICS {
         return;
     }
@@ -157,7 +157,7 @@ pub fn cap_diagnostics(diags: &mut Vec<Finding>) {
 
 /// `sub` as plain text only: its structure dropped (no entity of it reaches
 /// any page), each file shown as a code block, and an error finding.
-pub fn as_plain(sub: &mut Submission, took: Duration) {
+pub(crate) fn as_plain(sub: &mut Submission, took: Duration) {
     let file = findings_file(sub);
     sub.components.clear();
     sub.responsibilities.clear();
@@ -189,7 +189,7 @@ pub fn as_plain(sub: &mut Submission, took: Duration) {
 }
 
 /// `text` as a fenced code block without a language: shown as it is.
-pub fn fenced(text: &str) -> String {
+pub(crate) fn fenced(text: &str) -> String {
     let mut longest = 0;
     let mut run = 0;
     for b in text.bytes() {

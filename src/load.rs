@@ -12,7 +12,7 @@ use std::time::Instant;
 
 /// One unit, within [`crate::limits`]: its entities capped, and as plain
 /// text if it took longer than a fork may.
-pub fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
+pub(crate) fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
     let start = Instant::now();
     let mut sub = load_within_limits(unit, content, tax);
     crate::limits::cap_entities(&mut sub);

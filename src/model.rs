@@ -484,7 +484,7 @@ fn product_of(ex: &Extracted, tax: &Taxonomy) -> Option<String> {
 
 /// True when the reflection has sentences of the student's own, not only the
 /// assignment's questions, instructions or placeholders.
-pub fn is_own_writing(text: &str) -> bool {
+pub(crate) fn is_own_writing(text: &str) -> bool {
     let mut words = 0;
     for line in text.lines() {
         let f = fold(line);

@@ -5,14 +5,14 @@
 use crate::diagnostics::{Finding, Severity};
 use anstyle::{AnsiColor, Style};
 
-pub const ERROR: Style = AnsiColor::Red.on_default().bold();
-pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+pub(crate) const ERROR: Style = AnsiColor::Red.on_default().bold();
+pub(crate) const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 pub const GOOD: Style = AnsiColor::Green.on_default().bold();
-pub const DIM: Style = Style::new().dimmed();
+pub(crate) const DIM: Style = Style::new().dimmed();
 pub const BOLD: Style = Style::new().bold();
 
 /// `1234567` -> `1,234,567`.
-pub fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -25,13 +25,13 @@ pub fn thousands(n: usize) -> String {
 }
 
 /// `n thing` or `n things`, with separators.
-pub fn count(n: usize, thing: &str) -> String {
+pub(crate) fn count(n: usize, thing: &str) -> String {
     format!("{} {thing}{}", thousands(n), if n == 1 { "" } else { "s" })
 }
 
 /// `errors` and `warnings` as a summary clause: `2 errors, 37 warnings`,
 /// `37 warnings`, `no errors or warnings`.
-pub fn problems(errors: usize, warnings: usize) -> String {
+pub(crate) fn problems(errors: usize, warnings: usize) -> String {
     match (errors, warnings) {
         (0, 0) => "no errors or warnings".to_string(),
         (0, w) => count(w, "warning"),

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 /// `path` with every byte but unreserved characters and `/` percent-encoded
 /// (RFC 3986): `skills/c++/` -> `skills/c%2B%2B/`, Cyrillic slugs as UTF-8.
-pub fn encode_path(path: &str) -> Cow<'_, str> {
+pub(crate) fn encode_path(path: &str) -> Cow<'_, str> {
     let keep = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/');
     if path.bytes().all(keep) {
         return Cow::Borrowed(path);
@@ -23,7 +23,7 @@ pub fn encode_path(path: &str) -> Cow<'_, str> {
 
 /// `%XX` sequences decoded as UTF-8; a sequence that is not valid hex, or
 /// bytes that are not UTF-8, are kept as written.
-pub fn decode(s: &str) -> Cow<'_, str> {
+pub(crate) fn decode(s: &str) -> Cow<'_, str> {
     if !s.contains('%') {
         return Cow::Borrowed(s);
     }

@@ -16,10 +16,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Written into every output folder; its presence means "ours to replace".
-pub const MARKER: &str = ".skills-atlas";
+pub(crate) const MARKER: &str = ".skills-atlas";
 
 /// Refuse output folders that would destroy input or unrelated files.
-pub fn check_output(output: &Path, content: &Path) -> Result<()> {
+pub(crate) fn check_output(output: &Path, content: &Path) -> Result<()> {
     let out = absolute(output)?;
     let content = content.canonicalize().with_context(|| format!("reading {}", content.display()))?;
     if out.parent().is_none() {
@@ -80,7 +80,7 @@ fn is_ours(dir: &Path) -> bool {
 }
 
 /// Write every page under a staging folder, then swap it in for `output`.
-pub fn write_site(output: &Path, pages: Vec<Page>) -> Result<()> {
+pub(crate) fn write_site(output: &Path, pages: Vec<Page>) -> Result<()> {
     let mut staging = Staging::create(output)?;
     staging.put(pages)?;
     staging.commit()
@@ -90,7 +90,7 @@ pub fn write_site(output: &Path, pages: Vec<Page>) -> Result<()> {
 /// held in memory at once) and land in a staging folder that replaces the
 /// output folder only on [`Staging::commit`]. Dropped uncommitted, it removes
 /// itself and the previous site stays.
-pub struct Staging {
+pub(crate) struct Staging {
     out: PathBuf,
     dir: PathBuf,
     old: PathBuf,
@@ -103,7 +103,7 @@ pub struct Staging {
 }
 
 impl Staging {
-    pub fn create(output: &Path) -> Result<Staging> {
+    pub(crate) fn create(output: &Path) -> Result<Staging> {
         let out = absolute(output)?;
         let parent = out.parent().context("output folder has no parent")?;
         fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
@@ -125,7 +125,7 @@ impl Staging {
     /// Write a batch of pages (in parallel). Of pages whose paths differ at
     /// most by letter case (one file on macOS and Windows), the first to
     /// arrive is written and the others named on stderr.
-    pub fn put(&mut self, pages: Vec<Page>) -> Result<()> {
+    pub(crate) fn put(&mut self, pages: Vec<Page>) -> Result<()> {
         use rayon::prelude::*;
         let mut keep = Vec::with_capacity(pages.len());
         for p in pages {
@@ -167,7 +167,7 @@ impl Staging {
 
     /// Reserve `path` for a file written apart from the batches (by another
     /// thread, through [`stream_to`]); returns where to write it.
-    pub fn claim(&mut self, path: &str) -> Result<PathBuf> {
+    pub(crate) fn claim(&mut self, path: &str) -> Result<PathBuf> {
         check_path(path)?;
         if self.seen.insert(path.to_lowercase(), path.to_string()).is_some() {
             bail!("internal error: page {path:?} written twice");
@@ -177,12 +177,12 @@ impl Staging {
     }
 
     /// Every path written so far, in arrival order.
-    pub fn paths(&self) -> &[String] {
+    pub(crate) fn paths(&self) -> &[String] {
         &self.paths
     }
 
     /// Swap the staging folder in for the output folder.
-    pub fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         let (out, dir, old) = (&self.out, &self.dir, &self.old);
         if out.exists() {
             fs::rename(out, old).with_context(|| format!("moving the previous site {} aside", out.display()))?;
@@ -227,7 +227,7 @@ fn check_path(path: &str) -> Result<()> {
 
 /// Create `full` and write it through a buffered writer, for outputs too
 /// large to hold in memory whole.
-pub fn stream_to(full: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+pub(crate) fn stream_to(full: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let file = fs::File::create_new(full).with_context(|| format!("writing {}", full.display()))?;
     let mut buf = std::io::BufWriter::with_capacity(1 << 16, file);
     write(&mut buf).with_context(|| format!("writing {}", full.display()))?;

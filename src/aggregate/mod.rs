@@ -35,7 +35,7 @@ use serde::Serialize;
 
 pub(crate) use gaps::{Gap, GapIndex, Status};
 pub(crate) use heat::Heatmap;
-pub use overview::{MarketRow, Overview, TaskDone, overview};
+pub(crate) use overview::{Overview, overview};
 
 /// A submission.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -245,7 +245,7 @@ struct Keys {
     product: Option<String>,
 }
 
-pub fn aggregate(subs: &[Submission], tax: &Taxonomy) -> Cohort {
+pub(crate) fn aggregate(subs: &[Submission], tax: &Taxonomy) -> Cohort {
     // Slugs cost the most per submission, and need nothing but it.
     let keys: Vec<Keys> = subs
         .par_iter()

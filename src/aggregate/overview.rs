@@ -28,7 +28,7 @@ pub(crate) const TASKS: [(&str, &[Section]); 3] = [
 pub(crate) const MARKET_ROWS: usize = 20;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Overview {
+pub(crate) struct Overview {
     pub submissions: usize,
     /// Distinct students (authors).
     pub students: usize,
@@ -43,7 +43,7 @@ pub struct Overview {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TaskDone {
+pub(crate) struct TaskDone {
     pub title: &'static str,
     /// The sections it needs, by title.
     pub sections: Vec<&'static str>,
@@ -53,7 +53,7 @@ pub struct TaskDone {
 
 /// A skill the class's postings ask for, against the class.
 #[derive(Debug, Clone, Serialize)]
-pub struct MarketRow {
+pub(crate) struct MarketRow {
     pub name: String,
     pub slug: String,
     /// Postings asking for it.
@@ -67,7 +67,7 @@ pub struct MarketRow {
 }
 
 /// The overview's counts: one pass over the reviews, one sort of the skills.
-pub fn overview(subs: &[Submission], cohort: &Cohort, review: &CohortReview) -> Overview {
+pub(crate) fn overview(subs: &[Submission], cohort: &Cohort, review: &CohortReview) -> Overview {
     let mut complete = [0usize; TASKS.len()];
     let (mut all_tasks, mut with_errors) = (0, 0);
     for (s, r) in subs.iter().zip(&review.reviews) {

@@ -40,7 +40,7 @@ enum Block {
 
 /// A section recovered from content: the heading it was given, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recovered {
+pub(crate) struct Recovered {
     pub section: Section,
     pub line: usize,
     pub why: String,
@@ -53,7 +53,7 @@ const TASK_2: [Section; 3] = [Section::Components, Section::Responsibilities, Se
 /// untitled section, then wrap each run of like blocks in a heading that
 /// names its section. Extraction then reads the file as if the student had
 /// written those headings.
-pub fn recover_sections(root: &mut Node) -> Vec<Recovered> {
+pub(crate) fn recover_sections(root: &mut Node) -> Vec<Recovered> {
     let sections = section_nodes(root);
     if missing(&sections).is_empty() {
         return Vec::new();

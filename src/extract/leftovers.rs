@@ -8,7 +8,7 @@ use super::text::is_placeholder;
 
 /// Calls `f(line, text)` for each line of `text` outside code blocks and
 /// HTML comments, 1-based.
-pub fn each_prose_line<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str)) {
+pub(crate) fn each_prose_line<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str)) {
     let mut fence: Option<&str> = None;
     let mut comment = false;
     for (i, line) in lines(text).enumerate() {
@@ -38,7 +38,7 @@ pub fn each_prose_line<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str)) {
 /// The leftovers of one file, one per line, each with the text left (never
 /// empty). A table's header row names its columns ("Link", "Skill"): it is
 /// not a leftover.
-pub fn placeholders(path: &str, text: &str) -> Vec<Named> {
+pub(crate) fn placeholders(path: &str, text: &str) -> Vec<Named> {
     let mut out = Vec::new();
     // The line before, held until the next one says whether it heads a table.
     let mut held: Option<(usize, String)> = None;
@@ -91,7 +91,7 @@ pub(crate) fn trim_marks<'a>(s: &'a str, marks: &[u8]) -> &'a str {
 }
 
 /// A line's content without its list marker, quote marks and emphasis.
-pub fn content_of(line: &str) -> &str {
+pub(crate) fn content_of(line: &str) -> &str {
     let mut t = trim(line);
     loop {
         // Text that starts with none of the markers below is left as it is:

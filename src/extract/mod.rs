@@ -8,16 +8,16 @@
 mod components;
 mod fields;
 mod infer;
-pub mod leftovers;
+pub(crate) mod leftovers;
 mod postings;
 mod product;
 mod responsibilities;
-pub mod sections;
-pub mod text;
+pub(crate) mod sections;
+pub(crate) mod text;
 
 use crate::parse::outline::{Kind, Node};
 use crate::text::tidy;
-pub use infer::{Recovered, recover_sections};
+pub(crate) use infer::{Recovered, recover_sections};
 pub use sections::Section;
 use serde::Serialize;
 
@@ -99,7 +99,7 @@ pub struct SectionAt {
 }
 
 /// One parsed file of a submission.
-pub struct FileOutline<'a> {
+pub(crate) struct FileOutline<'a> {
     pub path: &'a str,
     /// The file's text, for what is read line by line (placeholders).
     pub text: &'a str,
@@ -110,7 +110,7 @@ pub struct FileOutline<'a> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileRole {
+pub(crate) enum FileRole {
     /// roles-and-skills.md or the one loose file.
     Roles,
     Architecture,
@@ -127,17 +127,17 @@ pub(crate) struct Found<'a> {
 
 impl Found<'_> {
     /// The nodes inside the section, minus nested sections of other kinds.
-    pub fn content(&self, all: &[Found<'_>]) -> Vec<&Node> {
+    pub(crate) fn content(&self, all: &[Found<'_>]) -> Vec<&Node> {
         self.node.children.iter().filter(|c| !all.iter().any(|f| std::ptr::eq(f.node, *c))).collect()
     }
 
-    pub fn named(&self, name: String, text: String, line: usize) -> Named {
+    pub(crate) fn named(&self, name: String, text: String, line: usize) -> Named {
         Named { name, text, file: self.file.to_string(), line }
     }
 }
 
 /// Extract the assignment's fields from a submission's files.
-pub fn extract(files: &[FileOutline<'_>]) -> Extracted {
+pub(crate) fn extract(files: &[FileOutline<'_>]) -> Extracted {
     let mut found = Vec::new();
     // Roles file first, then the others, architecture last: a field is taken
     // from the first file that has it.

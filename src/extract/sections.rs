@@ -53,13 +53,13 @@ impl Section {
 
 /// The headings of an outline that name a section, with their lines, in
 /// document order.
-pub fn section_heads(root: &crate::parse::outline::Node) -> Vec<(Section, usize)> {
+pub(crate) fn section_heads(root: &crate::parse::outline::Node) -> Vec<(Section, usize)> {
     root.iter().filter(|n| n.is_heading()).filter_map(|n| classify(&n.text).map(|(s, _)| (s, n.line))).collect()
 }
 
 /// Classify a title. `"Chosen role: Backend"` gives the section and the
 /// value written after the colon.
-pub fn classify(title: &str) -> Option<(Section, Option<String>)> {
+pub(crate) fn classify(title: &str) -> Option<(Section, Option<String>)> {
     let title = title.trim();
     // "**Role:** Backend Engineer", "Chosen role - Backend", "Skills I have: a, b":
     // the head alone first, so the whole line cannot swallow the value.
@@ -292,14 +292,8 @@ fn strip_numbering(t: &str) -> &str {
     t.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ').trim()
 }
 
-/// Whole-word (or word-prefix, with a trailing `*`) search in folded text.
-/// A pattern of several words must match consecutive words.
-pub fn contains_word(text: &str, pattern: &str) -> bool {
-    let tw: Vec<&str> = text.split_whitespace().collect();
-    words_contain(&tw, pattern)
-}
-
-/// [`contains_word`] over text already split into words.
+/// Whole-word (or word-prefix, with a trailing `*`) search in folded text
+/// split into words. A pattern of several words must match consecutive words.
 fn words_contain(tw: &[&str], pattern: &str) -> bool {
     let (pattern, prefix) = match pattern.strip_suffix('*') {
         Some(p) => (p, true),

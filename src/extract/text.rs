@@ -8,7 +8,7 @@ use std::borrow::Cow;
 /// The first LLM citation artifact in a line: `[cite:7]`, `[cite_start]`,
 /// `:contentReference[oaicite:0]`, `{index=0}`, `【4†source】`. Not
 /// `[citation needed]` or other bracketed prose.
-pub fn citation_in(line: &str) -> Option<&str> {
+pub(crate) fn citation_in(line: &str) -> Option<&str> {
     const MARKS: [(&str, &str); 5] =
         [(":contentReference[", "]"), ("[oaicite", "]"), ("[cite", "]"), ("【", "】"), ("{index=", "}")];
     // Every mark opens with '[', '{' or '【' (E3 80 90): most lines have none.
@@ -28,7 +28,7 @@ pub fn citation_in(line: &str) -> Option<&str> {
 }
 
 /// The text without its LLM citation artifacts (see [`citation_in`]).
-pub fn strip_citations(s: &str) -> Cow<'_, str> {
+pub(crate) fn strip_citations(s: &str) -> Cow<'_, str> {
     if citation_in(s).is_none() {
         return Cow::Borrowed(s);
     }
@@ -41,7 +41,7 @@ pub fn strip_citations(s: &str) -> Cow<'_, str> {
 }
 
 /// True for template leftovers: `...`, `<name>`, `TODO`, `IT specialist 1`.
-pub fn is_placeholder(s: &str) -> bool {
+pub(crate) fn is_placeholder(s: &str) -> bool {
     let t = s.trim_matches(|c: char| c == '-' || c == '*' || c.is_whitespace());
     if t.is_empty() || t.chars().all(|c| matches!(c, '.' | '…' | '_' | '-' | '?')) {
         return true;
@@ -110,7 +110,7 @@ fn is_template_word(f: &[u8]) -> bool {
 
 /// The name an item stands for: bold label or the text before a
 /// description separator; numbering, emphasis and trailing colons dropped.
-pub fn clean_name(text: &str, label: Option<&str>) -> String {
+pub(crate) fn clean_name(text: &str, label: Option<&str>) -> String {
     let text = strip_citations(text);
     let text = text.trim();
     if let Some(label) = label {
@@ -155,7 +155,7 @@ fn head_before_description(s: &str) -> &str {
 
 /// Split an inline list: "Basic Python, SQL, and understanding of REST APIs."
 /// Commas inside parentheses do not split.
-pub fn split_inline(s: &str) -> Vec<String> {
+pub(crate) fn split_inline(s: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut depth = 0i32;
     let mut cur = String::new();
@@ -185,7 +185,7 @@ pub fn split_inline(s: &str) -> Vec<String> {
 
 /// True when the text names a job: "QA engineer", "Backend developer",
 /// "DBA", "UX/UI designer".
-pub fn has_role_noun(s: &str) -> bool {
+pub(crate) fn has_role_noun(s: &str) -> bool {
     const NOUNS: &[&str] = &[
         "engineer",
         "engineers",

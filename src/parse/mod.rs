@@ -1,31 +1,31 @@
 //! Parse stage: read a submission's files and turn each into an outline.
 //!
-//! [`read_source`] is the one gate every student file passes: it refuses
+//! [`read_source_in`] is the one gate every student file passes: it refuses
 //! what must not be read (links out of the content folder, pipes, binary
 //! files), caps the size, and turns any encoding into UTF-8 text with LF
 //! line ends. Each refusal or repair is a diagnostic naming the file.
 
-pub mod outline;
+pub(crate) mod outline;
 
 use crate::diagnostics::{Finding, Severity};
 use crate::text::any_byte;
 use std::io::Read;
-use std::path::{Component, Path};
+use std::path::Path;
 
 /// Files larger than this are read only this far: enough for any honest
 /// submission, and it keeps one hostile file from holding the build.
-pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
 
 /// All of one submission's files together are read only this far (honest
 /// forks hold tens of kilobytes): it bounds every later stage's work.
-pub const MAX_UNIT_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_UNIT_BYTES: usize = 4 * 1024 * 1024;
 
 /// How much of a file's start is checked for binary content.
 const SNIFF_BYTES: usize = 8192;
 
 /// Where a submission's files may be read from.
 #[derive(Debug, Clone, Copy)]
-pub struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     /// The content folder, canonical.
     pub root: &'a Path,
     /// The submission's own folder, canonical; `None` for a loose file.
@@ -38,7 +38,9 @@ pub struct Scope<'a> {
 /// Read a Markdown file as text: BOM dropped, CRLF made LF, legacy encodings
 /// decoded. `abs` must be `content.join(rel)`; problems come back as
 /// diagnostics naming `rel`, and `None` means the file was not read.
-pub fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Finding>) {
+/// (Builds read through [`read_source_in`], with their fork's scope.)
+#[cfg(test)]
+fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Finding>) {
     // `rel` has one component per level below the content folder.
     let depth = Path::new(rel).components().count();
     let Some(root) = abs.ancestors().nth(depth).and_then(|r| r.canonicalize().ok()) else {
@@ -47,13 +49,15 @@ pub fn read_source(abs: &Path, rel: &str) -> (Option<String>, Vec<Finding>) {
             vec![Finding::new("unreadable", rel, 0, Severity::Error, "cannot read the file: its folder is gone")],
         );
     };
-    let fork = (depth > 1).then(|| root.join(Path::new(rel).components().next().unwrap_or(Component::CurDir)));
+    let fork =
+        (depth > 1).then(|| root.join(Path::new(rel).components().next().unwrap_or(std::path::Component::CurDir)));
     read_source_in(abs, rel, &Scope { root: &root, fork: fork.as_deref(), budget: MAX_FILE_BYTES })
 }
 
-/// [`read_source`] within `scope`: the file is refused when it lies outside
+/// Read a Markdown file (BOM dropped, CRLF made LF, legacy encodings
+/// decoded) within `scope`: the file is refused when it lies outside
 /// it, and read no further than its budget.
-pub fn read_source_in(abs: &Path, rel: &str, scope: &Scope) -> (Option<String>, Vec<Finding>) {
+pub(crate) fn read_source_in(abs: &Path, rel: &str, scope: &Scope) -> (Option<String>, Vec<Finding>) {
     let mut diags = Vec::new();
     let error = |msg: String| Finding::new("unreadable", rel, 0, Severity::Error, msg);
     let cap = scope.budget.min(MAX_FILE_BYTES);

@@ -15,19 +15,19 @@ mod lines;
 mod node;
 mod repair;
 
-pub use html::html_as_text;
-pub use lines::LineIndex;
-pub use node::{Kind, Node, Walk};
+pub(crate) use html::html_as_text;
+pub(crate) use lines::LineIndex;
+pub(crate) use node::{Kind, Node};
 
 /// Level given to a paragraph that acts as a heading ("**Skills I have**"
 /// alone on its line, or a short "Components:" line): below every real
 /// heading.
-pub const LABEL_LEVEL: u8 = 7;
+pub(crate) const LABEL_LEVEL: u8 = 7;
 
 /// A label that names no section ("**Mobile app**") sits one level deeper,
 /// so where bold lines are a file's only headings, "**Backend engineer**"
 /// falls under "**Roles and responsibilities**" as it would under `##`.
-pub const SUB_LABEL_LEVEL: u8 = LABEL_LEVEL + 1;
+pub(crate) const SUB_LABEL_LEVEL: u8 = LABEL_LEVEL + 1;
 
 /// Labels nest no deeper than this.
 const MAX_LABEL_LEVEL: u8 = 12;
@@ -37,17 +37,17 @@ const MAX_LABEL_LEVEL: u8 = 12;
 const MAX_DEPTH: usize = 48;
 
 /// Parse Markdown into an outline rooted at a `Kind::Root` node.
-pub fn parse(text: &str) -> Node {
+pub(crate) fn parse(text: &str) -> Node {
     parse_with(text, &|_| None)
 }
 
 /// Which section a title names, as a key (equal keys, same section), or
 /// `None`: the parse stage needs to know only that much of sections.
-pub type SectionOf<'a> = &'a dyn Fn(&str) -> Option<u8>;
+pub(crate) type SectionOf<'a> = &'a dyn Fn(&str) -> Option<u8>;
 
 /// Like [`parse`], and a short plain line for which `is_title` holds (a
 /// section title written without `#`, "Skills I lack") becomes a label.
-pub fn parse_with(text: &str, is_title: SectionOf<'_>) -> Node {
+pub(crate) fn parse_with(text: &str, is_title: SectionOf<'_>) -> Node {
     let lines = LineIndex::new(text);
     let repaired = layout::recover(text, &lines, is_title);
     // A repair inserts characters, so the line starts move.

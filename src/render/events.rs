@@ -8,7 +8,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 /// Deepest nesting of Markdown elements kept as tags (a list level is two).
 pub(super) const MAX_DEPTH: usize = 64;
 /// Table columns kept; cells beyond are dropped, with a note.
-pub const MAX_COLUMNS: usize = 64;
+pub(crate) const MAX_COLUMNS: usize = 64;
 
 /// Images from other hosts become links to them, their alt text (else
 /// their address) the link text: a page that loaded them would tell that

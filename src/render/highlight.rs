@@ -27,10 +27,10 @@ const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 const MAX_HIGHLIGHT_BYTES: usize = 64 * 1024;
 /// A block with a longer line is shown plain: some grammars' regexes take
 /// time quadratic in the line's length (C#'s generics, Erlang, bash).
-pub const MAX_LINE_BYTES: usize = 512;
+pub(crate) const MAX_LINE_BYTES: usize = 512;
 
 /// A rendered code block.
-pub struct Block {
+pub(crate) struct Block {
     pub html: String,
     /// Whether it was highlighted (its bytes count against the budget).
     pub highlighted: bool,
@@ -41,7 +41,7 @@ pub struct Block {
 /// A `<pre><code>` block, highlighted when the language is known, the block
 /// is short enough and fits in `budget` bytes, its lines are short enough,
 /// and the deadline has not passed. Otherwise plain, with a note why.
-pub fn block(code: &str, lang: &str, budget: usize, deadline: Option<Instant>) -> Block {
+pub(crate) fn block(code: &str, lang: &str, budget: usize, deadline: Option<Instant>) -> Block {
     let plain = |why: &str| {
         let note = if why.is_empty() {
             String::new()
@@ -82,7 +82,7 @@ pub fn block(code: &str, lang: &str, budget: usize, deadline: Option<Instant>) -
 /// otherwise leak into dark mode wherever the dark theme has no rule), and
 /// every colour is pushed to WCAG AA contrast against its background: the
 /// stock themes use faint greys for comments.
-pub fn stylesheet() -> String {
+pub(crate) fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| {
         let theme = &themes.themes[name];

@@ -10,7 +10,7 @@ use crate::review::CohortReview;
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct Summary<'a> {
+pub(crate) struct Summary<'a> {
     pub submissions: usize,
     /// Distinct students (authors) behind the submissions.
     pub students: usize,
@@ -24,7 +24,7 @@ pub struct Summary<'a> {
 }
 
 #[derive(Serialize)]
-pub struct RoleRow<'a> {
+pub(crate) struct RoleRow<'a> {
     name: &'a str,
     slug: &'a str,
     /// Students who chose it.
@@ -35,7 +35,7 @@ pub struct RoleRow<'a> {
 }
 
 #[derive(Serialize)]
-pub struct SkillRow<'a> {
+pub(crate) struct SkillRow<'a> {
     name: &'a str,
     slug: &'a str,
     category: Option<&'a str>,
@@ -47,7 +47,7 @@ pub struct SkillRow<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ComponentRow<'a> {
+pub(crate) struct ComponentRow<'a> {
     name: &'a str,
     slug: &'a str,
     submissions: usize,
@@ -56,7 +56,7 @@ pub struct ComponentRow<'a> {
 }
 
 #[derive(Serialize)]
-pub struct RoleCountRow<'a> {
+pub(crate) struct RoleCountRow<'a> {
     name: &'a str,
     slug: &'a str,
     /// Mentions, and the students behind them.
@@ -65,7 +65,7 @@ pub struct RoleCountRow<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ProductRow<'a> {
+pub(crate) struct ProductRow<'a> {
     name: &'a str,
     slug: &'a str,
     /// How many submissions chose it / components they mapped.
@@ -73,7 +73,7 @@ pub struct ProductRow<'a> {
     components: usize,
 }
 
-pub fn summary<'a>(cohort: &'a Cohort, subs: &[Submission], review: &CohortReview) -> Summary<'a> {
+pub(crate) fn summary<'a>(cohort: &'a Cohort, subs: &[Submission], review: &CohortReview) -> Summary<'a> {
     Summary {
         submissions: subs.len(),
         students: cohort.students,
@@ -133,11 +133,11 @@ pub fn summary<'a>(cohort: &'a Cohort, subs: &[Submission], review: &CohortRevie
 
 /// Postings a skill page lists, at most: a class's fit (and more than a
 /// reader scans); at 10,000 submissions one skill has thousands.
-pub const SKILL_POSTINGS: usize = 200;
+pub(crate) const SKILL_POSTINGS: usize = 200;
 
 /// A skill's page: the skill, and the postings that ask for it.
 #[derive(Serialize)]
-pub struct SkillPage<'a> {
+pub(crate) struct SkillPage<'a> {
     skill: &'a SkillAgg,
     /// The first [`SKILL_POSTINGS`], in submission order.
     postings: Vec<PostingRow<'a>>,
@@ -147,7 +147,7 @@ pub struct SkillPage<'a> {
 
 /// A posting on a skill's page, with whose submission lists it.
 #[derive(Serialize)]
-pub struct PostingRow<'a> {
+pub(crate) struct PostingRow<'a> {
     id: &'a str,
     author: &'a str,
     source: &'a str,
@@ -158,7 +158,7 @@ pub struct PostingRow<'a> {
     url: Option<&'a str>,
 }
 
-pub fn skill_page<'a>(skill: &'a SkillAgg, subs: &'a [Submission]) -> SkillPage<'a> {
+pub(crate) fn skill_page<'a>(skill: &'a SkillAgg, subs: &'a [Submission]) -> SkillPage<'a> {
     let web = |u: &&str| u.starts_with("https://") || u.starts_with("http://");
     let postings = skill
         .asked

@@ -23,14 +23,14 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 use std::time::Instant;
 
-pub use super::events::MAX_COLUMNS;
+pub(crate) use super::events::MAX_COLUMNS;
 #[cfg(test)]
 use super::events::MAX_DEPTH;
 /// Code highlighted per submission, shared among its files.
-pub const MAX_HIGHLIGHT_TOTAL: usize = 64 * 1024;
+pub(crate) const MAX_HIGHLIGHT_TOTAL: usize = 64 * 1024;
 /// HTML of one submission's files together, shared among them. Past it a
 /// file is shown as plain text.
-pub const MAX_PAGE_HTML: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_PAGE_HTML: usize = 4 * 1024 * 1024;
 
 /// What rendering one file may cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -106,7 +106,7 @@ pub fn render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> Str
 }
 
 /// [`render`], and why the file is shown as plain text, if it is.
-pub fn render_noting(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> (String, Option<Over>) {
+pub(crate) fn render_noting(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> (String, Option<Over>) {
     match try_render(markdown, limits, deadline) {
         Ok(html) => (html, None),
         Err(why) => (plain(markdown, limits.max_html, why), Some(why)),
@@ -115,7 +115,7 @@ pub fn render_noting(markdown: &str, limits: &Limits, deadline: Option<Instant>)
 
 /// Why a file is shown as plain text.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Over {
+pub(crate) enum Over {
     /// Its HTML would pass [`Limits::max_html`].
     Size,
     /// Its deadline passed.

@@ -4,15 +4,15 @@
 //! templates by name. Student text only ever reaches templates as data
 //! (autoescaped) or as HTML that went through the sanitiser.
 
-pub mod charts;
+pub(crate) mod charts;
 mod escape;
 mod events;
-pub mod highlight;
-pub mod lists;
+pub(crate) mod highlight;
+pub(crate) mod lists;
 pub mod markdown;
 mod rawhtml;
-pub mod review_page;
-pub mod search;
+pub(crate) mod review_page;
+pub(crate) mod search;
 
 use crate::aggregate::Cohort;
 use crate::config::Config;
@@ -25,13 +25,13 @@ use std::path::Path;
 use tera::Tera;
 
 /// One output file, relative to the output dir.
-pub struct Page {
+pub(crate) struct Page {
     pub path: String,
     pub bytes: Vec<u8>,
 }
 
 /// The built-in templates, by file name (`init` copies them into a theme).
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("macros.html", include_str!("../../themes/default/templates/macros.html")),
     ("index.html", include_str!("../../themes/default/templates/index.html")),
@@ -58,7 +58,7 @@ const FAVICON_SVG: &str = include_str!("../../themes/default/static/favicon.svg"
 
 /// Load the embedded templates, then any `templates/*.html` of `theme_dir`
 /// over them by name (a theme may have static files only).
-pub fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
+pub(crate) fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     // Tera's default also escapes '/', which turns every relative link into
@@ -115,7 +115,7 @@ struct Ctx<'a, T: Serialize> {
 
 /// What lists and tables show of a submission.
 #[derive(Serialize)]
-pub struct SubmissionRow<'a> {
+pub(crate) struct SubmissionRow<'a> {
     id: &'a str,
     author: &'a str,
     source: &'a str,
@@ -146,7 +146,7 @@ const PAGE_CAPACITY: usize = 16 * 1024;
 const BATCH: usize = 256;
 
 /// The list pages: (path, template). Each reads the cohort summary.
-pub const LIST_PAGES: &[(&str, &str)] = &[
+pub(crate) const LIST_PAGES: &[(&str, &str)] = &[
     ("index.html", "index.html"),
     ("submissions/index.html", "submissions.html"),
     ("roles/index.html", "roles.html"),
@@ -155,12 +155,12 @@ pub const LIST_PAGES: &[(&str, &str)] = &[
     ("products/index.html", "products.html"),
     ("unknown/index.html", "unknown.html"),
 ];
-pub const REVIEW_PAGE: &str = "review/index.html";
+pub(crate) const REVIEW_PAGE: &str = "review/index.html";
 
 /// Render every page, handing them to `sink` in batches, in a fixed order
 /// (so what the sink sees never depends on thread count). Returns the
 /// findings of rendering: files shown as plain text.
-pub fn render_site(
+pub(crate) fn render_site(
     subs: &[Submission],
     cohort: &Cohort,
     config: &Config,
@@ -206,7 +206,7 @@ enum Job {
 
 /// The built-in stylesheets, scripts and icon, with the theme's static files
 /// ([`theme_static`]) over them by name.
-pub fn static_files(theme: &[Page]) -> Vec<Page> {
+pub(crate) fn static_files(theme: &[Page]) -> Vec<Page> {
     let mut files = vec![
         Page { path: "static/style.css".into(), bytes: STYLE_CSS.as_bytes().to_vec() },
         Page { path: "static/review.js".into(), bytes: REVIEW_JS.as_bytes().to_vec() },
@@ -223,7 +223,7 @@ pub fn static_files(theme: &[Page]) -> Vec<Page> {
 /// Every file under the theme's `static/` folder, as `static/...` pages in
 /// path order; none without a theme or a `static/` folder. Read before the
 /// build writes anything, so an unreadable file stops it early.
-pub fn theme_static(theme_dir: Option<&Path>) -> Result<Vec<Page>> {
+pub(crate) fn theme_static(theme_dir: Option<&Path>) -> Result<Vec<Page>> {
     let Some(dir) = theme_dir.map(|d| d.join("static")).filter(|d| d.is_dir()) else { return Ok(Vec::new()) };
     let mut files = Vec::new();
     // Hidden files and folders (.DS_Store, .style.css.swp, .git) are no part of a site.
@@ -245,7 +245,7 @@ pub fn theme_static(theme_dir: Option<&Path>) -> Result<Vec<Page>> {
 
 /// Everything pages are rendered from, computed once per cohort, so any one
 /// page can be rendered on its own (`serve` re-renders only what changed).
-pub struct Site<'a> {
+pub(crate) struct Site<'a> {
     tera: &'a Tera,
     ctx: SiteCtx<'a>,
     subs: &'a [Submission],
@@ -259,7 +259,7 @@ pub struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
-    pub fn new(
+    pub(crate) fn new(
         subs: &'a [Submission],
         cohort: &'a Cohort,
         config: &'a Config,
@@ -285,7 +285,7 @@ impl<'a> Site<'a> {
     }
 
     /// What rendering found so far (files shown as plain text), sorted.
-    pub fn notes(&self) -> Vec<Finding> {
+    pub(crate) fn notes(&self) -> Vec<Finding> {
         let mut notes = self.notes.lock().unwrap_or_else(|e| e.into_inner()).clone();
         notes.sort();
         notes
@@ -349,15 +349,15 @@ impl<'a> Site<'a> {
     }
 
     /// The pages of [`LIST_PAGES`], in that order.
-    pub fn list_pages(&self) -> Result<Vec<Page>> {
+    pub(crate) fn list_pages(&self) -> Result<Vec<Page>> {
         (0..LIST_PAGES.len()).into_par_iter().map(|i| self.render(Job::List(i))).collect()
     }
 
-    pub fn not_found(&self) -> Result<Page> {
+    pub(crate) fn not_found(&self) -> Result<Page> {
         self.renderer().page("404.html", "404.html", ())
     }
 
-    pub fn review_page(&self) -> Result<Page> {
+    pub(crate) fn review_page(&self) -> Result<Page> {
         let view = review_page::view(self.subs, self.review);
         let page = charts::Charted { page: view, chart: charts::completeness(self.review) };
         self.renderer().page(REVIEW_PAGE, "review.html", page)
@@ -365,13 +365,13 @@ impl<'a> Site<'a> {
 
     /// What rendering each file of submission `i` may cost (a cache of
     /// rendered files must key on it as well as on the text).
-    pub fn limits(&self, i: usize) -> markdown::Limits {
+    pub(crate) fn limits(&self, i: usize) -> markdown::Limits {
         markdown::Limits::for_files(self.subs[i].sources.len(), self.ctx.external_images)
     }
 
     /// Submission `i`'s files as HTML, within its limits and its deadline;
     /// a file shown as plain text is noted (see [`Self::notes`]).
-    pub fn files_html(&self, i: usize) -> Vec<String> {
+    pub(crate) fn files_html(&self, i: usize) -> Vec<String> {
         let limits = self.limits(i);
         let deadline = std::time::Instant::now() + crate::limits::fork_deadline();
         let mut html = Vec::with_capacity(self.subs[i].sources.len());
@@ -387,7 +387,7 @@ impl<'a> Site<'a> {
 
     /// Submission `i`'s page, given its files rendered by [`Self::files_html`]
     /// (callers may cache those).
-    pub fn submission_page(&self, i: usize, html: &[impl AsRef<str> + Serialize]) -> Result<Page> {
+    pub(crate) fn submission_page(&self, i: usize, html: &[impl AsRef<str> + Serialize]) -> Result<Page> {
         let s = &self.subs[i];
         #[derive(Serialize)]
         struct View<'a, H: Serialize> {
@@ -405,7 +405,7 @@ impl<'a> Site<'a> {
     }
 
     /// Role, skill, component and product pages whose path `want` accepts.
-    pub fn entity_pages(&self, want: impl Fn(&str) -> bool + Sync) -> Result<Vec<Page>> {
+    pub(crate) fn entity_pages(&self, want: impl Fn(&str) -> bool + Sync) -> Result<Vec<Page>> {
         let jobs: Vec<Job> =
             self.entity_jobs().filter(|&job| self.entity_path(job).is_some_and(|path| want(&path))).collect();
         jobs.par_iter().map(|&job| self.render(job)).collect()
@@ -440,7 +440,7 @@ fn cut_note(path: &str, why: markdown::Over, limits: &markdown::Limits) -> Findi
 }
 
 /// How many HTML pages [`render_site`] makes, for progress bars.
-pub fn page_count(subs: &[Submission], cohort: &Cohort) -> usize {
+pub(crate) fn page_count(subs: &[Submission], cohort: &Cohort) -> usize {
     9 + subs.len() + cohort.roles.len() + cohort.skills.len() + cohort.components.len() + cohort.products.len()
 }
 
@@ -523,7 +523,7 @@ fn canonical_url(base_url: &str, path: &str) -> Option<String> {
 
 /// What the submissions list shows of one submission; its counts of
 /// missing sections and findings are its review's.
-pub fn submission_row<'a>(s: &'a Submission, r: &crate::review::Review) -> SubmissionRow<'a> {
+pub(crate) fn submission_row<'a>(s: &'a Submission, r: &crate::review::Review) -> SubmissionRow<'a> {
     SubmissionRow {
         id: &s.id,
         author: &s.author,

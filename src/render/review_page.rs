@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 #[derive(Serialize)]
-pub struct ReviewView<'a> {
+pub(crate) struct ReviewView<'a> {
     rows: Vec<Row<'a>>,
     pairs: Vec<PairView<'a>>,
 }
@@ -88,7 +88,7 @@ impl<'a> SectionView<'a> {
     }
 }
 
-pub fn view<'a>(subs: &'a [Submission], review: &'a CohortReview) -> ReviewView<'a> {
+pub(crate) fn view<'a>(subs: &'a [Submission], review: &'a CohortReview) -> ReviewView<'a> {
     let ids: HashMap<&str, &str> = subs.iter().map(|s| (s.source.as_str(), s.id.as_str())).collect();
     let link = |source: &'a str| Link { id: ids.get(source).copied().unwrap_or(""), source };
     let rows = subs

@@ -25,13 +25,13 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The index file, relative to the output dir.
-pub const INDEX_PATH: &str = "search-index.js";
+pub(crate) const INDEX_PATH: &str = "search-index.js";
 
 /// The global the index script assigns (search.js reads it).
 const GLOBAL: &str = "window.skillsAtlasSearch";
 
 /// Entry kinds, in the order entries are written (and ties are broken).
-pub const KINDS: [&str; 6] = ["page", "role", "skill", "product", "component", "submission"];
+pub(crate) const KINDS: [&str; 6] = ["page", "role", "skill", "product", "component", "submission"];
 
 /// Keywords per entry, at most; the most common names are kept.
 const MAX_KEYWORDS: usize = 6;
@@ -185,7 +185,7 @@ fn submission_entry(s: &Submission) -> Entry {
     Entry(kind("submission"), title, format!("submissions/{}/index.html", s.id), detail, kw)
 }
 
-pub fn index_page(subs: &[Submission], cohort: &Cohort) -> Page {
+pub(crate) fn index_page(subs: &[Submission], cohort: &Cohort) -> Page {
     let index = Index { version: 1, kinds: KINDS, entries: entries(subs, cohort) };
     let json = crate::hidden::to_string(&index).expect("the index serialises");
     // Legal in JSON and (since ES2019) in script, but older parsers end a

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 /// Whether a required section is present: a section extract found, or
 /// (for the skill lists) items found anyway.
-pub fn present(sub: &Submission, map: &SectionMap, s: Section) -> bool {
+pub(super) fn present(sub: &Submission, map: &SectionMap, s: Section) -> bool {
     match s {
         Section::SkillsHave => map.has(s) || !sub.skills_have.is_empty(),
         Section::SkillsLack => map.has(s) || !sub.skills_lack.is_empty(),
@@ -24,7 +24,7 @@ pub fn present(sub: &Submission, map: &SectionMap, s: Section) -> bool {
 /// The required sections not present, by title, and one error per place
 /// they belong: before the next present section of the main file, else at
 /// its end (line 0 when the submission has no main file).
-pub fn missing(sub: &Submission, map: &SectionMap, required: &[Section]) -> (Vec<String>, Vec<Finding>) {
+pub(super) fn missing(sub: &Submission, map: &SectionMap, required: &[Section]) -> (Vec<String>, Vec<Finding>) {
     let main = sub.sources.iter().position(|(p, _)| *p == sub.main_file);
     // Counted only when a section goes at the end: most have none missing.
     let last_line = || main.map_or(0, |m| sub.sources[m].1.lines().count().max(1));
@@ -93,7 +93,7 @@ fn locate(map: &SectionMap, lines: &[Line], needle: &str, section: &[Section]) -
 }
 
 /// Skills listed both under "have" and "lack".
-pub fn had_and_lacking(sub: &Submission, map: &SectionMap, files: &[usize], lines: &[Line]) -> Vec<Finding> {
+pub(super) fn had_and_lacking(sub: &Submission, map: &SectionMap, files: &[usize], lines: &[Line]) -> Vec<Finding> {
     let mut have: BTreeMap<&str, &str> = BTreeMap::new();
     for item in &sub.skills_have {
         for k in &item.skills {
@@ -126,7 +126,7 @@ pub fn had_and_lacking(sub: &Submission, map: &SectionMap, files: &[usize], line
 
 /// A link the way postings are compared: no query, fragment, `www.` or
 /// trailing slash; scheme and host lower-case.
-pub fn posting_key(url: &str) -> String {
+pub(super) fn posting_key(url: &str) -> String {
     let u = url.trim().trim_end_matches(['.', ',', ')']);
     let u = u.split(['?', '#']).next().unwrap_or(u);
     let rest = u.split_once("://").map(|(_, r)| r).unwrap_or(u);
@@ -137,7 +137,7 @@ pub fn posting_key(url: &str) -> String {
 }
 
 /// True for `http(s)://host.tld/...` with no spaces.
-pub fn is_web_url(url: &str) -> bool {
+pub(super) fn is_web_url(url: &str) -> bool {
     let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) else { return false };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let labels: Vec<&str> = host.split('.').collect();
@@ -178,7 +178,7 @@ fn in_fork(sub: &Submission, file: usize) -> &str {
 }
 
 /// Posting links that are not web addresses, and the same posting twice.
-pub fn posting_links(sub: &Submission, map: &SectionMap, files: &[usize], lines: &[Line]) -> Vec<Finding> {
+pub(super) fn posting_links(sub: &Submission, map: &SectionMap, files: &[usize], lines: &[Line]) -> Vec<Finding> {
     let market = [Section::JobMarket, Section::Posting];
     let in_market = map.has(Section::JobMarket) || map.has(Section::Posting);
     let mut links: Vec<(usize, usize, String)> = Vec::new();

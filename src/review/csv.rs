@@ -24,7 +24,7 @@ const HEADER: [&str; 13] = [
     "near_duplicates",
 ];
 
-pub fn to_csv(subs: &[Submission], review: &CohortReview) -> String {
+pub(crate) fn to_csv(subs: &[Submission], review: &CohortReview) -> String {
     let mut out = String::new();
     push_row(&mut out, HEADER.iter().map(|s| s.to_string()));
     for (s, r) in subs.iter().zip(&review.reviews) {

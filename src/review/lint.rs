@@ -12,12 +12,12 @@ use crate::text::fold;
 use std::collections::HashSet;
 
 /// Where each section extract found starts, per file, in line order.
-pub struct SectionMap {
+pub(super) struct SectionMap {
     pub heads: Vec<Head>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Head {
+pub(super) struct Head {
     pub section: Section,
     pub file: usize,
     pub line: usize,
@@ -25,7 +25,7 @@ pub struct Head {
 
 /// The files a reviewer reads: everything but the lab's own README, unless
 /// the README is all there is.
-pub fn answer_files(sub: &Submission) -> Vec<usize> {
+pub(super) fn answer_files(sub: &Submission) -> Vec<usize> {
     let is_readme = |p: &str| p.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("readme.md"));
     let files: Vec<usize> = (0..sub.sources.len()).filter(|&i| !is_readme(&sub.sources[i].0)).collect();
     if files.is_empty() { (0..sub.sources.len()).collect() } else { files }
@@ -33,7 +33,7 @@ pub fn answer_files(sub: &Submission) -> Vec<usize> {
 
 impl SectionMap {
     /// From the sections extract recorded on the submission.
-    pub fn of(sub: &Submission) -> SectionMap {
+    pub(super) fn of(sub: &Submission) -> SectionMap {
         let mut heads: Vec<Head> = sub
             .sections
             .iter()
@@ -46,22 +46,22 @@ impl SectionMap {
         SectionMap { heads }
     }
 
-    pub fn has(&self, s: Section) -> bool {
+    pub(super) fn has(&self, s: Section) -> bool {
         self.heads.iter().any(|h| h.section == s)
     }
 
     /// The section a line lies in: the last recognised heading above it.
-    pub fn at(&self, file: usize, line: usize) -> Option<Section> {
+    pub(super) fn at(&self, file: usize, line: usize) -> Option<Section> {
         self.heads.iter().rev().find(|h| h.file == file && h.line <= line).map(|h| h.section)
     }
 }
 
 /// A line of prose: its file (index in `sources`), its 1-based number and
 /// its text.
-pub type Line<'a> = (usize, usize, &'a str);
+pub(super) type Line<'a> = (usize, usize, &'a str);
 
 /// Lines outside code blocks and HTML comments, 1-based, with their file.
-pub fn prose_lines<'a>(sub: &'a Submission, files: &[usize]) -> Vec<Line<'a>> {
+pub(super) fn prose_lines<'a>(sub: &'a Submission, files: &[usize]) -> Vec<Line<'a>> {
     let mut out = Vec::new();
     each_prose_line(sub, files, |f, line, text| out.push((f, line, text)));
     out
@@ -69,7 +69,7 @@ pub fn prose_lines<'a>(sub: &'a Submission, files: &[usize]) -> Vec<Line<'a>> {
 
 /// Calls `f(file, line, text)` for each line [`prose_lines`] gives, in the
 /// same order, without collecting them.
-pub fn each_prose_line<'a>(sub: &'a Submission, files: &[usize], mut f: impl FnMut(usize, usize, &'a str)) {
+pub(super) fn each_prose_line<'a>(sub: &'a Submission, files: &[usize], mut f: impl FnMut(usize, usize, &'a str)) {
     for &file in files {
         crate::extract::leftovers::each_prose_line(&sub.sources[file].1, |line, text| f(file, line, text));
     }
@@ -218,7 +218,7 @@ fn has_phrase(f: &str, phrase: &str) -> bool {
 
 /// Findings from the raw text (its [`prose_lines`]): citations and
 /// prompts. A line extract found a placeholder on is that, not a prompt.
-pub fn text_findings(sub: &Submission, lines: &[Line], map: &SectionMap) -> Vec<Finding> {
+pub(super) fn text_findings(sub: &Submission, lines: &[Line], map: &SectionMap) -> Vec<Finding> {
     let placeholders: HashSet<(&str, usize)> =
         sub.findings.iter().filter(|d| d.code == "placeholder").map(|d| (d.path.as_str(), d.line)).collect();
     let mut out = Vec::new();

@@ -4,17 +4,18 @@
 //! the review page, `review.csv`, `atlas.json` and `skills-atlas check`.
 
 mod checks;
-pub mod csv;
+pub(crate) mod csv;
 pub mod duplicates;
 mod lint;
-pub mod rubric;
+pub(crate) mod rubric;
 
-pub use crate::diagnostics::Finding;
+pub(crate) use crate::diagnostics::Finding;
 use crate::diagnostics::Severity;
 use crate::model::Submission;
-pub use duplicates::{Pair, Passage, Scope};
+pub use duplicates::{Pair, Scope};
 use rayon::prelude::*;
-pub use rubric::{Criterion, Rubric};
+pub(crate) use rubric::Criterion;
+pub use rubric::Rubric;
 use serde::Serialize;
 
 /// One submission's review.
@@ -38,14 +39,14 @@ impl Review {
 
 /// The cohort's reviews, aligned with the submissions, and the pairs.
 #[derive(Debug, Default)]
-pub struct CohortReview {
+pub(crate) struct CohortReview {
     pub reviews: Vec<Review>,
     pub near_duplicates: Vec<Pair>,
 }
 
 /// Review every submission and look for near duplicates across them, the
 /// two side by side: each is the same on any number of threads.
-pub fn review_cohort(subs: &[Submission], rubric: &Rubric) -> CohortReview {
+pub(crate) fn review_cohort(subs: &[Submission], rubric: &Rubric) -> CohortReview {
     let (mut reviews, near_duplicates) = rayon::join(
         || subs.par_iter().map(|s| review_submission(s, rubric)).collect::<Vec<Review>>(),
         || duplicates::near_duplicates(subs, &rubric.near_duplicates),
@@ -64,7 +65,7 @@ pub fn review_cohort(subs: &[Submission], rubric: &Rubric) -> CohortReview {
 
 /// Findings listed per submission: a file of ten thousand placeholders
 /// needs no ten thousand lines on every page that lists them.
-pub const MAX_FINDINGS: usize = 200;
+pub(crate) const MAX_FINDINGS: usize = 200;
 
 /// The first [`MAX_FINDINGS`] findings, errors first, and one saying how
 /// many more there were.
@@ -83,7 +84,7 @@ fn cap_findings(findings: &mut Vec<Finding>) {
 
 /// Rubric, missing sections and findings of one submission: the load
 /// stage's findings and this stage's, each fact once.
-pub fn review_submission(sub: &Submission, rubric: &Rubric) -> Review {
+pub(crate) fn review_submission(sub: &Submission, rubric: &Rubric) -> Review {
     let files = lint::answer_files(sub);
     let map = lint::SectionMap::of(sub);
     let required = rubric.required();

@@ -168,7 +168,7 @@ const SECTION_IDS: [(&str, Section); 8] = [
     ("reflection", Section::Reflection),
 ];
 
-pub fn section_of(id: &str) -> Option<Section> {
+pub(crate) fn section_of(id: &str) -> Option<Section> {
     SECTION_IDS.iter().find(|(i, _)| *i == id).map(|(_, s)| *s)
 }
 

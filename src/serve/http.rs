@@ -22,18 +22,18 @@ const STYLE: &str = include_str!("livereload.css");
 /// Put before `</body>` of every HTML response (never into the site's files).
 const SCRIPT_TAG: &str = "<script src=\"/__livereload.js\"></script>";
 /// Connections open at once, event streams included.
-pub const MAX_CONNECTIONS: usize = 256;
+pub(crate) const MAX_CONNECTIONS: usize = 256;
 /// Event streams open at once: a new one closes the oldest (whose page
 /// reconnects a second later, or was closed long ago).
 const MAX_STREAMS: usize = 64;
 /// Time a client has to send its request line and headers.
-pub const HEADER_DEADLINE: Duration = Duration::from_secs(5);
+pub(crate) const HEADER_DEADLINE: Duration = Duration::from_secs(5);
 /// Events kept for event streams that fall behind.
 const BACKLOG: usize = 64;
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
 /// What the server tells pages: the build status and reload events.
-pub struct Live {
+pub(crate) struct Live {
     state: Mutex<LiveState>,
     wake: Condvar,
 }
@@ -53,7 +53,7 @@ impl Default for Live {
 }
 
 impl Live {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Live {
             state: Mutex::new(LiveState {
                 generation: 0,
@@ -66,7 +66,7 @@ impl Live {
 
     /// Publish a new status and send `event` (`reload` or `status`) with
     /// `data` to every open page.
-    pub fn publish(&self, event: &'static str, data: String, status: impl FnOnce(u64) -> String) {
+    pub(crate) fn publish(&self, event: &'static str, data: String, status: impl FnOnce(u64) -> String) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         s.generation += 1;
         let g = s.generation;
@@ -84,7 +84,7 @@ impl Live {
 }
 
 /// Accept connections until the listener fails.
-pub fn serve(listener: TcpListener, root: PathBuf, live: Arc<Live>) {
+pub(crate) fn serve(listener: TcpListener, root: PathBuf, live: Arc<Live>) {
     let Ok(addr) = listener.local_addr() else { return };
     let hosts = Arc::new(Hosts::for_addr(addr));
     let conns = Arc::new(Conns::default());
@@ -376,7 +376,7 @@ fn events(mut stream: TcpStream, live: &Live) -> std::io::Result<()> {
 
 /// Where a request path leads inside `root`.
 #[derive(Debug, PartialEq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     File(PathBuf),
     /// A folder asked for without its trailing slash: relative links need it.
     Redirect(String),
@@ -386,7 +386,7 @@ pub enum Resolved {
 /// Map a URL path to a file inside `root` (canonical). Percent escapes are
 /// decoded first; `..`, hidden names, backslashes and NULs are refused, and
 /// the file found must still be inside `root` once links are resolved.
-pub fn resolve(root: &Path, url_path: &str) -> Resolved {
+pub(crate) fn resolve(root: &Path, url_path: &str) -> Resolved {
     let Some(decoded) = percent_decode(url_path) else { return Resolved::NotFound };
     if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) {
         return Resolved::NotFound;
@@ -433,7 +433,7 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-pub fn content_type(path: &Path) -> &'static str {
+pub(crate) fn content_type(path: &Path) -> &'static str {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
@@ -456,7 +456,7 @@ pub fn content_type(path: &Path) -> &'static str {
 }
 
 /// The live-reload script tag before the last `</body>` (or at the end).
-pub fn inject(mut html: Vec<u8>) -> Vec<u8> {
+pub(crate) fn inject(mut html: Vec<u8>) -> Vec<u8> {
     let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
     html.splice(at..at, SCRIPT_TAG.bytes());
     html

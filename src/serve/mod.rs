@@ -4,7 +4,7 @@
 //! submission with errors) is printed and shown over the page; the last good
 //! site stays served. Ctrl-C (or SIGTERM) removes the site from the temp dir.
 
-pub mod http;
+pub(crate) mod http;
 
 use crate::diagnostics::{Finding, Severity};
 use crate::session::{Kind, Outcome, Refreshed, Session, SessionOptions};
@@ -51,7 +51,7 @@ pub struct ServeOptions {
 
 /// A folder under the system temp dir, one per content folder, so serving
 /// never touches `public/`; removed when serve stops.
-pub fn default_output(content: &Path) -> PathBuf {
+pub(crate) fn default_output(content: &Path) -> PathBuf {
     let abs = content.canonicalize().unwrap_or_else(|_| content.to_path_buf());
     let mut h = std::hash::DefaultHasher::new();
     abs.hash(&mut h);

@@ -6,7 +6,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Lower-case, NFKC, punctuation to spaces, single spaces. For matching
 /// headings, never for display.
-pub fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     if s.is_ascii() {
         let mut out = Vec::with_capacity(s.len());
         fold_ascii(s, &mut out);
@@ -75,7 +75,7 @@ fn fold_chars(chars: impl Iterator<Item = char>, out: &mut String) {
 
 /// `str::find` for the short separators of names and titles: on short text,
 /// a byte scan beats setting up the general substring searcher.
-pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+pub(crate) fn find(haystack: &str, needle: &str) -> Option<usize> {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     if n.is_empty() {
         return Some(0);
@@ -160,7 +160,7 @@ impl SepBytes {
 }
 
 /// Drop numbering, markers, emphasis leftovers and trailing punctuation.
-pub fn tidy(s: &str) -> String {
+pub(crate) fn tidy(s: &str) -> String {
     let mut t = s.trim();
     // Most names start with a letter: nothing to drop at the start then.
     if t.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
@@ -184,7 +184,7 @@ pub fn tidy(s: &str) -> String {
 }
 
 /// Number of words in a text.
-pub fn word_count(s: &str) -> usize {
+pub(crate) fn word_count(s: &str) -> usize {
     s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
 }
 

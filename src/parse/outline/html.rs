@@ -3,7 +3,7 @@
 /// What a reader sees of raw HTML: comments vanish, `<br>` breaks the line,
 /// and a made-up tag such as `<Backend>` (a template slot filled in by the
 /// student) is the word itself. Known HTML tags show nothing.
-pub fn html_as_text(raw: &str) -> String {
+pub(crate) fn html_as_text(raw: &str) -> String {
     let mut out = String::new();
     let mut rest = raw;
     while let Some(start) = rest.find('<') {

@@ -1,14 +1,14 @@
 //! Line numbers of byte offsets, for the outline's nodes.
 
 /// Byte offset -> 1-based line number.
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     pub(super) starts: Vec<usize>,
     /// The last answer: lookups mostly move forward a line or two.
     cursor: std::cell::Cell<usize>,
 }
 
 impl LineIndex {
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(0);
@@ -16,7 +16,7 @@ impl LineIndex {
         LineIndex { starts, cursor: std::cell::Cell::new(1) }
     }
 
-    pub fn line(&self, offset: usize) -> usize {
+    pub(crate) fn line(&self, offset: usize) -> usize {
         // The answer is the number of line starts at or before `offset`:
         // try the few after the last answer before searching.
         let (starts, c) = (&self.starts, self.cursor.get());

@@ -4,7 +4,7 @@
 use super::LABEL_LEVEL;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Root,
     /// 1-6 for Markdown headings, [`super::LABEL_LEVEL`] and [`super::SUB_LABEL_LEVEL`]
     /// for label paragraphs.
@@ -17,7 +17,7 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone)]
-pub struct Node {
+pub(crate) struct Node {
     pub kind: Kind,
     /// Visible text; line breaks kept as '\n'.
     pub text: String,
@@ -32,7 +32,7 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn new(kind: Kind, line: usize) -> Self {
+    pub(crate) fn new(kind: Kind, line: usize) -> Self {
         Node {
             kind,
             text: String::new(),
@@ -45,28 +45,23 @@ impl Node {
         }
     }
 
-    pub fn is_heading(&self) -> bool {
+    pub(crate) fn is_heading(&self) -> bool {
         matches!(self.kind, Kind::Heading(_))
     }
 
     /// A paragraph read as a heading: bold alone on its line, "Name:", or
     /// a plain line that names a section.
-    pub fn is_label(&self) -> bool {
+    pub(crate) fn is_label(&self) -> bool {
         matches!(self.kind, Kind::Heading(l) if l >= LABEL_LEVEL)
     }
 
     /// Depth-first walk over this node and every descendant.
-    pub fn walk(&self) -> Vec<&Node> {
-        self.iter().collect()
-    }
-
-    /// [`Node::walk`] without collecting it.
-    pub fn iter(&self) -> Walk<'_> {
+    pub(crate) fn iter(&self) -> Walk<'_> {
         Walk { next: Some(self), near: Default::default(), depth: 0, deep: Vec::new() }
     }
 
     /// All text below this node (itself included), one block per line.
-    pub fn all_text(&self) -> String {
+    pub(crate) fn all_text(&self) -> String {
         let mut out = String::new();
         for n in self.iter() {
             if n.kind == Kind::Row {
@@ -85,7 +80,7 @@ impl Node {
 }
 
 /// Pre-order iterator over a node and its descendants (see [`Node::iter`]).
-pub struct Walk<'a> {
+pub(crate) struct Walk<'a> {
     next: Option<&'a Node>,
     /// Siblings still to visit per level, outermost first: the first levels
     /// in place (outlines are shallow), deeper ones in `deep`.

@@ -36,7 +36,7 @@ use std::fmt::Write as _;
 /// A page's own data plus its chart (HTML); the page's fields stay at the
 /// top level, so templates read `page.name` as before and `page.chart`.
 #[derive(Serialize)]
-pub struct Charted<T: Serialize> {
+pub(crate) struct Charted<T: Serialize> {
     #[serde(flatten)]
     pub page: T,
     pub chart: String,
@@ -51,7 +51,7 @@ const LABEL_CHARS: usize = 18;
 
 /// Text for SVG or HTML: the five markup characters escaped, line breaks
 /// made spaces, other control characters (invalid in XML) dropped.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     esc_into(&mut out, s);
     out
