@@ -205,8 +205,9 @@ fn plantuml_text(bytes: &[u8]) -> Option<ImageKind> {
 /// Whether an SVG could run code when opened on its own: a script element,
 /// an `on...=` event attribute, a `javascript:` URL, or embedded HTML.
 pub(crate) fn has_script(svg: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(svg).to_ascii_lowercase();
-    if ["<script", "javascript:", "<foreignobject", "<iframe", "<embed", "<object", "data:text/html"]
+    // `&#106;avascript:` is `javascript:` to an XML parser.
+    let text = decode_char_refs(&String::from_utf8_lossy(svg)).to_ascii_lowercase();
+    if ["<script", "javascript:", "<foreignobject", "<iframe", "<embed", "<object", "data:text/html", "<!entity"]
         .iter()
         .any(|p| text.contains(p))
     {
@@ -220,6 +221,39 @@ pub(crate) fn has_script(svg: &[u8]) -> bool {
             name_end > i + 3 && b[name_end..].iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'=')
         }
     })
+}
+
+/// Numeric character references (`&#106;`, `&#x6A;`) as the characters
+/// they stand for; others left as written.
+fn decode_char_refs(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("&#") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("&#") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let (hex, digits) = match after.strip_prefix(['x', 'X']) {
+            Some(h) => (true, h),
+            None => (false, after),
+        };
+        let len = digits.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(digits.len());
+        let code = u32::from_str_radix(&digits[..len], if hex { 16 } else { 10 }).ok().and_then(char::from_u32);
+        match code {
+            Some(c) => {
+                out.push(c);
+                let used = digits.len() - digits[len..].strip_prefix(';').unwrap_or(&digits[len..]).len();
+                rest = &digits[used..];
+            }
+            None => {
+                out.push_str("&#");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// `%20` and the like decoded; `None` for a bad escape or bytes that are
@@ -269,6 +303,8 @@ mod tests {
         assert!(has_script(b"<svg><script>alert(1)</script></svg>"));
         assert!(has_script(b"<svg><rect ONLOAD = \"x()\"/></svg>"));
         assert!(has_script(b"<svg><a href=\"JavaScript:x()\">a</a></svg>"));
+        assert!(has_script(b"<svg><a href=\"&#106;ava&#x73;cript:x()\">a</a></svg>"));
+        assert!(has_script(b"<!DOCTYPE svg [<!ENTITY j \"java\">]><svg/>"));
         assert!(!has_script(b"<svg><text>one=two, money = 3, font-family=\"Mono\"</text></svg>"));
         assert!(!has_script(b"<svg><g class=\"entity\" data-entity=\"onboarding\"><text>on</text></g></svg>"));
     }
