@@ -194,3 +194,26 @@ fn a_loose_file_has_no_folder_to_resolve_images_in() {
     run.assert_diag("solo.md", 3, "single loose file");
     assert!(published(&site).is_empty());
 }
+
+#[test]
+fn serve_republishes_a_diagram_when_it_changes() {
+    use skills_atlas::session::{Kind, Session, SessionOptions};
+    let site = Site::new(&["lena"]);
+    fork_with_diagrams(&site, "anya__lab", &component_svg("Первая версия"));
+    let out = site.dir.path().join("served");
+    let mut s =
+        Session::new(SessionOptions { content: site.content(), output: out.clone(), config: None, base_url: None })
+            .unwrap();
+    s.full_build().unwrap();
+    let svg =
+        site.write("anya__lab/docs/diagrams/out/telegram/Component Diagram.svg", component_svg("Вторая").as_bytes());
+    let done = s.rebuild(&[svg.canonicalize().unwrap()]).unwrap();
+    assert_eq!(done.kind, Kind::Incremental);
+    assert!(done.changed.iter().any(|p| p == "submissions/anya__lab/index.html"), "{:?}", done.changed);
+    s.refresh().unwrap();
+    let fresh = site.dir.path().join("fresh");
+    common::build_ok(&site.content(), &fresh, &["-q"]);
+    let (ours, theirs) = (common::snapshot(&out), common::snapshot(&fresh));
+    assert_eq!(ours.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>());
+    assert!(ours == theirs, "the served site differs from a fresh build");
+}
