@@ -90,6 +90,16 @@ pub(crate) fn is_plantuml(target: &str) -> bool {
 /// most [`MAX_IMAGES`]. Parsed as the renderer parses it, so each target is
 /// the string the renderer will meet.
 pub(crate) fn images_in(file: &str, text: &str) -> Vec<Image> {
+    // A second parse of every file costs: most files have no image at all.
+    static HINTS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["![", "<img", ".pu"])
+            .expect("fixed words compile")
+    });
+    if !HINTS.is_match(text) {
+        return Vec::new();
+    }
     let lines = LineIndex::new(text);
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut out = Vec::new();

@@ -22,6 +22,11 @@ pub(crate) const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 pub(crate) const MAX_FORK_IMAGE_BYTES: usize = 16 * 1024 * 1024;
 
 pub(crate) const MISSING: &str = "missing-image";
+
+/// Why an image is not published: a finding's code and message.
+type Problem = (&'static str, String);
+/// An image read: its kind and bytes.
+type Loaded = Result<(ImageKind, Arc<[u8]>), Problem>;
 pub(crate) const REFUSED: &str = "image-refused";
 
 /// Resolve each of `images` (found in the files of one submission) inside
@@ -31,7 +36,7 @@ pub(crate) const REFUSED: &str = "image-refused";
 pub(crate) fn resolve_all(images: &mut [Image], root: &Path, fork: Option<&Path>) {
     let mut budget = MAX_FORK_IMAGE_BYTES;
     // A file embedded twice is read once and counted once.
-    let mut seen: HashMap<PathBuf, Result<(ImageKind, Arc<[u8]>), (&'static str, String)>> = HashMap::new();
+    let mut seen: HashMap<PathBuf, Loaded> = HashMap::new();
     for img in images.iter_mut() {
         let Some(fork) = fork else {
             img.problem = Some((
@@ -68,7 +73,7 @@ fn noun(img: &Image) -> &'static str {
 
 /// The file `img` names, canonical, once it is known to lie in `fork` and
 /// outside its hidden folders.
-fn locate(img: &Image, root: &Path, fork: &Path) -> Result<PathBuf, (&'static str, String)> {
+fn locate(img: &Image, root: &Path, fork: &Path) -> Result<PathBuf, Problem> {
     let target = img.target.trim();
     let noun = noun(img);
     let missing = |why: &str| (MISSING, format!("{noun} \"{target}\" {why}"));
@@ -85,10 +90,8 @@ fn locate(img: &Image, root: &Path, fork: &Path) -> Result<PathBuf, (&'static st
     for part in Path::new(&decoded).components() {
         match part {
             Component::Normal(p) => at.push(p),
-            Component::ParentDir => {
-                if !at.pop() || !at.starts_with(fork) {
-                    return Err(missing("points outside your fork: keep diagrams in it and link them relatively"));
-                }
+            Component::ParentDir if !at.pop() || !at.starts_with(fork) => {
+                return Err(missing("points outside your fork: keep diagrams in it and link them relatively"));
             }
             _ => {}
         }
@@ -118,12 +121,7 @@ fn locate(img: &Image, root: &Path, fork: &Path) -> Result<PathBuf, (&'static st
 
 /// The file's kind and bytes, within the caps, from the same gate as
 /// Markdown files (a regular file, one name, same file system).
-fn read_within(
-    real: &Path,
-    root: &Path,
-    budget: &mut usize,
-    img: &Image,
-) -> Result<(ImageKind, Arc<[u8]>), (&'static str, String)> {
+fn read_within(real: &Path, root: &Path, budget: &mut usize, img: &Image) -> Loaded {
     let target = img.target.trim();
     let noun = noun(img);
     let refused = |why: String| (REFUSED, format!("{noun} \"{target}\" {why}"));
