@@ -127,6 +127,7 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         ))
     }));
     diags.extend(empty_list_diagnostics(&ex, &ident.main_file));
+    diags.extend(crate::extract::vacancies::suspicious(&ex.postings));
     diags.extend(ex.images.iter().filter_map(|img| {
         let (code, message) = img.problem.as_ref()?;
         Some(Finding::new(code, &img.file, img.line, Severity::Warning, message.clone()))

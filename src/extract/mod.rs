@@ -15,6 +15,7 @@ mod product;
 mod responsibilities;
 pub mod sections;
 pub mod text;
+pub(crate) mod vacancies;
 
 use crate::parse::outline::{Kind, Node};
 use crate::text::tidy;
