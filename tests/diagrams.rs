@@ -217,3 +217,22 @@ fn serve_republishes_a_diagram_when_it_changes() {
     assert_eq!(ours.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>());
     assert!(ours == theirs, "the served site differs from a fresh build");
 }
+
+#[test]
+fn a_fork_adds_a_bounded_number_of_image_references() {
+    let site = Site::new(&["lena"]);
+    site.write("eve/docs/roles-and-skills.md", common::good_submission("eve").as_bytes());
+    let many: String = (0..150).map(|i| format!("![схема {i}](d/{i}.svg)\n\n")).collect();
+    let long = format!("![{}]({}.svg)\n", "я".repeat(5000), "a/".repeat(800));
+    site.write("eve/docs/architecture.md", format!("{long}\n{many}").as_bytes());
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let atlas = site.atlas();
+    let eve = atlas["submissions"].as_array().unwrap().iter().find(|s| s["id"] == "eve").unwrap();
+    let images = eve["images"].as_array().unwrap();
+    assert_eq!(images.len(), 100, "at most 100 references are kept");
+    // A target longer than any path is not one.
+    assert_eq!(images[0]["target"], "d/0.svg");
+    let missing = run.stderr.lines().filter(|l| l.contains("does not exist in your fork")).count();
+    assert_eq!(missing, 100, "{}", run.stderr);
+}

@@ -11,6 +11,10 @@ use std::sync::Arc;
 /// three diagrams and three sources).
 pub(crate) const MAX_IMAGES: usize = 100;
 
+/// Longest target kept (no file path is longer), and alt text shown.
+const MAX_TARGET_BYTES: usize = 1_000;
+const MAX_ALT_CHARS: usize = 300;
+
 /// What a referenced file is, by its content (PlantUML by its name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -70,7 +74,7 @@ pub struct Image {
 /// page anchor or a `data:` URL.
 pub(crate) fn is_local(target: &str) -> bool {
     let t = target.trim();
-    if t.is_empty() || t.starts_with('#') || t.starts_with("//") {
+    if t.is_empty() || t.len() > MAX_TARGET_BYTES || t.starts_with('#') || t.starts_with("//") {
         return false;
     }
     // A scheme: letters, then ':' before any '/'.
@@ -113,7 +117,13 @@ pub(crate) fn images_in(file: &str, text: &str) -> Vec<Image> {
             Event::Start(Tag::Image { dest_url, .. }) if open.is_none() && is_local(&dest_url) => {
                 open = Some(new_image(file, lines.line(range.start), &dest_url, true));
             }
-            Event::End(TagEnd::Image) => out.extend(open.take()),
+            Event::End(TagEnd::Image) => out.extend(open.take().map(|mut img| {
+                if let Some((at, _)) = img.alt.char_indices().nth(MAX_ALT_CHARS) {
+                    img.alt.truncate(at);
+                    img.alt.push('…');
+                }
+                img
+            })),
             Event::Text(t) | Event::Code(t) => {
                 if let Some(img) = &mut open {
                     img.alt.push_str(&t);
@@ -126,7 +136,7 @@ pub(crate) fn images_in(file: &str, text: &str) -> Vec<Image> {
                 for (src, alt) in html_images(&html) {
                     if is_local(&src) {
                         let mut img = new_image(file, lines.line(range.start), &src, true);
-                        img.alt = alt;
+                        img.alt = alt.chars().take(MAX_ALT_CHARS).collect();
                         out.push(img);
                     }
                 }
