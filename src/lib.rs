@@ -220,7 +220,8 @@ pub fn build_with_progress(opts: &BuildOptions, progress: Progress) -> Result<Bu
 }
 
 /// Every file beside the HTML pages but atlas.json and the sitemap:
-/// review.csv, the search index, and `.nojekyll` and `robots.txt` (what
+/// review.csv, the search index, the students' published images
+/// (`files/`), and `.nojekyll` and `robots.txt` (what
 /// GitHub Pages and crawlers read). `build` writes these and `serve` diffs
 /// them against what it wrote; atlas.json is streamed by one and held by
 /// the other, and the sitemap lists every file, so it comes last.
@@ -231,12 +232,15 @@ pub(crate) fn cohort_files(
     review: &review::CohortReview,
 ) -> Vec<render::Page> {
     let robots = if config.indexable { "User-agent: *\nAllow: /\n" } else { "User-agent: *\nDisallow: /\n" };
-    vec![
+    let mut files = vec![
         render::Page { path: "review.csv".into(), bytes: review::csv::to_csv(subs, review).into_bytes() },
         render::search::index_page(subs, cohort),
         render::Page { path: ".nojekyll".into(), bytes: Vec::new() },
         render::Page { path: "robots.txt".into(), bytes: robots.as_bytes().to_vec() },
-    ]
+    ];
+    // The students' diagrams and PlantUML sources, one file per content.
+    files.extend(render::local::published_files(subs));
+    files
 }
 
 /// Every HTML page but the 404, under the base URL, in path order.

@@ -171,6 +171,7 @@ pub(crate) fn as_plain(sub: &mut Submission, took: Duration) {
     sub.chosen_role = None;
     sub.reflection = crate::model::Reflection { written: false, text: String::new() };
     sub.sections.clear();
+    sub.images.clear();
     for (_, text) in &mut sub.sources {
         *text = fenced(text);
     }

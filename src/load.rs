@@ -24,14 +24,14 @@ pub(crate) fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submissi
 }
 
 /// The unit's files, read within its scope and byte budget.
-fn read_files(unit: &Unit, content: &Path, diags: &mut Vec<Finding>) -> Vec<(String, String)> {
+fn read_files(
+    unit: &Unit,
+    content: &Path,
+    root: &Path,
+    fork: Option<&Path>,
+    diags: &mut Vec<Finding>,
+) -> Vec<(String, String)> {
     let mut sources = Vec::new();
-    // Resolved once per unit rather than once per file.
-    let Ok(root) = content.canonicalize() else {
-        diags.push(Finding::new("unreadable", &unit.source, 0, Severity::Error, "cannot read the content folder"));
-        return sources;
-    };
-    let fork = fork_of(unit, &root);
     let mut budget = MAX_UNIT_BYTES;
     for (i, rel) in unit.files.iter().enumerate() {
         if budget == 0 {
@@ -48,7 +48,7 @@ fn read_files(unit: &Unit, content: &Path, diags: &mut Vec<Finding>) -> Vec<(Str
             break;
         }
         let rel_str = rel.to_string_lossy().replace('\\', "/");
-        let scope = Scope { root: &root, fork: fork.as_deref(), budget };
+        let scope = Scope { root, fork, budget };
         let (text, d) = read_source_in(&content.join(rel), &rel_str, &scope);
         diags.extend(d);
         if let Some(text) = text {
@@ -74,7 +74,16 @@ fn fork_of(unit: &Unit, root: &Path) -> Option<PathBuf> {
 
 fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
     let mut diags = unit.notes.clone();
-    let sources = read_files(unit, content, &mut diags);
+    // Resolved once per unit rather than once per file.
+    let root = content.canonicalize().ok();
+    let fork = root.as_deref().and_then(|root| fork_of(unit, root));
+    let sources = match &root {
+        Some(root) => read_files(unit, content, root, fork.as_deref(), &mut diags),
+        None => {
+            diags.push(Finding::new("unreadable", &unit.source, 0, Severity::Error, "cannot read the content folder"));
+            Vec::new()
+        }
+    };
     let mut roots: Vec<outline::Node> = sources.iter().map(|(_, t)| parse_file(t)).collect();
     let roles: Vec<FileRole> = assign_roles(&sources, &roots);
     // The roles file's untitled task-2 sections get the headings they lack.
@@ -92,7 +101,10 @@ fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission
         .filter(|((((p, _), _), role), _)| **role != FileRole::Other || !is_readme(p))
         .map(|((((p, text), root), role), recovered)| FileOutline { path: p, text, role: *role, root, recovered })
         .collect();
-    let extracted = extract::extract(&outlines);
+    let mut extracted = extract::extract(&outlines);
+    if let Some(root) = &root {
+        crate::parse::assets::resolve_all(&mut extracted.images, root, fork.as_deref());
+    }
     let main_file = sources
         .iter()
         .zip(&roles)

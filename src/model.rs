@@ -2,6 +2,7 @@
 //! typed record every later stage reads and `atlas.json` exports.
 
 use crate::diagnostics::{Finding, Severity};
+pub use crate::extract::images::{Image, ImageKind};
 use crate::extract::text::{is_placeholder, split_inline};
 use crate::extract::{Extracted, Named, Section, SectionAt};
 use crate::normalize::Taxonomy;
@@ -30,6 +31,9 @@ pub struct Submission {
     pub skills_in_several_postings: Vec<SkillItem>,
     pub skills_in_one_posting: Vec<SkillItem>,
     pub reflection: Reflection,
+    /// Local images embedded and PlantUML sources linked, in file order,
+    /// each resolved (or not) to a file of the fork.
+    pub images: Vec<Image>,
     /// The file the answer is in (the roles file), as in `files`; the
     /// submission's source when no file is.
     #[serde(skip)]
@@ -123,6 +127,11 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         ))
     }));
     diags.extend(empty_list_diagnostics(&ex, &ident.main_file));
+    diags.extend(crate::extract::vacancies::suspicious(&ex.postings));
+    diags.extend(ex.images.iter().filter_map(|img| {
+        let (code, message) = img.problem.as_ref()?;
+        Some(Finding::new(code, &img.file, img.line, Severity::Warning, message.clone()))
+    }));
     diags.extend(leftover_diagnostics(&ex));
 
     let skill_items = |items: Vec<Named>| -> Vec<SkillItem> {
@@ -199,6 +208,7 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         skills_in_several_postings: skill_items(ex.skills_several),
         skills_in_one_posting: skill_items(ex.skills_single),
         reflection,
+        images: ex.images,
         main_file: ident.main_file,
         sections: ex.sections,
         findings: diags,

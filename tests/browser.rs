@@ -4,7 +4,8 @@
 //! (playwright-core and axe-core): navigation across every page type by
 //! clicking, search, console errors and failed requests, payloads that must
 //! never run, accessibility, a theme's own stylesheet and script under the
-//! Content-Security-Policy, screenshots (into `target/screenshots/`).
+//! Content-Security-Policy, students' diagrams shown (and a scripted SVG
+//! inert) through `<img>`, screenshots (into `target/screenshots/`).
 //!
 //! Needs `/usr/bin/chromium` (or `$CHROMIUM`) and Node.js 20+; runs `npm ci`
 //! in tests/e2e when its node_modules is missing. Without them the test says
@@ -193,6 +194,33 @@ fn images_site(dir: &Path, base_url: &str, other: &str) -> common::Site {
     site
 }
 
+/// The file name planted in the diagrams site's `files/`, as if the build's
+/// script check had let a scripted SVG through.
+const PLANTED_SVG: &str = "0123456789abcdef0123456789abcdef.svg";
+
+/// A fork embedding its diagrams (an SVG, a PNG, a PlantUML source), and a
+/// fork embedding an SVG with a script (refused, so never published) and
+/// pointing at [`PLANTED_SVG`], written into the built site after the build:
+/// a scripted SVG the page shows with `<img>`, where no script runs.
+fn diagrams_site(dir: &Path, base_url: &str) -> common::Site {
+    use common::diagrams::{EVIL_SVG, component_svg, fork_with_diagrams};
+    let site = common::Site::new(&[]);
+    fork_with_diagrams(&site, "olga__lab-01", &component_svg("API gateway"));
+    site.write("mallory__lab/docs/roles-and-skills.md", common::good_submission("mallory").as_bytes());
+    site.write("mallory__lab/docs/evil.svg", EVIL_SVG.as_bytes());
+    let md = format!(
+        "# Telegram\n\n![evil](evil.svg)\n\n<img src=\"evil.svg\" alt=\"raw\">\n\n\
+         ![planted](../../files/{PLANTED_SVG})\n"
+    );
+    site.write("mallory__lab/docs/architecture.md", md.as_bytes());
+    let out = dir.join("diagrams");
+    let run = site.build_to(&out, &["--base-url", base_url]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("image-refused") || run.stderr.contains("script"), "{}", run.stderr);
+    std::fs::write(out.join("files").join(PLANTED_SVG), EVIL_SVG).unwrap();
+    site
+}
+
 /// A server on `listener` counting the connections made to it (a TLS
 /// handshake for an `https:` image counts: it already tells the host who
 /// asked), answering each with an empty 200.
@@ -297,6 +325,16 @@ fn sites_work_in_headless_chromium() {
     let _images_content = images_site(tmp.path(), &images_url, &other);
     let images = tmp.path().join("images");
     common::server::serve(images_listener, images.clone());
+    let diagrams_listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let diagrams_url = url(&diagrams_listener);
+    let _diagrams_content = diagrams_site(tmp.path(), &diagrams_url);
+    let diagrams = tmp.path().join("diagrams");
+    let telegram: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(diagrams.join("atlas.json")).unwrap()).unwrap();
+    let product =
+        telegram["products"].as_array().unwrap().iter().find(|p| p["name"] == "Telegram").map(|p| p["slug"].clone());
+    let product = product.expect("the diagrams fork names Telegram");
+    common::server::serve(diagrams_listener, diagrams.clone());
     let other_requests = counting_server(other_listener);
     let control_requests = counting_server(control_listener);
 
@@ -311,6 +349,13 @@ fn sites_work_in_headless_chromium() {
         },
         "themed": {"url": themed_url, "dir": themed},
         "images": {"url": images_url, "submission": "submissions/eve/index.html", "other": other, "control": control},
+        "diagrams": {
+            "url": diagrams_url,
+            "submission": "submissions/olga__lab-01/index.html",
+            "product": format!("products/{}/index.html", product.as_str().unwrap()),
+            "hostile": "submissions/mallory__lab/index.html",
+            "planted": PLANTED_SVG,
+        },
         "screenshots": screenshots,
     });
     let started = Instant::now();

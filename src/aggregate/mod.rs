@@ -19,6 +19,7 @@
 //! counted once both stages are done.
 
 mod count;
+pub(crate) mod diagrams;
 pub(crate) mod gaps;
 pub(crate) mod heat;
 mod overview;
@@ -156,6 +157,8 @@ pub struct ProductAgg {
     /// Component × role, for the product page's chart.
     #[serde(skip)]
     pub(crate) heatmap: Heatmap,
+    /// Its submissions' component diagrams, one per distinct file.
+    pub diagrams: Vec<diagrams::ProductDiagram>,
 }
 
 /// A name the taxonomy did not recognise, with where it appears.

@@ -57,6 +57,7 @@ pub(crate) fn sub(
         skills_in_several_postings: vec![],
         skills_in_one_posting: vec![],
         reflection: Reflection { written: true, text: String::new() },
+        images: vec![],
         main_file: String::new(),
         sections: vec![],
         findings: vec![],

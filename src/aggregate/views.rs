@@ -79,6 +79,7 @@ pub(super) fn build(acc: Acc<'_>, subs: &[Submission], students: &Students, tax:
             submissions: refs(&a.submissions),
             components: tallies(a.components),
             heatmap: a.heat.finish(),
+            diagrams: super::diagrams::component_diagrams(&a.submissions, subs),
         })
         .collect();
     let mut unknown: Vec<Unknown> = acc

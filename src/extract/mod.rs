@@ -7,6 +7,7 @@
 
 mod components;
 mod fields;
+pub mod images;
 mod infer;
 pub(crate) mod leftovers;
 mod postings;
@@ -14,6 +15,7 @@ mod product;
 mod responsibilities;
 pub(crate) mod sections;
 pub(crate) mod text;
+pub(crate) mod vacancies;
 
 use crate::parse::outline::{Kind, Node};
 use crate::text::tidy;
@@ -85,6 +87,8 @@ pub struct Extracted {
     pub placeholders: Vec<Named>,
     /// The components section is the assignment's template, left unfilled.
     pub template_components: Option<(String, usize)>,
+    /// Local images and PlantUML links, in file order; resolved by load.
+    pub images: Vec<images::Image>,
 }
 
 /// A section found in a submission: where its heading (or label) is, or,
@@ -151,6 +155,7 @@ pub(crate) fn extract(files: &[FileOutline<'_>]) -> Extracted {
         find_sections(f.root, None, f, &mut found);
     }
     let mut out = Extracted {
+        images: files.iter().flat_map(|f| images::images_in(f.path, f.text)).take(images::MAX_IMAGES).collect(),
         sections: found.iter().map(|f| section_at(f, &ordered)).collect(),
         placeholders: ordered.iter().flat_map(|f| leftovers::placeholders(f.path, f.text)).collect(),
         template_components: found

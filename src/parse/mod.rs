@@ -5,6 +5,7 @@
 //! files), caps the size, and turns any encoding into UTF-8 text with LF
 //! line ends. Each refusal or repair is a diagnostic naming the file.
 
+pub(crate) mod assets;
 pub(crate) mod outline;
 
 use crate::diagnostics::{Finding, Severity};

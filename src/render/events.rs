@@ -104,11 +104,13 @@ pub(super) fn plain_tables_and_tasks(e: Event<'_>) -> Event<'_> {
 }
 
 /// Whether a link to `url` keeps its target: http, https and mailto only (a
-/// relative link points into the student's fork, not the atlas).
+/// relative link points into the student's fork, not the atlas), and the
+/// atlas's copies of the fork's files.
 fn link_kept(link_type: LinkType, url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     ["http://", "https://", "mailto:"].iter().any(|s| lower.starts_with(s))
         || (link_type == LinkType::Email && !lower.contains(':'))
+        || super::local::is_published(url)
 }
 
 /// Links whose target would be dropped (relative, `javascript:`...) and
@@ -119,7 +121,8 @@ fn link_kept(link_type: LinkType, url: &str) -> bool {
 pub(super) fn dead_links_and_images_as_text(events: &mut Vec<Event<'_>>, external_images: bool) {
     let image_kept = |url: &str| {
         let lower = url.trim_start().get(..8).unwrap_or(url).to_ascii_lowercase();
-        external_images && (lower.starts_with("http://") || lower.starts_with("https://"))
+        (external_images && (lower.starts_with("http://") || lower.starts_with("https://")))
+            || super::local::is_published(url)
     };
     let dead = |e: &Event<'_>| match e {
         Event::Start(Tag::Link { link_type, dest_url, .. }) => !link_kept(*link_type, dest_url),

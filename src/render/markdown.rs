@@ -78,14 +78,25 @@ fn build_sanitizer(external_images: bool) -> ammonia::Builder<'static> {
             }
             // Every image URL that survives is on another host: loading it
             // would tell that host who reads the page.
-            "src" if element == "img" && !external_images => None,
+            "src" if element == "img" && !external_images && !super::local::is_published(value) => None,
             _ => Some(value.into()),
         })
         // A student's relative link points into their fork (docs/x.md, an
         // image), not into the atlas: keep the text, drop the dead href.
-        .url_relative(ammonia::UrlRelative::Deny)
+        // The atlas's copies of its images and PlantUML files are the exception.
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(PublishedOnly)))
         .strip_comments(true);
     b
+}
+
+/// Relative URLs the sanitiser keeps: the atlas's copies of images and
+/// PlantUML files, no others.
+struct PublishedOnly;
+
+impl<'a> ammonia::UrlRelativeEvaluate<'a> for PublishedOnly {
+    fn evaluate<'url>(&self, url: &'url str) -> Option<std::borrow::Cow<'url, str>> {
+        super::local::is_published(url).then_some(std::borrow::Cow::Borrowed(url))
+    }
 }
 
 /// Render Markdown to sanitised HTML, within the limits of a one-file
@@ -107,7 +118,18 @@ pub fn render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> Str
 
 /// [`render`], and why the file is shown as plain text, if it is.
 pub(crate) fn render_noting(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> (String, Option<Over>) {
-    match try_render(markdown, limits, deadline) {
+    render_local(markdown, limits, deadline, &Vec::new())
+}
+
+/// [`render_noting`], with the file's images and PlantUML links that the
+/// site published pointing to their copies (`local`).
+pub(crate) fn render_local(
+    markdown: &str,
+    limits: &Limits,
+    deadline: Option<Instant>,
+    local: &super::local::LocalFiles,
+) -> (String, Option<Over>) {
+    match try_render(markdown, limits, deadline, local) {
         Ok(html) => (html, None),
         Err(why) => (plain(markdown, limits.max_html, why), Some(why)),
     }
@@ -122,7 +144,12 @@ pub(crate) enum Over {
     Time,
 }
 
-fn try_render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> Result<String, Over> {
+fn try_render(
+    markdown: &str,
+    limits: &Limits,
+    deadline: Option<Instant>,
+    local: &super::local::LocalFiles,
+) -> Result<String, Over> {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     // Events are held until written: at 80 bytes each, more than the HTML
     // they make. Counting at least what each will write (its text, or its
@@ -172,6 +199,7 @@ fn try_render(markdown: &str, limits: &Limits, deadline: Option<Instant>) -> Res
     if wide.get() {
         limit_columns(&mut events);
     }
+    super::local::point_to_published(&mut events, local);
     if image.get() && !limits.external_images {
         images_as_links(&mut events);
     }

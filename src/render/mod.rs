@@ -9,6 +9,7 @@ mod escape;
 mod events;
 pub(crate) mod highlight;
 pub(crate) mod lists;
+pub(crate) mod local;
 pub mod markdown;
 mod rawhtml;
 pub(crate) mod review_page;
@@ -376,7 +377,8 @@ impl<'a> Site<'a> {
         let deadline = std::time::Instant::now() + crate::limits::fork_deadline();
         let mut html = Vec::with_capacity(self.subs[i].sources.len());
         for (path, text) in &self.subs[i].sources {
-            let (file, cut) = markdown::render_noting(text, &limits, Some(deadline));
+            let local = local::local_files(&self.subs[i], path);
+            let (file, cut) = markdown::render_local(text, &limits, Some(deadline), &local);
             if let Some(why) = cut {
                 self.notes.lock().unwrap_or_else(|e| e.into_inner()).push(cut_note(path, why, &limits));
             }

@@ -47,12 +47,13 @@ pub(super) fn submission_pages(
             let used: Rendered = subs[i]
                 .sources
                 .iter()
-                .map(|(_, text)| {
-                    let h = hash_bytes(format!("{limits:?}").as_bytes()) ^ hash_bytes(text.as_bytes());
-                    let html = cache
-                        .get(&h)
-                        .cloned()
-                        .unwrap_or_else(|| Html(render::markdown::render(text, &limits, Some(deadline)).into()));
+                .map(|(path, text)| {
+                    // So are the copies its images point to.
+                    let local = render::local::local_files(&subs[i], path);
+                    let h = hash_bytes(format!("{limits:?}{local:?}").as_bytes()) ^ hash_bytes(text.as_bytes());
+                    let html = cache.get(&h).cloned().unwrap_or_else(|| {
+                        Html(render::markdown::render_local(text, &limits, Some(deadline), &local).0.into())
+                    });
                     (h, html)
                 })
                 .collect();

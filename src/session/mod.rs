@@ -352,7 +352,8 @@ impl Session {
             }
             let listed = known.get(top.as_str()).is_some_and(|u| u.files.iter().any(|f| f == rel));
             let is_md = is_markdown(p);
-            if listed && p.is_file() {
+            if (listed || (is_diagram(p) && known.contains_key(top.as_str()))) && p.is_file() {
+                // A diagram a fork embeds is read with its Markdown.
                 touched.insert(top);
             } else if is_md || !p.is_file() {
                 // Added, removed or renamed: a Markdown file or a folder.
@@ -459,7 +460,14 @@ impl Session {
         laps.lap("keys");
         let before = &st.keys;
         let differs = |p: &str| before.pages.get(p) != keys.pages.get(p);
-        let removed: Vec<String> = before.pages.keys().filter(|p| !keys.pages.contains_key(*p)).cloned().collect();
+        let mut removed: Vec<String> = before.pages.keys().filter(|p| !keys.pages.contains_key(*p)).cloned().collect();
+        // With the data files come the published diagrams: those no longer embedded go.
+        if extra.iter().any(|p| p.path == "atlas.json") {
+            let now: HashSet<&str> = extra.iter().map(|p| p.path.as_str()).collect();
+            removed
+                .extend(self.written.keys().filter(|p| p.starts_with("files/") && !now.contains(p.as_str())).cloned());
+            removed.sort();
+        }
         let which: Vec<usize> = (0..st.subs.len()).filter(|&i| differs(&submission_path(&st.subs[i]))).collect();
         // The list pages render one after another: everything else goes beside them.
         let (lists, rest) = rayon::join(
@@ -566,6 +574,12 @@ fn fill_near(subs: &[Submission], review: &mut CohortReview) {
             }
         }
     }
+}
+
+/// An image or PlantUML file, such as a fork's Markdown may embed or link.
+fn is_diagram(p: &Path) -> bool {
+    let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    matches!(ext.as_str(), "svg" | "png" | "jpg" | "jpeg" | "gif" | "webp" | "puml" | "plantuml" | "pu")
 }
 
 fn is_markdown(p: &Path) -> bool {

@@ -2,6 +2,7 @@
 //! assertions over every page written.
 #![allow(dead_code)]
 
+pub mod diagrams;
 pub mod server;
 
 use std::collections::BTreeMap;

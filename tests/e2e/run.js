@@ -6,6 +6,7 @@
 //     "hostile": {"url": ..., "dir": ..., "queries": ["mallory"], "submission": "submissions/ID/index.html"},
 //     "themed": {"url": ..., "dir": ...},
 //     "images": {"url": ..., "submission": ..., "other": "https://127.0.0.2:PORT/", "control": "http://127.0.0.2:PORT2/probe"},
+//     "diagrams": {"url": ..., "submission": ..., "product": ..., "hostile": ..., "planted": "HASH.svg"},
 //     "screenshots": "/abs/target/screenshots" }
 // By hand: E2E_CONFIG="$(cat config.json)" node run.js
 //
@@ -570,6 +571,57 @@ async function imagesSite(browser) {
   await context.close();
 }
 
+// A fork's diagrams (cfg.diagrams): copied into the site and shown with
+// <img> on its page and its product's page; an SVG holding a script, shown
+// with <img> (cfg.diagrams.planted, put into the built site by the Rust
+// side), runs nothing.
+async function diagramsSite(browser) {
+  const base = cfg.diagrams.url;
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  allowImageFailures = false;
+  watch(page);
+  const shown = () => page.evaluate(() => [...document.querySelectorAll("main img")].map((i) => ({
+    src: i.getAttribute("src"), alt: i.alt, complete: i.complete, width: i.naturalWidth,
+  })));
+
+  await check("diagrams: the images a fork embeds load on its page and its product's (<img>, naturalWidth > 0)", async () => {
+    const since = problems.length;
+    for (const [rel, least] of [[cfg.diagrams.submission, 3], [cfg.diagrams.product, 1]]) {
+      await page.goto(base + rel, { waitUntil: "load" });
+      const imgs = (await shown()).filter((i) => /^(\.\.\/)*files\/[0-9a-f]{32}\.(svg|png)$/.test(i.src));
+      assert.ok(imgs.length >= least, `${rel}: ${imgs.length} diagrams shown, expected ${least}+`);
+      for (const i of imgs) assert.ok(i.complete && i.width > 0, `${rel}: ${i.src} (${i.alt}) did not load`);
+      assert.equal(await page.locator("main svg:not(.chart) script, main foreignObject").count(), 0, "SVG inlined");
+      await notPwned(page);
+      await noActiveContent(page, base);
+    }
+    await page.goto(base + cfg.diagrams.submission, { waitUntil: "load" });
+    const puml = page.locator('main a[href$=".txt"]').first();
+    const r = await page.request.get(new URL(await puml.getAttribute("href"), page.url()).href);
+    assert.equal(r.status(), 200);
+    assert.match(r.headers()["content-type"], /^text\/plain/);
+    assert.match(await r.text(), /@startuml/);
+    await clean(since, "diagram pages");
+  });
+
+  await check("diagrams: an SVG with a script, shown with <img>, does not run; a refused one is not shown", async () => {
+    const since = problems.length;
+    await page.goto(base + cfg.diagrams.hostile, { waitUntil: "load" });
+    await page.waitForTimeout(300);
+    const imgs = await shown();
+    const planted = imgs.filter((i) => i.src.endsWith("files/" + cfg.diagrams.planted));
+    assert.equal(planted.length, 1, `the planted SVG is shown: ${JSON.stringify(imgs)}`);
+    assert.ok(planted[0].complete && planted[0].width > 0, "the planted SVG loaded as an image");
+    assert.deepEqual(imgs.filter((i) => /evil\.svg/.test(i.src)), [], "the refused SVG is not shown");
+    await notPwned(page);
+    await noActiveContent(page, base);
+    await clean(since, "hostile diagram page");
+  });
+
+  await context.close();
+}
+
 // search.js's ranking without a browser.
 async function rankingUnits() {
   await check("search.js ranking (node)", async () => {
@@ -618,6 +670,7 @@ async function main() {
     await hostileSite(browser);
     await themedSite(browser);
     if (cfg.images) await imagesSite(browser);
+    if (cfg.diagrams) await diagramsSite(browser);
     await check("no console error, page error or failed request on any page visited", () => clean(0, "whole run"));
   } finally {
     await browser.close();
