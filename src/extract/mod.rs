@@ -13,6 +13,7 @@ mod postings;
 mod product;
 mod responsibilities;
 pub mod sections;
+pub mod stats;
 pub mod text;
 
 use crate::parse::outline::{Kind, Node};
@@ -96,6 +97,9 @@ pub struct SectionAt {
     pub file: String,
     pub line: usize,
     pub by_content: Option<String>,
+    /// Its sentences, items and links, for the rubric.
+    #[serde(skip)]
+    pub stats: stats::SectionStats,
 }
 
 /// One parsed file of a submission.
@@ -151,7 +155,7 @@ pub fn extract(files: &[FileOutline<'_>]) -> Extracted {
         find_sections(f.root, None, f, &mut found);
     }
     let mut out = Extracted {
-        sections: found.iter().map(|f| section_at(f, &ordered)).collect(),
+        sections: found.iter().map(|f| section_at(f, &found, &ordered)).collect(),
         placeholders: ordered.iter().flat_map(|f| leftovers::placeholders(f.path, f.text)).collect(),
         template_components: found
             .iter()
@@ -232,11 +236,11 @@ fn components_of(
 
 /// Where a section was found; why, when its heading is one
 /// [`recover_sections`] gave it.
-fn section_at(f: &Found<'_>, files: &[&FileOutline<'_>]) -> SectionAt {
+fn section_at(f: &Found<'_>, all: &[Found<'_>], files: &[&FileOutline<'_>]) -> SectionAt {
     let line = f.node.line;
     let recovered = files.iter().filter(|o| o.path == f.file).flat_map(|o| o.recovered);
     let by_content = recovered.filter(|r| r.section == f.section && r.line == line).map(|r| r.why.clone()).next();
-    SectionAt { section: f.section, file: f.file.to_string(), line, by_content }
+    SectionAt { section: f.section, file: f.file.to_string(), line, by_content, stats: stats::of(f, all) }
 }
 
 /// The one list of skills had (or lacked): later look-alikes ("Skills that
@@ -287,6 +291,9 @@ fn allowed_in(section: Section, inside: Option<Section>, role: FileRole) -> bool
     match section {
         Section::Product => inside.is_none(),
         Section::MainComponents => inside.is_none() && role == FileRole::Architecture,
+        // Task 1's later sections, at the top of a file or inside another
+        // of task 1's ("Sequence diagram" under "Main components").
+        s if s.is_architecture() => inside.is_none_or(Section::is_architecture),
         _ => true,
     }
 }

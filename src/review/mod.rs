@@ -4,6 +4,7 @@
 //! the review page, `review.csv`, `atlas.json` and `skills-atlas check`.
 
 mod checks;
+mod criteria;
 pub mod csv;
 pub mod duplicates;
 mod lint;
@@ -12,9 +13,10 @@ pub mod rubric;
 pub use crate::diagnostics::Finding;
 use crate::diagnostics::Severity;
 use crate::model::Submission;
+pub use criteria::Criterion;
 pub use duplicates::{Pair, Passage, Scope};
 use rayon::prelude::*;
-pub use rubric::{Criterion, Rubric};
+pub use rubric::Rubric;
 use serde::Serialize;
 
 /// One submission's review.
@@ -87,7 +89,7 @@ pub fn review_submission(sub: &Submission, rubric: &Rubric) -> Review {
     let files = lint::answer_files(sub);
     let map = lint::SectionMap::of(sub);
     let required = rubric.required();
-    let crit = rubric.score(sub, |s| checks::present(sub, &map, s));
+    let crit = rubric.score(sub, &map);
     let (missing, mut findings) = checks::missing(sub, &map, &required);
     findings.extend(sub.findings.iter().cloned());
     if !files.is_empty() {
