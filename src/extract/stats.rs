@@ -4,6 +4,7 @@
 
 use super::{Found, Section};
 use crate::parse::outline::{Kind, Node};
+use crate::text::word_count;
 
 /// Counts of one section's own content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -93,7 +94,10 @@ fn line_sentences(line: &str) -> usize {
             since = 0;
         }
     }
-    if since >= 3 { n + 1 } else { n }
+    // "Role: Backend Developer" labels a value; "API: routes the requests
+    // to services" explains.
+    let label = line.split_once(':').is_some_and(|(h, v)| word_count(h) <= 3 && word_count(v) <= 3);
+    if since >= 3 && !(n == 0 && label) { n + 1 } else { n }
 }
 
 #[cfg(test)]
@@ -109,5 +113,7 @@ mod tests {
         assert_eq!(sentence_count("Я выбрал бэкенд. Почему? Потому что люблю базы данных…"), 3);
         assert_eq!(sentence_count("line one has words\nline two has words too."), 2);
         assert_eq!(sentence_count("..."), 0);
+        assert_eq!(sentence_count("Role: Backend Developer"), 0);
+        assert_eq!(sentence_count("**API gateway**: routes the requests to services"), 1);
     }
 }
