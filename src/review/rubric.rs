@@ -394,10 +394,14 @@ impl Rubric {
     }
 
     /// The criteria a check of one file named `name` can score: those with
-    /// no `file`, or whose file has that name.
+    /// no `file`, or whose file has that name; not those about the fork's
+    /// files (a single file has no fork).
     pub fn for_single_file(&self, name: &str) -> Rubric {
         let mut r = self.clone();
-        let keep = |c: &CriterionDef| c.file.as_deref().is_none_or(|f| f.rsplit('/').next() == Some(name));
+        let keep = |c: &CriterionDef| {
+            c.file.as_deref().is_none_or(|f| f.rsplit('/').next() == Some(name))
+                && !matches!(c.check, Check::File { .. })
+        };
         let dropped: Vec<String> = r.criteria.iter().filter(|c| !keep(c)).map(|c| c.id.clone()).collect();
         r.criteria.retain(keep);
         for c in &mut r.criteria {
