@@ -98,7 +98,7 @@ pub struct EntryConfig {
 #[derive(Debug, Clone)]
 pub enum RubricConfig {
     File(String),
-    Keys(RubricKeys),
+    Keys(Box<RubricKeys>),
 }
 
 /// By hand, not `untagged`: a misspelt key inside the map keeps its own
@@ -115,7 +115,8 @@ impl<'de> Deserialize<'de> for RubricConfig {
                 Ok(RubricConfig::File(v.to_string()))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RubricConfig, A::Error> {
-                RubricKeys::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RubricConfig::Keys)
+                RubricKeys::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|k| RubricConfig::Keys(Box::new(k)))
             }
         }
         d.deserialize_any(V)

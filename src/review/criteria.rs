@@ -101,7 +101,7 @@ fn in_fork<'a>(sub: &Submission, path: &'a str) -> &'a str {
 }
 
 /// Where a section starts: its first occurrence, with what it holds.
-fn section<'a>(sub: &'a Submission, s: Section) -> Option<&'a SectionAt> {
+fn section(sub: &Submission, s: Section) -> Option<&SectionAt> {
     sub.sections.iter().find(|a| a.section == s)
 }
 
