@@ -45,6 +45,11 @@ pub struct Submission {
     /// The student's Markdown, per file, for the submission page.
     #[serde(skip)]
     pub sources: Vec<(String, String)>,
+    /// architecture.md's "Main components", by name (kept even where the
+    /// roles file's mapping gives `components`): what the rubric looks for
+    /// in the data flow.
+    #[serde(skip)]
+    pub main_components: Vec<String>,
     /// Every file in the fork (not only Markdown), relative to the fork,
     /// sorted; the loose file's name for a loose file. What the rubric's
     /// `file` checks look in.
@@ -139,6 +144,7 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         items.into_iter().map(|n| SkillItem { skills: item_skills(&n.name, &n.text, tax), name: n.name }).collect()
     };
     let role_ref = |n: Named| RoleRef { canonical: tax.role_names(&n.name), name: n.name };
+    let main_components: Vec<String> = ex.main_components.iter().map(|n| n.name.clone()).collect();
     let components: Vec<Component> = if ex.components.is_empty() {
         // No mapping section: architecture.md's component list, without roles.
         ex.main_components
@@ -220,6 +226,7 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         sections: ex.sections,
         findings: diags,
         sources,
+        main_components,
         tree: Vec::new(),
     }
 }

@@ -63,6 +63,7 @@ pub(crate) fn sub(
         sections: vec![],
         findings: vec![],
         sources: vec![],
+        main_components: vec![],
         tree: vec![],
     }
 }

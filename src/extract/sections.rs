@@ -240,7 +240,7 @@ fn classify_folded(title: &str) -> Option<Section> {
         return Some(Section::Components);
     }
     if has(&["chosen", "choosen", "chose", "choose", "choice", "selected", "выбранн*", "выбор*", "выбрал*"])
-        && !has(&["product*", "продукт*", "architecture"])
+        && !has(&["product*", "продукт*", "architecture", "compon*", "компонент*"])
         || t == "my role"
         || t == "моя роль"
         || t == "my chosen path"
@@ -285,6 +285,8 @@ fn classify_folded(title: &str) -> Option<Section> {
     let part = has(&["service*", "сервис*", "catalog*", "каталог*", "gateway*", "api", "module*", "database*", "db"]);
     if (product_early || has(&["product*", "продукт*"]) && has(&["choice", "chosen", "selected", "выбор*", "выбранн*"]))
         && !has(&["manager*", "designer*", "engineer*", "owner*"])
+        // "Product architecture analysis" titles the whole architecture.md.
+        && !has(&["architecture", "архитектур*"])
         && !part
     {
         return Some(Section::Product);
@@ -459,5 +461,7 @@ mod tests {
             assert_eq!(c(t), Some(want), "{t}");
         }
         assert_eq!(c("Questions"), None);
+        assert_eq!(c("Product Architecture Analysis"), None);
+        assert_eq!(c("Selected Components"), Some(Section::MainComponents));
     }
 }

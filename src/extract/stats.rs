@@ -80,6 +80,11 @@ pub fn sentence_count(text: &str) -> usize {
 }
 
 fn line_sentences(line: &str) -> usize {
+    // "Role: Backend Developer", "**Product:** Telegram." label a value;
+    // "API: routes the requests to services" explains.
+    if line.split_once(':').is_some_and(|(h, v)| word_count(h) <= 3 && word_count(v) <= 3) {
+        return 0;
+    }
     const ABBREVIATIONS: [&str; 8] = ["e.g.", "i.e.", "etc.", "vs.", "т.е.", "т.д.", "т.п.", "др."];
     let words: Vec<&str> = line.split_whitespace().collect();
     let mut n = 0;
@@ -94,10 +99,7 @@ fn line_sentences(line: &str) -> usize {
             since = 0;
         }
     }
-    // "Role: Backend Developer" labels a value; "API: routes the requests
-    // to services" explains.
-    let label = line.split_once(':').is_some_and(|(h, v)| word_count(h) <= 3 && word_count(v) <= 3);
-    if since >= 3 && !(n == 0 && label) { n + 1 } else { n }
+    if since >= 3 { n + 1 } else { n }
 }
 
 #[cfg(test)]
@@ -114,6 +116,7 @@ mod tests {
         assert_eq!(sentence_count("line one has words\nline two has words too."), 2);
         assert_eq!(sentence_count("..."), 0);
         assert_eq!(sentence_count("Role: Backend Developer"), 0);
+        assert_eq!(sentence_count("**Product:** Telegram."), 0);
         assert_eq!(sentence_count("**API gateway**: routes the requests to services"), 1);
     }
 }

@@ -64,7 +64,8 @@ impl Rubric {
             };
             let (file, line) = match v.at {
                 Some((f, l)) => (Some(f), l),
-                None if !v.passed => (belongs_in(c, sub), 0),
+                // The fork's tree is no one file.
+                None if !v.passed && !matches!(c.check, Check::File { .. }) => (belongs_in(c, sub), 0),
                 None => (None, 0),
             };
             out.push(Criterion {
@@ -105,6 +106,14 @@ fn section(sub: &Submission, s: Section) -> Option<&SectionAt> {
     sub.sections.iter().find(|a| a.section == s)
 }
 
+/// The section in the criterion's file when it names one and the section
+/// is there, else its first occurrence.
+fn section_for<'a>(c: &CriterionDef, sub: &'a Submission, s: Section) -> Option<&'a SectionAt> {
+    let in_file =
+        c.file.as_deref().and_then(|f| sub.sections.iter().find(|a| a.section == s && in_fork(sub, &a.file) == f));
+    in_file.or_else(|| section(sub, s))
+}
+
 fn missing_section(s: Section, c: &CriterionDef) -> String {
     let file = c.file.as_deref().map(|f| format!(" to {f}")).unwrap_or_default();
     format!("section \"{}\" not found: add a heading \"## {}\"{file}", s.title(), s.title())
@@ -143,22 +152,34 @@ fn verdict(c: &CriterionDef, sub: &Submission, map: &SectionMap) -> Verdict {
         Check::Roles { sentences } => roles(sub, *sentences),
         Check::Mentions { within, of: Mentioned::Components, min } => {
             let s = section_of(within).expect("validated");
-            let Some(at) = section(sub, s) else { return Verdict::new(false, missing_section(s, c)) };
+            let Some(at) = section_for(c, sub, s) else { return Verdict::new(false, missing_section(s, c)) };
             let text = fold(&at.stats.text);
+            // The roles file's components (by name or kind) and the architecture's.
             let mut named: Vec<&str> = Vec::new();
-            for comp in &sub.components {
-                let hit = [Some(comp.name.as_str()), comp.kind.as_deref()]
+            let mut all: Vec<&str> = Vec::new();
+            let names = sub
+                .components
+                .iter()
+                .map(|c| (c.name.as_str(), c.kind.as_deref()))
+                .chain(sub.main_components.iter().map(|n| (n.as_str(), None)));
+            for (name, kind) in names {
+                if !all.contains(&name) {
+                    all.push(name);
+                }
+                // "Event Bus (Kafka)" is named as "the event bus".
+                let short = name.split(" (").next().filter(|s| *s != name);
+                let hit = [Some(name), short, kind]
                     .into_iter()
                     .flatten()
                     .any(|n| fold(n).len() >= 2 && crate::extract::sections::contains_word(&text, &fold(n)));
-                if hit && !named.contains(&comp.name.as_str()) {
-                    named.push(&comp.name);
+                if hit && !named.contains(&name) {
+                    named.push(name);
                 }
             }
             let detail = format!(
                 "names {} of the {} components{} (expected at least {min})",
                 named.len(),
-                sub.components.len(),
+                all.len(),
                 if named.is_empty() { String::new() } else { format!(": {}", named.join(", ")) }
             );
             Verdict::new(named.len() >= *min, detail).at(&at.file, at.line)
@@ -244,7 +265,7 @@ fn count_anchor(sub: &Submission, what: What) -> Option<(&str, usize)> {
 }
 
 fn count_in(c: &CriterionDef, sub: &Submission, s: Section, what: What, target: Option<&str>, b: Bounds) -> Verdict {
-    let Some(at) = section(sub, s) else { return Verdict::new(false, missing_section(s, c)) };
+    let Some(at) = section_for(c, sub, s) else { return Verdict::new(false, missing_section(s, c)) };
     let st: &SectionStats = &at.stats;
     let (n, noun) = match what {
         What::Items => (st.items, "items"),
