@@ -274,7 +274,7 @@ pub(crate) fn find_sections<'a>(
                 && allowed_in(*s, inside, file.role)
                 // "**AWS/Cloud Deployment:** +15%" in the roles file is a
                 // skill; task 1's later sections there need a real heading.
-                && !(s.is_architecture() && file.role == FileRole::Roles && !(child.is_heading() && !child.is_label()))
+                && !(heading_only(*s) && file.role == FileRole::Roles && (child.is_label() || !child.is_heading()))
         });
         match hit {
             Some((section, inline)) => {
@@ -284,6 +284,12 @@ pub(crate) fn find_sections<'a>(
             None => find_sections(child, inside, file, out),
         }
     }
+}
+
+/// Task 1's later sections ("Deployment", "Assumptions", ...), which the
+/// roles file names only with a real heading.
+fn heading_only(s: Section) -> bool {
+    matches!(s, Section::DataFlow | Section::Deployment | Section::Assumptions | Section::OpenQuestions)
 }
 
 /// The architecture's own sections are recognised only at the top of a
