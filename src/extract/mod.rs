@@ -155,7 +155,10 @@ pub fn extract(files: &[FileOutline<'_>]) -> Extracted {
         find_sections(f.root, None, f, &mut found);
     }
     let mut out = Extracted {
-        sections: found.iter().map(|f| section_at(f, &found, &ordered)).collect(),
+        sections: {
+            let starts = stats::starts(&found);
+            found.iter().map(|f| section_at(f, &starts, &ordered)).collect()
+        },
         placeholders: ordered.iter().flat_map(|f| leftovers::placeholders(f.path, f.text)).collect(),
         template_components: found
             .iter()
@@ -236,11 +239,11 @@ fn components_of(
 
 /// Where a section was found; why, when its heading is one
 /// [`recover_sections`] gave it.
-fn section_at(f: &Found<'_>, all: &[Found<'_>], files: &[&FileOutline<'_>]) -> SectionAt {
+fn section_at(f: &Found<'_>, starts: &stats::Starts, files: &[&FileOutline<'_>]) -> SectionAt {
     let line = f.node.line;
     let recovered = files.iter().filter(|o| o.path == f.file).flat_map(|o| o.recovered);
     let by_content = recovered.filter(|r| r.section == f.section && r.line == line).map(|r| r.why.clone()).next();
-    SectionAt { section: f.section, file: f.file.to_string(), line, by_content, stats: stats::of(f, all) }
+    SectionAt { section: f.section, file: f.file.to_string(), line, by_content, stats: stats::of(f, starts) }
 }
 
 /// The one list of skills had (or lacked): later look-alikes ("Skills that

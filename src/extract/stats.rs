@@ -5,6 +5,8 @@
 use super::{Found, Section};
 use crate::parse::outline::{Kind, Node};
 use crate::text::word_count;
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// Counts of one section's own content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,16 +25,24 @@ pub struct SectionStats {
 /// Text kept per section: a data-flow description, not a pasted book.
 pub const MAX_TEXT: usize = 8 * 1024;
 
-pub(crate) fn of(f: &Found<'_>, all: &[Found<'_>]) -> SectionStats {
+/// Where each found section's node is, by address: what a section's walk
+/// stops at (built once per submission, so the walks stay linear).
+pub(crate) type Starts = HashMap<*const Node, Section>;
+
+pub(crate) fn starts(all: &[Found<'_>]) -> Starts {
+    all.iter().map(|f| (f.node as *const Node, f.section)).collect()
+}
+
+pub(crate) fn of(f: &Found<'_>, starts: &Starts) -> SectionStats {
     let mut st = SectionStats::default();
     let mut paragraphs = 0;
     // The role line is part of the chosen role, a posting of the market.
     let part = |s: Section| {
         matches!((f.section, s), (Section::ChosenRole, Section::RoleName) | (Section::JobMarket, Section::Posting))
     };
-    let nested: Vec<&Found<'_>> = all.iter().filter(|o| !part(o.section)).collect();
+    let stop = |n: &Node| starts.get(&(n as *const Node)).is_some_and(|s| !part(*s));
     for n in &f.node.children {
-        walk(n, &nested, 0, &mut st, &mut paragraphs);
+        walk(n, &stop, 0, &mut st, &mut paragraphs);
     }
     if st.items == 0 {
         st.items = paragraphs;
@@ -40,34 +50,32 @@ pub(crate) fn of(f: &Found<'_>, all: &[Found<'_>]) -> SectionStats {
     st
 }
 
-fn walk(n: &Node, all: &[&Found<'_>], in_item: usize, st: &mut SectionStats, paragraphs: &mut usize) {
-    if all.iter().any(|f| std::ptr::eq(f.node, n)) || n.kind == Kind::Code {
+fn walk(n: &Node, stop: &dyn Fn(&Node) -> bool, in_item: usize, st: &mut SectionStats, paragraphs: &mut usize) {
+    if n.kind == Kind::Code || stop(n) {
         return;
     }
     st.links.extend(n.links.iter().cloned());
-    match n.kind {
-        Kind::Item | Kind::Row | Kind::Paragraph => {
-            if n.kind == Kind::Item && in_item == 0 || n.kind == Kind::Row && !n.header {
-                st.items += 1;
-            }
-            // "We assume:" introduces the list; it is no assumption.
-            if n.kind == Kind::Paragraph && in_item == 0 && !n.text.trim_end().ends_with(':') {
-                *paragraphs += 1;
-            }
-            if !(n.kind == Kind::Row && n.header) {
-                let text = if n.kind == Kind::Row { n.cells.join(". ") } else { n.text.clone() };
-                st.sentences += sentence_count(&text);
-                if st.text.len() + text.len() < MAX_TEXT {
-                    st.text.push_str(&text);
-                    st.text.push('\n');
-                }
+    if matches!(n.kind, Kind::Item | Kind::Row | Kind::Paragraph) {
+        if n.kind == Kind::Item && in_item == 0 || n.kind == Kind::Row && !n.header {
+            st.items += 1;
+        }
+        // "We assume:" introduces the list; it is no assumption.
+        if n.kind == Kind::Paragraph && in_item == 0 && !n.text.trim_end().ends_with(':') {
+            *paragraphs += 1;
+        }
+        if !(n.kind == Kind::Row && n.header) {
+            let text: Cow<'_, str> =
+                if n.kind == Kind::Row { Cow::Owned(n.cells.join(". ")) } else { Cow::Borrowed(&n.text) };
+            st.sentences += sentence_count(&text);
+            if st.text.len() + text.len() < MAX_TEXT {
+                st.text.push_str(&text);
+                st.text.push('\n');
             }
         }
-        _ => {}
     }
     let deeper = in_item + usize::from(n.kind == Kind::Item);
     for c in &n.children {
-        walk(c, all, deeper, st, paragraphs);
+        walk(c, stop, deeper, st, paragraphs);
     }
 }
 
