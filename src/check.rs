@@ -19,17 +19,35 @@ pub struct Checked {
     pub files: Vec<String>,
     #[serde(flatten)]
     pub review: Review,
+    /// The score needed to pass: `--min-score`, else the rubric's pass
+    /// threshold of the points; none when neither is set.
+    pub pass_score: Option<u32>,
+    /// Criteria left out because they read another file than the one checked.
+    pub skipped: Vec<String>,
 }
 
 impl Checked {
-    /// Exit status: 1 when a required section is missing (or a file could not be read).
+    /// Exit status 1: an error finding (a required section missing, a file
+    /// that could not be read), a required criterion failed, or a score
+    /// below the pass mark.
     pub fn failed(&self) -> bool {
         self.review.findings.iter().any(|f| f.severity == Severity::Error)
+            || self.review.rubric.iter().any(|c| c.required && !c.passed)
+            || self.below_bar()
+    }
+
+    fn below_bar(&self) -> bool {
+        self.pass_score.is_some_and(|b| self.review.score < b)
     }
 
     pub fn summary(&self) -> String {
+        let bar = match self.pass_score {
+            Some(b) if self.below_bar() => format!(", below the pass mark of {b}"),
+            Some(b) => format!(" (pass mark {b})"),
+            None => String::new(),
+        };
         format!(
-            "{}: score {}/{}; {} errors, {} warnings",
+            "{}: score {}/{}{bar}; {} errors, {} warnings",
             self.source,
             self.review.score,
             self.review.max_score,
@@ -37,10 +55,35 @@ impl Checked {
             self.review.count(Severity::Warning)
         )
     }
+
+    /// Every criterion, one a line: passed or not, points, and for a
+    /// failed one where and what is missing.
+    pub fn rubric_lines(&self) -> String {
+        let mut out = String::from("Rubric:\n");
+        for c in &self.review.rubric {
+            let mark = if c.passed { "pass" } else { "FAIL" };
+            let req = if c.required && !c.passed { " (required)" } else { "" };
+            out.push_str(&format!("  {mark} {:>2}/{:<2} {}{req}", c.points, c.max, c.label));
+            if !c.passed {
+                let at = match (&c.file, c.line) {
+                    (Some(f), 0) => format!("{f}: "),
+                    (Some(f), l) => format!("{f}:{l}: "),
+                    (None, _) => String::new(),
+                };
+                out.push_str(&format!("\n         {at}{}", c.detail));
+            }
+            out.push('\n');
+        }
+        if !self.skipped.is_empty() {
+            out.push_str(&format!("  skipped (they read other files): {}\n", self.skipped.join(", ")));
+        }
+        out
+    }
 }
 
-/// Load and review the file or folder at `path`.
-pub fn check(path: &Path, config: Option<&Path>) -> Result<Checked> {
+/// Load and review the file or folder at `path`; `min_score` overrides
+/// the rubric's pass threshold.
+pub fn check(path: &Path, config: Option<&Path>, min_score: Option<u32>) -> Result<Checked> {
     let Inputs { taxonomy: tax, rubric, .. } = Inputs::load(config, None, None)?;
     let meta = std::fs::metadata(path).with_context(|| format!("{} does not exist", path.display()))?;
     let (root, files, source) = if meta.is_dir() {
@@ -58,6 +101,11 @@ pub fn check(path: &Path, config: Option<&Path>) -> Result<Checked> {
         let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         (root.to_path_buf(), vec![PathBuf::from(name)], name.to_string_lossy().into_owned())
     };
+    // One file: the criteria about the fork's other files cannot be scored.
+    let all = rubric;
+    let rubric = if meta.is_dir() { all.clone() } else { all.for_single_file(&source) };
+    let skipped: Vec<String> =
+        all.criteria.iter().filter(|c| !rubric.criteria.iter().any(|k| k.id == c.id)).map(|c| c.id.clone()).collect();
     let unit = Unit { id: slug(source.trim_end_matches(".md")), source: source.clone(), files, notes: vec![] };
     let sub: Submission = crate::load::load_unit(&unit, &root, &tax);
     let mut review = review_submission(&sub, &rubric);
@@ -68,9 +116,13 @@ pub fn check(path: &Path, config: Option<&Path>) -> Result<Checked> {
     for f in &mut review.findings {
         f.path = shown(&f.path);
     }
+    for c in &mut review.rubric {
+        c.file = c.file.as_deref().map(shown);
+    }
+    let pass_score = min_score.or_else(|| rubric.bar(review.max_score));
     let source = path.strip_prefix(".").unwrap_or(path).to_string_lossy().replace('\\', "/");
     let source = if source.is_empty() { ".".to_string() } else { source };
-    Ok(Checked { source, files: sub.files.iter().map(|f| shown(f)).collect(), review })
+    Ok(Checked { source, files: sub.files.iter().map(|f| shown(f)).collect(), review, pass_score, skipped })
 }
 
 fn markdown_files(dir: &Path) -> Vec<PathBuf> {

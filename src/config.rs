@@ -22,7 +22,8 @@ pub(crate) struct Config {
     pub indexable: bool,
     /// Additions to the built-in taxonomy.
     pub taxonomy: TaxonomyConfig,
-    /// Overrides of the embedded rubric (`src/review/rubric.yaml`), key by key.
+    /// The rubric: a file of criteria (a path relative to this config), or
+    /// overrides of the embedded one (`src/review/rubric.yaml`), key by key.
     pub rubric: Option<RubricConfig>,
     /// Show images from other hosts in students' pages. Off by default: each
     /// would tell its host the IP address of everyone who reads the page, so
@@ -92,12 +93,42 @@ pub struct EntryConfig {
     pub rename: Option<String>,
 }
 
-/// The `rubric:` key of the site config: every key optional, down to the
-/// keys inside a range or the near-duplicate rule; left out, a key keeps
-/// the embedded value.
+/// The `rubric:` key of the site config: a path to a rubric file, or keys
+/// over the embedded rubric.
+#[derive(Debug, Clone)]
+pub enum RubricConfig {
+    File(String),
+    Keys(Box<RubricKeys>),
+}
+
+/// By hand, not `untagged`: a misspelt key inside the map keeps its own
+/// error and line instead of "did not match any variant".
+impl<'de> Deserialize<'de> for RubricConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RubricConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a rubric file's path, or rubric keys (postings: {min: 4}, ...)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RubricConfig, E> {
+                Ok(RubricConfig::File(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RubricConfig, A::Error> {
+                RubricKeys::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|k| RubricConfig::Keys(Box::new(k)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The short form of `rubric:`: every key optional, down to the keys
+/// inside a range or the near-duplicate rule; left out, a key keeps the
+/// embedded value.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct RubricConfig {
+pub struct RubricKeys {
     pub sections: Option<Vec<String>>,
     pub section_points: Option<u32>,
     pub postings: RangeConfig,
@@ -141,7 +172,13 @@ mod tests {
         let err = Config::parse("titel: typo\n").unwrap_err();
         assert!(err.contains("titel"), "{err}");
         // A rubric key may stand alone; a misspelt one is still an error, with its line.
-        assert_eq!(Config::parse("rubric:\n  postings: {min: 4}\n").unwrap().rubric.unwrap().postings.min, Some(4));
+        let Some(RubricConfig::Keys(k)) = Config::parse("rubric:\n  postings: {min: 4}\n").unwrap().rubric else {
+            panic!("keys")
+        };
+        assert_eq!(k.postings.min, Some(4));
+        assert!(
+            matches!(Config::parse("rubric: course.yaml\n").unwrap().rubric, Some(RubricConfig::File(f)) if f == "course.yaml")
+        );
         let err = Config::parse("title: x\nrubric:\n  postings: {minimum: 4}\n").unwrap_err();
         assert!(err.starts_with("line 3") && err.contains("minimum"), "{err}");
     }

@@ -3,7 +3,8 @@
 //! ```text
 //! DIR/
 //!   content/config.yaml                              every config key, explained
-//!   content/sample-student__lab-01/docs/*.md         one submission to replace with real forks
+//!   content/rubric.yaml                              the built-in rubric, to edit
+//!   content/sample-student__lab-01/docs/...          one submission (Markdown, diagrams) to replace
 //!   themes/atlas/templates/*.html                    the built-in templates, to edit
 //!   .gitignore                                       public/
 //! ```
@@ -64,28 +65,25 @@ taxonomy:
 #    - name: Kinopoisk
 #      aliases: [кинопоиск]
 
-# Overrides of the built-in rubric, key by key; keys left out keep the
-# built-in values, which are these:
+# The rubric: rubric.yaml next to this file, a copy of the built-in one
+# (the lab's checklist, one criterion per item) to edit. Remove the line for
+# the built-in rubric; or, instead of a file, override built-in keys one by
+# one (keys left out keep the built-in values):
 # rubric:
-#   # sections every submission needs: components, responsibilities,
-#   # common_skills, chosen_role, skills_have, skills_lack, job_market, reflection
 #   sections: [components, responsibilities, common_skills, chosen_role, skills_have, skills_lack, job_market, reflection]
 #   section_points: 1
 #   postings: {min: 5, max: 7, points: 2}                   # job postings found
 #   skills_in_several_postings: {min: 3, max: 10, points: 1}
-#   skills_lack: {min: 1, points: 1}
+#   skills_lack: {min: 4, max: 5, points: 1}
 #   reflection_points: 2
 #   near_duplicates: {shingle: 5, threshold: 0.5, min_shared: 15, max_df: 0.1, min_df_cap: 3}
+rubric: rubric.yaml
 "#;
 
 const SAMPLE_ROLES: &str = "# Roles and skills
 
 A sample submission written for `skills-atlas init`: replace this folder with
 your students' forks (one folder per fork).
-
-## Product choice
-
-Product: Uber, the ride-hailing app (a rider requests a car, a driver accepts, the app routes and charges).
 
 ## Components and roles
 
@@ -100,11 +98,11 @@ Product: Uber, the ride-hailing app (a rider requests a car, a driver accepts, t
 
 ## Roles and responsibilities
 
-- **Backend Developer**: builds the API for trips, drivers and payments; keeps it fast at rush hour.
-- **Android Developer**: builds the Android apps: requesting a ride, live car position, trip history.
-- **UX Designer**: designs the request flow so a first ride takes under a minute to order.
-- **Data Analyst**: finds where and when riders wait longest, to guide surge pricing.
-- **DevOps Engineer**: runs the deployment pipeline, monitoring and on-call alerts.
+- **Backend Developer**: builds the API for trips, drivers and payments. Keeps it fast at rush hour.
+- **Android Developer**: builds the Android apps for riders and drivers. Shows the car moving live on the map.
+- **UX Designer**: designs the request flow. A first ride should take under a minute to order.
+- **Data Analyst**: finds where and when riders wait longest. The findings guide surge pricing.
+- **DevOps Engineer**: runs the deployment pipeline and monitoring. Answers the alerts at night.
 
 ## Common skills across roles
 
@@ -115,6 +113,8 @@ Product: Uber, the ride-hailing app (a rider requests a car, a driver accepts, t
 ## My chosen role
 
 Role: Backend Developer
+
+I chose it because I like making a service hold up under load.
 
 ## Skills I already have
 
@@ -127,6 +127,7 @@ Role: Backend Developer
 - Docker
 - Kubernetes
 - Go
+- Kafka
 
 ## Job market snapshot
 
@@ -167,25 +168,87 @@ Skills: Python, FastAPI, PostgreSQL, Git
 - PostgreSQL
 - Go
 
+## Skills specific to a single posting
+
+- Django
+- gRPC
+
 ## Personal reflection
 
 Looking at real postings changed my plan for the next months. I expected
-Python to be enough, but almost every backend posting also asks for Docker,
+Python to be enough. Almost every backend posting also asks for Docker,
 and half of them for Go or Kubernetes. I will containerise my course project
-first, then write one small service in Go to see how it compares.
+first. Then I will write one small service in Go to see how it compares.
 ";
 
 const SAMPLE_ARCHITECTURE: &str = "# Architecture
 
-Product: Uber.
+## Product choice
+
+Product: Uber, <https://www.uber.com>. A rider requests a car, a driver accepts, the app routes and charges.
 
 ## Main components
 
-- Mobile app (riders and drivers): request a ride, accept it, follow the car, rate the trip.
+![Component diagram](diagrams/out/uber/components.svg)
+
+[PlantUML source](diagrams/src/uber/components.puml)
+
+- Mobile app: riders and drivers request a ride, accept it and follow the car.
 - Backend API: trips, accounts, pricing and driver matching.
 - Payments: a card hold when the ride starts and the charge when it ends.
 - Maps and routing: pick-up points, routes and arrival times.
 - Data warehouse: trips and app events for planning and reports.
+
+## Data flow
+
+![Sequence diagram](diagrams/out/uber/sequence.svg)
+
+A rider orders a car: the Mobile app sends the request to the Backend API, which asks Maps and routing
+for nearby drivers and Payments for a card hold.
+
+## Deployment
+
+![Deployment diagram](diagrams/out/uber/deployment.svg)
+
+The Backend API, Payments and Maps and routing run as containers in two cloud regions; the Mobile app runs on phones.
+
+## Assumptions
+
+- Drivers keep the app open while on shift.
+- Card holds are released within a day.
+
+## Open questions
+
+- How is a driver picked when two are equally close?
+- Where are trip histories kept after a year?
+";
+
+const SAMPLE_PUML: &str = "@startuml
+[Mobile app] --> [Backend API]
+[Backend API] --> [Payments]
+[Backend API] --> [Maps and routing]
+[Backend API] --> [Data warehouse]
+@enduml
+";
+
+const SAMPLE_SVG: &str =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"240\" height=\"60\" viewBox=\"0 0 240 60\">\
+<rect x=\"1\" y=\"1\" width=\"100\" height=\"40\" fill=\"none\" stroke=\"black\"/>\
+<text x=\"10\" y=\"25\">Mobile app</text>\
+<rect x=\"130\" y=\"1\" width=\"100\" height=\"40\" fill=\"none\" stroke=\"black\"/>\
+<text x=\"140\" y=\"25\">Backend API</text></svg>
+";
+
+const SAMPLE_SEQUENCE_SVG: &str =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"240\" height=\"60\" viewBox=\"0 0 240 60\">\
+<line x1=\"10\" y1=\"30\" x2=\"220\" y2=\"30\" stroke=\"black\"/>\
+<text x=\"10\" y=\"20\">Mobile app -&gt; Backend API</text></svg>
+";
+
+const SAMPLE_DEPLOYMENT_SVG: &str =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"240\" height=\"60\" viewBox=\"0 0 240 60\">\
+<rect x=\"1\" y=\"1\" width=\"230\" height=\"50\" fill=\"none\" stroke=\"black\"/>\
+<text x=\"10\" y=\"30\">Cloud region: Backend API, Payments</text></svg>
 ";
 
 /// Create the starter site in `dir`; returns the files written. Nothing is
@@ -196,6 +259,11 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         (PathBuf::from("content/config.yaml"), CONFIG),
         (sample.join("roles-and-skills.md"), SAMPLE_ROLES),
         (sample.join("architecture.md"), SAMPLE_ARCHITECTURE),
+        (sample.join("diagrams/src/uber/components.puml"), SAMPLE_PUML),
+        (sample.join("diagrams/out/uber/components.svg"), SAMPLE_SVG),
+        (sample.join("diagrams/out/uber/sequence.svg"), SAMPLE_SEQUENCE_SVG),
+        (sample.join("diagrams/out/uber/deployment.svg"), SAMPLE_DEPLOYMENT_SVG),
+        (PathBuf::from("content/rubric.yaml"), crate::review::rubric::EMBEDDED),
         (PathBuf::from(".gitignore"), "public/\n"),
     ];
     let theme = Path::new("themes").join(THEME).join("templates");

@@ -32,7 +32,9 @@ impl Inputs {
         }
         let name = config_path.as_deref().unwrap_or(Path::new("config")).display().to_string();
         let taxonomy = Taxonomy::with_config(&config.taxonomy).map_err(|e| anyhow!("{name}: taxonomy: {e}"))?;
-        let rubric = Rubric::with_config(config.rubric.as_ref()).map_err(|e| anyhow!("{name}: {e}"))?;
+        // A rubric file is relative to the config that names it.
+        let base = config_path.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
+        let rubric = Rubric::load(config.rubric.as_ref(), base).map_err(|e| anyhow!("{name}: {e}"))?;
         Ok(Inputs { config, config_path, taxonomy, rubric })
     }
 

@@ -121,7 +121,7 @@ enum Command {
     },
     /// Check one submission before submitting: missing sections, placeholders, pasted prompts...
     #[command(
-        after_help = "Examples:\n  skills-atlas check                      # the fork you are in\n  skills-atlas check docs/roles-and-skills.md\n  skills-atlas check . --format json\n\nExit status: 0 when every required section is there, 1 when one is missing, 2 when the check could not run.\nWith GITHUB_ACTIONS=true, findings are printed as annotations on the lines."
+        after_help = "Examples:\n  skills-atlas check                      # the fork you are in\n  skills-atlas check docs/roles-and-skills.md\n  skills-atlas check . --format json\n  skills-atlas check . --min-score 20\n\nExit status: 0 when it passes; 1 when a required section or criterion is missing, or the score is below --min-score (default: the rubric's pass threshold); 2 when the check could not run.\nWith GITHUB_ACTIONS=true, findings are printed as annotations on the lines."
     )]
     Check {
         /// A Markdown file or a fork's folder.
@@ -133,6 +133,9 @@ enum Command {
         /// Site config (YAML) with a `rubric:` or `taxonomy:` to use.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Exit 1 below this score (default: the rubric's pass threshold of its points).
+        #[arg(long, value_name = "N")]
+        min_score: Option<u32>,
     },
     /// Show the taxonomy's view of a cohort.
     #[command(
@@ -174,7 +177,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckLinks { site, base_url } => check_links(&site, base_url),
-        Command::Check { path, format, config } => check(&path, format, config.as_deref()),
+        Command::Check { path, format, config, min_score } => check(&path, format, config.as_deref(), min_score),
         Command::Taxonomy { content, config, unknown } => taxonomy(&content, config.as_deref(), unknown),
         Command::Build { content, output, config, base_url, verbose, quiet, strict, timings } => {
             let opts = BuildOptions { content, output, config, base_url };
@@ -302,8 +305,8 @@ fn init(dir: &Path, quiet: bool) -> ExitCode {
     }
 }
 
-fn check(path: &Path, format: Format, config: Option<&Path>) -> ExitCode {
-    let checked = match skills_atlas::check::check(path, config) {
+fn check(path: &Path, format: Format, config: Option<&Path>, min_score: Option<u32>) -> ExitCode {
+    let checked = match skills_atlas::check::check(path, config, min_score) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -326,6 +329,7 @@ fn check(path: &Path, format: Format, config: Option<&Path>) -> ExitCode {
                 out.push_str(&line);
                 out.push('\n');
             }
+            out.push_str(&checked.rubric_lines());
             out.push_str(&checked.summary());
         }
     }

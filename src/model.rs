@@ -49,6 +49,16 @@ pub struct Submission {
     /// The student's Markdown, per file, for the submission page.
     #[serde(skip)]
     pub sources: Vec<(String, String)>,
+    /// architecture.md's "Main components", by name (kept even where the
+    /// roles file's mapping gives `components`): what the rubric looks for
+    /// in the data flow.
+    #[serde(skip)]
+    pub main_components: Vec<String>,
+    /// Every file in the fork (not only Markdown), relative to the fork,
+    /// sorted; the loose file's name for a loose file. What the rubric's
+    /// `file` checks look in.
+    #[serde(skip)]
+    pub tree: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -95,6 +105,11 @@ pub struct Posting {
     pub title: String,
     pub company: Option<String>,
     pub skills: Vec<String>,
+    /// Where it starts, for the rubric's findings.
+    #[serde(skip)]
+    pub file: String,
+    #[serde(skip)]
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -138,6 +153,7 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         items.into_iter().map(|n| SkillItem { skills: item_skills(&n.name, &n.text, tax), name: n.name }).collect()
     };
     let role_ref = |n: Named| RoleRef { canonical: tax.role_names(&n.name), name: n.name };
+    let main_components: Vec<String> = ex.main_components.iter().map(|n| n.name.clone()).collect();
     let components: Vec<Component> = if ex.components.is_empty() {
         // No mapping section: architecture.md's component list, without roles.
         ex.main_components
@@ -168,7 +184,14 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
                 Some(c) => (p.title, Some(c)),
                 None => company_in_parens(&p.title, tax).unwrap_or((p.title, None)),
             };
-            Posting { skills: tax.skills_in(&format!("{title}\n{}", p.text)), url: p.url, title, company }
+            Posting {
+                skills: tax.skills_in(&format!("{title}\n{}", p.text)),
+                url: p.url,
+                title,
+                company,
+                file: p.file,
+                line: p.line,
+            }
         })
         .collect();
     let reflection = match ex.reflection {
@@ -213,6 +236,8 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         sections: ex.sections,
         findings: diags,
         sources,
+        main_components,
+        tree: Vec::new(),
     }
 }
 
@@ -494,39 +519,44 @@ fn product_of(ex: &Extracted, tax: &Taxonomy) -> Option<String> {
 
 /// True when the reflection has sentences of the student's own, not only the
 /// assignment's questions, instructions or placeholders.
-pub(crate) fn is_own_writing(text: &str) -> bool {
-    let mut words = 0;
-    for line in text.lines() {
-        let f = fold(line);
-        if line.contains('?')
-            || is_placeholder(line)
-            || f == "important"
-            || [
-                "prompt",
-                "instruction",
-                "this section",
-                "your own",
-                "write here",
-                "answer the",
-                "without an llm",
-                "write 5",
-                "sentences yourself",
-                "think about",
-                "in docs ",
-                "напишите",
-                "ответьте",
-            ]
-            .iter()
-            .any(|p| f.contains(p))
-        {
-            continue;
-        }
-        words += word_count(line);
-        if words >= 10 {
-            return true;
-        }
-    }
-    false
+pub fn is_own_writing(text: &str) -> bool {
+    own_lines(text)
+        .map(word_count)
+        .scan(0, |n, w| {
+            *n += w;
+            Some(*n)
+        })
+        .any(|n| n >= 10)
+}
+
+/// The lines of a reflection that are not the assignment's questions,
+/// instructions or placeholders.
+pub fn own_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter(|line| !is_prompt_line(line))
+}
+
+fn is_prompt_line(line: &str) -> bool {
+    let f = fold(line);
+    line.contains('?')
+        || is_placeholder(line)
+        || f == "important"
+        || [
+            "prompt",
+            "instruction",
+            "this section",
+            "your own",
+            "write here",
+            "answer the",
+            "without an llm",
+            "write 5",
+            "sentences yourself",
+            "think about",
+            "in docs ",
+            "напишите",
+            "ответьте",
+        ]
+        .iter()
+        .any(|p| f.contains(p))
 }
 
 #[cfg(test)]

@@ -63,7 +63,11 @@ impl Fork<'_> {
 fn architecture(product: &str) -> String {
     format!(
         "# Architecture\n\n## Product choice\n\n**{product}**: a messenger, https://{product}.example\n\n\
-         ## Main components\n\n- Feed: shows posts\n- Chat: sends messages\n"
+         ## Main components\n\n- Feed: shows posts\n- Chat: sends messages\n\n\
+         ## Data flow\n\nThe Chat hands a message to the Feed.\n\n\
+         ## Deployment\n\nBoth run in one cloud region.\n\n\
+         ## Assumptions\n\n- Few users\n- Short messages\n\n\
+         ## Open questions\n\n- Who moderates?\n- How long are chats kept?\n"
     )
 }
 

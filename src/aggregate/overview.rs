@@ -16,7 +16,17 @@ use serde::Serialize;
 
 /// The lab's tasks and the sections each needs, in the assignment's order.
 pub(crate) const TASKS: [(&str, &[Section]); 3] = [
-    ("Task 1: architecture", &[Section::Product, Section::MainComponents]),
+    (
+        "Task 1: architecture",
+        &[
+            Section::Product,
+            Section::MainComponents,
+            Section::DataFlow,
+            Section::Deployment,
+            Section::Assumptions,
+            Section::OpenQuestions,
+        ],
+    ),
     ("Task 2: components, roles and skills", &[Section::Components, Section::Responsibilities, Section::CommonSkills]),
     (
         "Task 3: my role and the market",

@@ -52,6 +52,8 @@ pub(crate) fn sub(
                 title: "Job".into(),
                 company: None,
                 skills: ks.iter().map(|k| k.to_string()).collect(),
+                file: String::new(),
+                line: 0,
             })
             .collect(),
         skills_in_several_postings: vec![],
@@ -62,6 +64,8 @@ pub(crate) fn sub(
         sections: vec![],
         findings: vec![],
         sources: vec![],
+        main_components: vec![],
+        tree: vec![],
     }
 }
 

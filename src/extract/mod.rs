@@ -14,6 +14,7 @@ mod postings;
 mod product;
 mod responsibilities;
 pub(crate) mod sections;
+pub(crate) mod stats;
 pub(crate) mod text;
 pub(crate) mod vacancies;
 
@@ -100,6 +101,9 @@ pub struct SectionAt {
     pub file: String,
     pub line: usize,
     pub by_content: Option<String>,
+    /// Its sentences, items and links, for the rubric.
+    #[serde(skip)]
+    pub stats: stats::SectionStats,
 }
 
 /// One parsed file of a submission.
@@ -156,7 +160,10 @@ pub(crate) fn extract(files: &[FileOutline<'_>]) -> Extracted {
     }
     let mut out = Extracted {
         images: files.iter().flat_map(|f| images::images_in(f.path, f.text)).take(images::MAX_IMAGES).collect(),
-        sections: found.iter().map(|f| section_at(f, &ordered)).collect(),
+        sections: {
+            let starts = stats::starts(&found);
+            found.iter().map(|f| section_at(f, &starts, &ordered)).collect()
+        },
         placeholders: ordered.iter().flat_map(|f| leftovers::placeholders(f.path, f.text)).collect(),
         template_components: found
             .iter()
@@ -237,11 +244,11 @@ fn components_of(
 
 /// Where a section was found; why, when its heading is one
 /// [`recover_sections`] gave it.
-fn section_at(f: &Found<'_>, files: &[&FileOutline<'_>]) -> SectionAt {
+fn section_at(f: &Found<'_>, starts: &stats::Starts, files: &[&FileOutline<'_>]) -> SectionAt {
     let line = f.node.line;
     let recovered = files.iter().filter(|o| o.path == f.file).flat_map(|o| o.recovered);
     let by_content = recovered.filter(|r| r.section == f.section && r.line == line).map(|r| r.why.clone()).next();
-    SectionAt { section: f.section, file: f.file.to_string(), line, by_content }
+    SectionAt { section: f.section, file: f.file.to_string(), line, by_content, stats: stats::of(f, starts) }
 }
 
 /// The one list of skills had (or lacked): later look-alikes ("Skills that
@@ -273,6 +280,9 @@ pub(crate) fn find_sections<'a>(
                 && !(inside == Some(Section::JobMarket) && *s == Section::JobMarket)
                 && !(*s == Section::Responsibilities && under_a_role())
                 && allowed_in(*s, inside, file.role)
+                // "**AWS/Cloud Deployment:** +15%" in the roles file is a
+                // skill; task 1's later sections there need a real heading.
+                && !(heading_only(*s) && file.role == FileRole::Roles && (child.is_label() || !child.is_heading()))
         });
         match hit {
             Some((section, inline)) => {
@@ -284,6 +294,12 @@ pub(crate) fn find_sections<'a>(
     }
 }
 
+/// Task 1's later sections ("Deployment", "Assumptions", ...), which the
+/// roles file names only with a real heading.
+fn heading_only(s: Section) -> bool {
+    matches!(s, Section::DataFlow | Section::Deployment | Section::Assumptions | Section::OpenQuestions)
+}
+
 /// The architecture's own sections are recognised only at the top of a
 /// file, and its component list only in architecture.md: inside the roles
 /// sections "Collaboration & product thinking" is a group of skills, and
@@ -292,6 +308,9 @@ fn allowed_in(section: Section, inside: Option<Section>, role: FileRole) -> bool
     match section {
         Section::Product => inside.is_none(),
         Section::MainComponents => inside.is_none() && role == FileRole::Architecture,
+        // Task 1's later sections, at the top of a file or inside another
+        // of task 1's ("Sequence diagram" under "Main components").
+        s if s.is_architecture() => inside.is_none_or(Section::is_architecture),
         _ => true,
     }
 }

@@ -28,6 +28,14 @@ pub enum Section {
     Product,
     /// architecture.md: "Main components".
     MainComponents,
+    /// architecture.md: "Data flow" (the sequence diagram and a user action).
+    DataFlow,
+    /// architecture.md: "Deployment".
+    Deployment,
+    /// architecture.md: "Assumptions".
+    Assumptions,
+    /// architecture.md: "Open questions".
+    OpenQuestions,
 }
 
 impl Section {
@@ -47,7 +55,24 @@ impl Section {
             Section::Reflection => "Personal reflection",
             Section::Product => "Product choice",
             Section::MainComponents => "Main components",
+            Section::DataFlow => "Data flow",
+            Section::Deployment => "Deployment",
+            Section::Assumptions => "Assumptions",
+            Section::OpenQuestions => "Open questions",
         }
+    }
+
+    /// One of architecture.md's sections (task 1).
+    pub fn is_architecture(self) -> bool {
+        matches!(
+            self,
+            Section::Product
+                | Section::MainComponents
+                | Section::DataFlow
+                | Section::Deployment
+                | Section::Assumptions
+                | Section::OpenQuestions
+        )
     }
 }
 
@@ -215,7 +240,7 @@ fn classify_folded(title: &str) -> Option<Section> {
         return Some(Section::Components);
     }
     if has(&["chosen", "choosen", "chose", "choose", "choice", "selected", "выбранн*", "выбор*", "выбрал*"])
-        && !has(&["product*", "продукт*", "architecture"])
+        && !has(&["product*", "продукт*", "architecture", "compon*", "компонент*"])
         || t == "my role"
         || t == "моя роль"
         || t == "my chosen path"
@@ -245,6 +270,9 @@ fn classify_folded(title: &str) -> Option<Section> {
     if posting && !has(&["marketplace*", "маркетплейс*"]) || has(&["research job*", "hh ru", "headhunter"]) {
         return Some(Section::JobMarket);
     }
+    if let Some(s) = architecture_section(&tw, &has) {
+        return Some(s);
+    }
     // "Product choice", "My product", "Выбранный продукт"; not a phrase
     // that mentions products ("Understanding of product requirements").
     // The first word, or the second after "my" ("Collaboration & product
@@ -257,6 +285,8 @@ fn classify_folded(title: &str) -> Option<Section> {
     let part = has(&["service*", "сервис*", "catalog*", "каталог*", "gateway*", "api", "module*", "database*", "db"]);
     if (product_early || has(&["product*", "продукт*"]) && has(&["choice", "chosen", "selected", "выбор*", "выбранн*"]))
         && !has(&["manager*", "designer*", "engineer*", "owner*"])
+        // "Product architecture analysis" titles the whole architecture.md.
+        && !has(&["architecture", "архитектур*"])
         && !part
     {
         return Some(Section::Product);
@@ -264,6 +294,28 @@ fn classify_folded(title: &str) -> Option<Section> {
     // Not a bare "Architecture": that is architecture.md's document title.
     if has(&["compon*", "компонент*"]) {
         return Some(Section::MainComponents);
+    }
+    None
+}
+
+/// architecture.md's task-1 sections after the first two: "Data flow",
+/// "Sequence", "Deployment", "Assumptions", "Open questions", in English or
+/// Russian. "Deployment components" is the deployment section; "Questions"
+/// alone is not (the reflection's prompts are questions too).
+fn architecture_section(tw: &[&str], has: &dyn Fn(&[&str]) -> bool) -> Option<Section> {
+    if has(&["data flow*", "dataflow*", "flow of data", "sequence*", "поток данных", "потоки данных", "потоков данных"])
+    {
+        return Some(Section::DataFlow);
+    }
+    if has(&["deploy*", "развертыван*", "развёртыван*", "деплой*"]) {
+        return Some(Section::Deployment);
+    }
+    if has(&["assumption*", "допущени*", "предположени*"]) {
+        return Some(Section::Assumptions);
+    }
+    let open = has(&["open", "unresolved", "открыт*", "нерешенн*", "нерешённ*"]);
+    if open && has(&["question*", "issue*", "вопрос*"]) && tw.len() <= 4 {
+        return Some(Section::OpenQuestions);
     }
     None
 }
@@ -292,8 +344,14 @@ fn strip_numbering(t: &str) -> &str {
     t.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ').trim()
 }
 
-/// Whole-word (or word-prefix, with a trailing `*`) search in folded text
-/// split into words. A pattern of several words must match consecutive words.
+/// Whole-word (or word-prefix, with a trailing `*`) search in folded text.
+/// A pattern of several words must match consecutive words.
+pub(crate) fn contains_word(text: &str, pattern: &str) -> bool {
+    let tw: Vec<&str> = text.split_whitespace().collect();
+    words_contain(&tw, pattern)
+}
+
+/// [`contains_word`] over text already split into words.
 fn words_contain(tw: &[&str], pattern: &str) -> bool {
     let (pattern, prefix) = match pattern.strip_suffix('*') {
         Some(p) => (p, true),
@@ -382,5 +440,28 @@ mod tests {
         assert_eq!(c("Product Catalog Service"), None);
         assert_eq!(c("My product"), Some(Section::Product));
         assert_ne!(c("Collaboration & product thinking"), Some(Section::Product));
+    }
+
+    #[test]
+    fn architecture_headings() {
+        for (t, want) in [
+            ("Data flow", Section::DataFlow),
+            ("3. Data Flow", Section::DataFlow),
+            ("Sequence diagram", Section::DataFlow),
+            ("Поток данных", Section::DataFlow),
+            ("Deployment", Section::Deployment),
+            ("Deployment components", Section::Deployment),
+            ("4) Развёртывание", Section::Deployment),
+            ("Assumptions", Section::Assumptions),
+            ("Допущения", Section::Assumptions),
+            ("Open questions", Section::OpenQuestions),
+            ("Открытые вопросы", Section::OpenQuestions),
+            ("Task 1 Open Questions", Section::OpenQuestions),
+        ] {
+            assert_eq!(c(t), Some(want), "{t}");
+        }
+        assert_eq!(c("Questions"), None);
+        assert_eq!(c("Product Architecture Analysis"), None);
+        assert_eq!(c("Selected Components"), Some(Section::MainComponents));
     }
 }

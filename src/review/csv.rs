@@ -1,4 +1,7 @@
 //! `review.csv`: one row per submission for spreadsheets and LMS import.
+//! UTF-8 with a byte order mark (so Excel reads Cyrillic names as such);
+//! the fixed columns, then one per rubric criterion (its points). The
+//! findings are text, `path:line: message`, one a line in the cell.
 //! RFC 4180: CRLF line ends, fields with commas, quotes or line breaks
 //! quoted, quotes doubled. Cells a spreadsheet would run as a formula
 //! (`=`, `+`, `-`, `@` or their fullwidth forms first, after any spaces
@@ -24,9 +27,15 @@ const HEADER: [&str; 13] = [
     "near_duplicates",
 ];
 
+/// A spreadsheet cell holds at most 32,767 characters.
+const MAX_CELL: usize = 32_000;
+
 pub(crate) fn to_csv(subs: &[Submission], review: &CohortReview) -> String {
-    let mut out = String::new();
-    push_row(&mut out, HEADER.iter().map(|s| s.to_string()));
+    let mut out = String::from("\u{feff}");
+    // Every review is scored against the same rubric: its criteria, in order.
+    let criteria: Vec<&str> =
+        review.reviews.first().map(|r| r.rubric.iter().map(|c| c.id.as_str()).collect()).unwrap_or_default();
+    push_row(&mut out, HEADER.iter().map(|s| s.to_string()).chain(criteria.iter().map(|c| c.to_string())));
     for (s, r) in subs.iter().zip(&review.reviews) {
         let role = s.chosen_role.as_ref();
         push_row(
@@ -42,11 +51,38 @@ pub(crate) fn to_csv(subs: &[Submission], review: &CohortReview) -> String {
                 r.score.to_string(),
                 r.max_score.to_string(),
                 r.missing.join("; "),
-                r.findings.len().to_string(),
+                findings_text(r),
                 r.count(crate::diagnostics::Severity::Error).to_string(),
                 r.near_duplicates.join("; "),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                criteria
+                    .iter()
+                    .map(|id| r.rubric.iter().find(|c| c.id == *id).map(|c| c.points.to_string()).unwrap_or_default()),
+            ),
         );
+    }
+    out
+}
+
+/// `path:line: message`, one a line, cut to what a cell holds.
+fn findings_text(r: &super::Review) -> String {
+    let mut out = String::new();
+    for f in &r.findings {
+        let line = if f.line > 0 {
+            format!("{}:{}: {}", f.path, f.line, f.message)
+        } else {
+            format!("{}: {}", f.path, f.message)
+        };
+        if out.len() + line.len() + 1 > MAX_CELL {
+            out.push_str("\n…");
+            break;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&line);
     }
     out
 }

@@ -4,6 +4,7 @@
 //! the review page, `review.csv`, `atlas.json` and `skills-atlas check`.
 
 mod checks;
+mod criteria;
 pub(crate) mod csv;
 pub mod duplicates;
 mod lint;
@@ -12,9 +13,9 @@ pub(crate) mod rubric;
 pub(crate) use crate::diagnostics::Finding;
 use crate::diagnostics::Severity;
 use crate::model::Submission;
+pub use criteria::Criterion;
 pub use duplicates::{Pair, Scope};
 use rayon::prelude::*;
-pub(crate) use rubric::Criterion;
 pub use rubric::Rubric;
 use serde::Serialize;
 
@@ -84,11 +85,11 @@ fn cap_findings(findings: &mut Vec<Finding>) {
 
 /// Rubric, missing sections and findings of one submission: the load
 /// stage's findings and this stage's, each fact once.
-pub(crate) fn review_submission(sub: &Submission, rubric: &Rubric) -> Review {
+pub fn review_submission(sub: &Submission, rubric: &Rubric) -> Review {
     let files = lint::answer_files(sub);
     let map = lint::SectionMap::of(sub);
     let required = rubric.required();
-    let crit = rubric.score(sub, |s| checks::present(sub, &map, s));
+    let crit = rubric.score(sub, &map);
     let (missing, mut findings) = checks::missing(sub, &map, &required);
     findings.extend(sub.findings.iter().cloned());
     if !files.is_empty() {

@@ -1,35 +1,182 @@
-//! The rubric: which sections a submission needs and how many postings,
-//! skills and words make a complete answer. Embedded (`rubric.yaml`, this
-//! lab's), overridable key by key from the site config's `rubric:`.
+//! The rubric is data: a YAML list of criteria, each with points and one
+//! check (see [`Check`]), plus the scoring bar and the near-duplicate rule.
+//! The embedded one (`rubric.yaml`) is lab 01's checklist; `rubric:` in the
+//! site config either overrides its keys one by one (`postings: {min: 4}`)
+//! or names a course's own file. Scoring is in [`super::criteria`].
 
-use crate::config::{DuplicateConfig, RangeConfig, RubricConfig};
+use crate::config::{DuplicateConfig, RangeConfig, RubricConfig, RubricKeys};
 use crate::extract::Section;
-use crate::model::Submission;
 use serde::{Deserialize, Serialize};
+use std::path::Path;
 use std::sync::LazyLock;
 
-const EMBEDDED: &str = include_str!("rubric.yaml");
+pub(crate) const EMBEDDED: &str = include_str!("rubric.yaml");
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rubric {
-    pub sections: Vec<String>,
-    pub section_points: u32,
-    pub postings: Range,
-    pub skills_in_several_postings: Range,
-    pub skills_lack: Range,
-    pub reflection_points: u32,
+    #[serde(default)]
+    pub scoring: Scoring,
+    pub criteria: Vec<CriterionDef>,
+    #[serde(default = "default_duplicates")]
     pub near_duplicates: DuplicateRule,
 }
 
-/// A count that should lie in `min..=max`.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+/// How the points add up: `weighted` (the only mode: points are weights)
+/// and the share of them `check` needs to pass.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Range {
-    pub min: usize,
-    #[serde(default)]
-    pub max: Option<usize>,
+pub struct Scoring {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_threshold: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Weighted,
+}
+
+/// One criterion as the rubric file writes it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionDef {
+    pub id: String,
+    pub label: String,
     pub points: u32,
+    /// A failure fails `check` whatever the score; a required section's
+    /// absence is an error finding.
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    /// The file (in the fork) the answer belongs in: where a missing
+    /// section goes, and `check` on another single file skips it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    pub check: Check,
+}
+
+/// What a criterion checks. Section names are the extractor's section
+/// kinds ([`SECTIONS`]); counts lie in `min..=max` (either may be left out).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// The section is in some file of the fork.
+    Section { section: String },
+    /// How many of `what` (in section `in`, for items, sentences and links;
+    /// links only to targets matching the regex `target`).
+    Count {
+        what: What,
+        #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
+        within: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<usize>,
+    },
+    /// Every posting has a title, a link and `skills` key skills.
+    Postings {
+        #[serde(default)]
+        title: bool,
+        #[serde(default)]
+        link: bool,
+        #[serde(default)]
+        skills: Bounds,
+    },
+    /// Every role of the responsibilities section is described in
+    /// `sentences` sentences.
+    Roles { sentences: Bounds },
+    /// Section `in` names at least `min` of the submission's `of`.
+    Mentions {
+        #[serde(rename = "in")]
+        within: String,
+        of: Mentioned,
+        min: usize,
+    },
+    /// Files of the fork matching a glob (`docs/**/*.svg`, `{a,b}`): `min`
+    /// of them (default 1).
+    File {
+        path: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<usize>,
+    },
+    /// A regular expression matches in a Markdown file of the fork (the
+    /// file a glob, like `path`).
+    Regex { file: String, pattern: String },
+    /// The reflection is the student's own prose: not the prompts, not
+    /// one line, `sentences` sentences of their own.
+    Reflection {
+        #[serde(default)]
+        sentences: Bounds,
+    },
+    /// At least `min` images embedded (in section `in`, when given) that
+    /// resolve to files of the fork the site publishes.
+    Images {
+        #[serde(rename = "in")]
+        within: Option<String>,
+        min: usize,
+    },
+}
+
+/// What a `count` counts.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum What {
+    Postings,
+    Components,
+    ComponentsWithRoles,
+    Roles,
+    CommonSkills,
+    SkillsHave,
+    SkillsLack,
+    SkillsInSeveralPostings,
+    SkillsInOnePosting,
+    /// 1 when a product is named, else 0.
+    Product,
+    /// 1 when a chosen role is named, else 0.
+    ChosenRole,
+    /// In a section (`in`): list items and table rows, else paragraphs.
+    Items,
+    Sentences,
+    Links,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Mentioned {
+    Components,
+}
+
+/// `min..=max`, either left out.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Bounds {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<usize>,
+}
+
+impl Bounds {
+    pub fn holds(self, n: usize) -> bool {
+        self.min.is_none_or(|m| n >= m) && self.max.is_none_or(|m| n <= m)
+    }
+
+    /// "3-5", "at least 3", "at most 5", "any number".
+    pub fn shown(self) -> String {
+        match (self.min, self.max) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a}-{b}"),
+            (Some(a), None) => format!("at least {a}"),
+            (None, Some(b)) => format!("at most {b}"),
+            (None, None) => "any number".to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize)]
@@ -42,9 +189,274 @@ pub struct DuplicateRule {
     pub min_df_cap: usize,
 }
 
+fn default_duplicates() -> DuplicateRule {
+    DEFAULT.near_duplicates
+}
+
+static DEFAULT: LazyLock<Rubric> = LazyLock::new(|| {
+    let r: Rubric = serde_yaml::from_str(EMBEDDED).expect("the embedded rubric.yaml parses");
+    r.validate(EMBEDDED).expect("the embedded rubric.yaml is valid");
+    r
+});
+
+impl Default for Rubric {
+    fn default() -> Self {
+        DEFAULT.clone()
+    }
+}
+
+/// The section kinds a rubric may name, by id.
+pub(crate) const SECTIONS: [(&str, Section); 14] = [
+    ("product", Section::Product),
+    ("main_components", Section::MainComponents),
+    ("data_flow", Section::DataFlow),
+    ("deployment", Section::Deployment),
+    ("assumptions", Section::Assumptions),
+    ("open_questions", Section::OpenQuestions),
+    ("components", Section::Components),
+    ("responsibilities", Section::Responsibilities),
+    ("common_skills", Section::CommonSkills),
+    ("chosen_role", Section::ChosenRole),
+    ("skills_have", Section::SkillsHave),
+    ("skills_lack", Section::SkillsLack),
+    ("job_market", Section::JobMarket),
+    ("reflection", Section::Reflection),
+];
+
+pub(crate) fn section_of(id: &str) -> Option<Section> {
+    SECTIONS.iter().find(|(i, _)| *i == id).map(|(_, s)| *s)
+}
+
+fn section_ids() -> String {
+    SECTIONS.map(|(i, _)| i).join(", ")
+}
+
+impl Rubric {
+    /// The rubric the config's `rubric:` asks for: the embedded one, with
+    /// its keys over it, or the file it names (relative to `base`, the
+    /// config file's folder). Errors name the file and line.
+    pub fn load(config: Option<&RubricConfig>, base: &Path) -> Result<Rubric, String> {
+        match config {
+            None => Ok(Rubric::default()),
+            Some(RubricConfig::Keys(keys)) => Rubric::default().with_keys(keys),
+            Some(RubricConfig::File(name)) => {
+                let path = base.join(name);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("rubric: cannot read {}: {e}", path.display()))?;
+                Rubric::parse(&text).map_err(|e| format!("rubric {}: {e}", path.display()))
+            }
+        }
+    }
+
+    /// [`Rubric::load`] with a rubric file relative to the working dir.
+    pub fn with_config(config: Option<&RubricConfig>) -> Result<Rubric, String> {
+        Rubric::load(config, Path::new("."))
+    }
+
+    /// A rubric file's text; the error says the line and what is wrong.
+    pub fn parse(text: &str) -> Result<Rubric, String> {
+        let r: Rubric = serde_yaml::from_str(text).map_err(|e| match e.location() {
+            Some(loc) => format!("line {}: {e}", loc.line()),
+            None => e.to_string(),
+        })?;
+        r.validate(text)?;
+        Ok(r)
+    }
+
+    /// What YAML cannot say: ids unique, dependencies known and earlier,
+    /// section names known, regexes and globs valid. Errors give the line
+    /// of the offending text in `text` where it can be found.
+    pub fn validate(&self, text: &str) -> Result<(), String> {
+        let at = |needle: &str| match text.lines().position(|l| l.contains(needle)) {
+            Some(i) => format!("line {}: ", i + 1),
+            None => String::new(),
+        };
+        if self.criteria.is_empty() {
+            return Err("criteria: the list is empty; add at least one criterion".into());
+        }
+        if let Some(t) = self.scoring.pass_threshold.filter(|t| !(0.0..=1.0).contains(t)) {
+            return Err(format!("{}scoring: pass_threshold {t} is not a share between 0 and 1", at("pass_threshold")));
+        }
+        // The line of `id: <id>` (quoted or not).
+        let id_line = |id: &str| {
+            let is_it = |l: &str| {
+                let v = l.trim().trim_start_matches("- ").trim_start();
+                v.strip_prefix("id:").is_some_and(|v| v.trim().trim_matches(['"', '\'']) == id)
+            };
+            text.lines().position(is_it).map(|i| format!("line {}: ", i + 1)).unwrap_or_default()
+        };
+        for (i, c) in self.criteria.iter().enumerate() {
+            let here = id_line(&c.id);
+            if self.criteria[..i].iter().any(|o| o.id == c.id) {
+                return Err(format!("{here}criterion \"{}\" appears twice: ids must be unique", c.id));
+            }
+            for d in &c.depends_on {
+                if !self.criteria[..i].iter().any(|o| o.id == *d) {
+                    return Err(format!(
+                        "{here}criterion \"{}\" depends on \"{d}\", which is not a criterion above it",
+                        c.id
+                    ));
+                }
+            }
+            c.check.validate().map_err(|e| format!("{here}criterion \"{}\": {e}", c.id))?;
+        }
+        Ok(())
+    }
+
+    /// The embedded rubric's keys, overridden one by one (the config's
+    /// short form). `sections:` keeps (or adds) a presence criterion per
+    /// section named and drops the others.
+    fn with_keys(mut self, k: &RubricKeys) -> Result<Rubric, String> {
+        if let Some(sections) = &k.sections {
+            for id in sections {
+                if section_of(id).is_none() {
+                    return Err(format!("rubric: unknown section \"{id}\"; use one of: {}", section_ids()));
+                }
+            }
+            let dropped: Vec<String> = self
+                .criteria
+                .iter()
+                .filter_map(|c| match &c.check {
+                    Check::Section { section } if !sections.contains(section) => Some(c.id.clone()),
+                    _ => None,
+                })
+                .collect();
+            self.criteria.retain(|c| !dropped.contains(&c.id));
+            for c in &mut self.criteria {
+                c.depends_on.retain(|d| !dropped.contains(d));
+            }
+            for id in sections {
+                let have =
+                    self.criteria.iter().any(|c| matches!(&c.check, Check::Section { section } if section == id));
+                if !have {
+                    let title = section_of(id).map(Section::title).unwrap_or_default();
+                    self.criteria.push(CriterionDef {
+                        id: format!("section:{id}"),
+                        label: format!("Section \"{title}\""),
+                        points: 1,
+                        required: true,
+                        depends_on: vec![],
+                        file: None,
+                        check: Check::Section { section: id.clone() },
+                    });
+                }
+            }
+        }
+        if let Some(p) = k.section_points {
+            for c in self.criteria.iter_mut().filter(|c| matches!(c.check, Check::Section { .. })) {
+                c.points = p;
+            }
+        }
+        for (id, range) in [
+            ("postings", k.postings),
+            ("skills_in_several_postings", k.skills_in_several_postings),
+            ("skills_lack", k.skills_lack),
+        ] {
+            self.over_count(id, range);
+        }
+        if let Some(p) = k.reflection_points {
+            self.criteria.iter_mut().filter(|c| c.id == "reflection").for_each(|c| c.points = p);
+        }
+        self.near_duplicates = k.near_duplicates.over(self.near_duplicates);
+        Ok(self)
+    }
+
+    /// A range key of the short form over the count criterion `id`.
+    fn over_count(&mut self, id: &str, r: RangeConfig) {
+        let Some(c) = self.criteria.iter_mut().find(|c| c.id == id) else { return };
+        if let Some(p) = r.points {
+            c.points = p;
+        }
+        if let Check::Count { min, max, .. } = &mut c.check {
+            *min = r.min.or(*min);
+            *max = r.max.or(*max);
+        }
+    }
+
+    /// The required sections, in the rubric's order: where a missing one
+    /// goes follows it.
+    pub fn required(&self) -> Vec<Section> {
+        self.criteria
+            .iter()
+            .filter(|c| c.required)
+            .filter_map(|c| match &c.check {
+                Check::Section { section } => section_of(section),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The score `check` needs: the rubric's pass threshold of `max`,
+    /// rounded up; none without a threshold.
+    pub fn bar(&self, max: u32) -> Option<u32> {
+        self.scoring.pass_threshold.map(|t| (t * f64::from(max) - 1e-9).ceil().max(0.0) as u32)
+    }
+
+    /// The criteria a check of one file named `name` can score: those with
+    /// no `file`, or whose file has that name; not those about the fork's
+    /// files (a single file has no fork).
+    pub fn for_single_file(&self, name: &str) -> Rubric {
+        let mut r = self.clone();
+        let keep = |c: &CriterionDef| {
+            c.file.as_deref().is_none_or(|f| f.rsplit('/').next() == Some(name))
+                && !matches!(c.check, Check::File { .. })
+        };
+        let dropped: Vec<String> = r.criteria.iter().filter(|c| !keep(c)).map(|c| c.id.clone()).collect();
+        r.criteria.retain(keep);
+        for c in &mut r.criteria {
+            c.depends_on.retain(|d| !dropped.contains(d));
+        }
+        r
+    }
+}
+
+impl Check {
+    fn validate(&self) -> Result<(), String> {
+        let section = |s: &str| {
+            section_of(s).map(drop).ok_or_else(|| format!("unknown section \"{s}\"; use one of: {}", section_ids()))
+        };
+        match self {
+            Check::Section { section: s } => section(s),
+            Check::Count { what, within, target, .. } => {
+                let needs_section = matches!(what, What::Items | What::Sentences | What::Links);
+                match within {
+                    Some(s) => section(s)?,
+                    None if needs_section => return Err(format!("count of {what:?} needs `in: <section>`")),
+                    None => {}
+                }
+                if within.is_some() && !needs_section {
+                    return Err("`in:` applies to items, sentences and links only".into());
+                }
+                if let Some(t) = target {
+                    regex::Regex::new(t).map_err(|e| format!("target: {e}"))?;
+                }
+                Ok(())
+            }
+            Check::Mentions { within, .. } => section(within),
+            Check::File { path, .. } => glob(path).map(drop),
+            Check::Regex { file, pattern } => {
+                glob(file)?;
+                regex::Regex::new(pattern).map(drop).map_err(|e| format!("pattern: {e}"))
+            }
+            Check::Images { within: Some(w), .. } => section(w),
+            Check::Images { within: None, .. } => Ok(()),
+            Check::Postings { .. } | Check::Roles { .. } | Check::Reflection { .. } => Ok(()),
+        }
+    }
+}
+
+/// A glob over paths in the fork; `*` stays within a folder.
+pub(crate) fn glob(pattern: &str) -> Result<globset::GlobMatcher, String> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map(|g| g.compile_matcher())
+        .map_err(|e| format!("glob \"{pattern}\": {e}"))
+}
+
 impl RangeConfig {
-    fn over(self, r: Range) -> Range {
-        Range { min: self.min.unwrap_or(r.min), max: self.max.or(r.max), points: self.points.unwrap_or(r.points) }
+    pub fn is_empty(self) -> bool {
+        self.min.is_none() && self.max.is_none() && self.points.is_none()
     }
 }
 
@@ -60,192 +472,6 @@ impl DuplicateConfig {
     }
 }
 
-static DEFAULT: LazyLock<Rubric> =
-    LazyLock::new(|| serde_yaml::from_str(EMBEDDED).expect("the embedded rubric.yaml parses"));
-
-/// One rubric line for one submission.
-#[derive(Debug, Clone, Serialize)]
-pub struct Criterion {
-    pub id: String,
-    pub label: String,
-    pub passed: bool,
-    pub points: u32,
-    pub max: u32,
-    pub detail: String,
-}
-
-impl Default for Rubric {
-    fn default() -> Self {
-        DEFAULT.clone()
-    }
-}
-
-impl Rubric {
-    /// The embedded rubric with the config's keys over it; unknown section
-    /// ids are an error naming the id and the valid ones.
-    pub fn with_config(config: Option<&RubricConfig>) -> Result<Rubric, String> {
-        let mut r = Rubric::default();
-        if let Some(c) = config {
-            let c = c.clone();
-            r.sections = c.sections.unwrap_or(r.sections);
-            r.section_points = c.section_points.unwrap_or(r.section_points);
-            r.postings = c.postings.over(r.postings);
-            r.skills_in_several_postings = c.skills_in_several_postings.over(r.skills_in_several_postings);
-            r.skills_lack = c.skills_lack.over(r.skills_lack);
-            r.reflection_points = c.reflection_points.unwrap_or(r.reflection_points);
-            r.near_duplicates = c.near_duplicates.over(r.near_duplicates);
-        }
-        for id in &r.sections {
-            if section_of(id).is_none() {
-                return Err(format!(
-                    "rubric: unknown section \"{id}\"; use one of: {}",
-                    SECTION_IDS.map(|(i, _)| i).join(", ")
-                ));
-            }
-        }
-        Ok(r)
-    }
-
-    /// The required sections, in the template's order.
-    pub fn required(&self) -> Vec<Section> {
-        self.sections.iter().filter_map(|id| section_of(id)).collect()
-    }
-
-    /// Score a submission; `present` says whether a section was found.
-    pub fn score(&self, sub: &Submission, present: impl Fn(Section) -> bool) -> Vec<Criterion> {
-        let mut out = Vec::with_capacity(self.sections.len() + 4);
-        for s in self.required() {
-            let ok = present(s);
-            let detail = if ok { "present" } else { "missing" };
-            // Concatenated, not formatted: this runs for every section of
-            // every submission.
-            out.push(criterion(
-                ["section:", id_of(s)].concat(),
-                ["Section \"", s.title(), "\""].concat(),
-                ok,
-                self.section_points,
-                detail.to_string(),
-            ));
-        }
-        let several = sub.skills_in_several_postings.len();
-        for (id, label, range, n) in [
-            ("postings", "Job postings", self.postings, sub.postings.len()),
-            ("skills_in_several_postings", "Skills in several postings", self.skills_in_several_postings, several),
-            ("skills_lack", "Skills lacking", self.skills_lack, sub.skills_lack.len()),
-        ] {
-            let ok = n >= range.min && range.max.is_none_or(|m| n <= m);
-            let want = match range.max {
-                Some(m) => format!("{}-{}", range.min, m),
-                None => format!("at least {}", range.min),
-            };
-            out.push(criterion(id.to_string(), label.to_string(), ok, range.points, format!("{n} (expected {want})")));
-        }
-        let written = sub.reflection.written;
-        let detail = if written { "in the student's own words" } else { "missing or only the prompts" };
-        out.push(criterion(
-            "reflection".to_string(),
-            "Reflection in own words".to_string(),
-            written,
-            self.reflection_points,
-            detail.to_string(),
-        ));
-        out
-    }
-}
-
-fn criterion(id: String, label: String, passed: bool, max: u32, detail: String) -> Criterion {
-    Criterion { id, label, passed, points: if passed { max } else { 0 }, max, detail }
-}
-
-const SECTION_IDS: [(&str, Section); 8] = [
-    ("components", Section::Components),
-    ("responsibilities", Section::Responsibilities),
-    ("common_skills", Section::CommonSkills),
-    ("chosen_role", Section::ChosenRole),
-    ("skills_have", Section::SkillsHave),
-    ("skills_lack", Section::SkillsLack),
-    ("job_market", Section::JobMarket),
-    ("reflection", Section::Reflection),
-];
-
-pub(crate) fn section_of(id: &str) -> Option<Section> {
-    SECTION_IDS.iter().find(|(i, _)| *i == id).map(|(_, s)| *s)
-}
-
-fn id_of(s: Section) -> &'static str {
-    SECTION_IDS.iter().find(|(_, x)| *x == s).map(|(i, _)| *i).unwrap_or("other")
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn embedded_rubric_matches_the_lab() {
-        let r = Rubric::default();
-        assert_eq!(r.required().len(), 8);
-        assert_eq!((r.postings.min, r.postings.max), (5, Some(7)));
-        assert_eq!((r.skills_in_several_postings.min, r.skills_in_several_postings.max), (3, Some(10)));
-    }
-
-    /// The embedded rubric with `yaml` (a `rubric:` value) over it.
-    fn with(yaml: &str) -> Rubric {
-        let c: RubricConfig = serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{yaml}: {e}"));
-        Rubric::with_config(Some(&c)).unwrap()
-    }
-
-    /// One test per key: the key given alone changes that value and keeps
-    /// every other at its default.
-    macro_rules! alone {
-        ($($test:ident: $yaml:literal => |$r:ident| $get:expr, $want:expr;)*) => {$(
-            #[test]
-            fn $test() {
-                let mut want = Rubric::default();
-                {
-                    let $r = &mut want;
-                    *$get = $want;
-                }
-                let got = with($yaml);
-                assert_eq!(serde_json::to_value(&got).unwrap(), serde_json::to_value(&want).unwrap(), "{}", $yaml);
-            }
-        )*};
-    }
-
-    alone! {
-        sections_alone: "sections: [chosen_role]" => |r| &mut r.sections, vec!["chosen_role".to_string()];
-        section_points_alone: "section_points: 3" => |r| &mut r.section_points, 3;
-        postings_min_alone: "postings: {min: 4}" => |r| &mut r.postings.min, 4;
-        postings_max_alone: "postings: {max: 9}" => |r| &mut r.postings.max, Some(9);
-        postings_points_alone: "postings: {points: 5}" => |r| &mut r.postings.points, 5;
-        several_min_alone: "skills_in_several_postings: {min: 2}" => |r| &mut r.skills_in_several_postings.min, 2;
-        several_max_alone: "skills_in_several_postings: {max: 4}" => |r| &mut r.skills_in_several_postings.max, Some(4);
-        several_points_alone: "skills_in_several_postings: {points: 3}" => |r| &mut r.skills_in_several_postings.points, 3;
-        lack_min_alone: "skills_lack: {min: 4}" => |r| &mut r.skills_lack.min, 4;
-        lack_max_alone: "skills_lack: {max: 5}" => |r| &mut r.skills_lack.max, Some(5);
-        lack_points_alone: "skills_lack: {points: 2}" => |r| &mut r.skills_lack.points, 2;
-        reflection_points_alone: "reflection_points: 4" => |r| &mut r.reflection_points, 4;
-        shingle_alone: "near_duplicates: {shingle: 7}" => |r| &mut r.near_duplicates.shingle, 7;
-        threshold_alone: "near_duplicates: {threshold: 0.4}" => |r| &mut r.near_duplicates.threshold, 0.4;
-        min_shared_alone: "near_duplicates: {min_shared: 20}" => |r| &mut r.near_duplicates.min_shared, 20;
-        max_df_alone: "near_duplicates: {max_df: 0.2}" => |r| &mut r.near_duplicates.max_df, 0.2;
-        min_df_cap_alone: "near_duplicates: {min_df_cap: 5}" => |r| &mut r.near_duplicates.min_df_cap, 5;
-    }
-
-    #[test]
-    fn unknown_keys_are_errors_naming_the_key() {
-        for yaml in ["postings: {minimum: 4}", "near_duplicates: {shingles: 7}", "sectons: []"] {
-            let err = serde_yaml::from_str::<RubricConfig>(yaml).unwrap_err().to_string();
-            assert!(err.contains("unknown field"), "{yaml}: {err}");
-        }
-    }
-
-    #[test]
-    fn config_overrides_keys_and_rejects_unknown_sections() {
-        let c: RubricConfig = serde_yaml::from_str("postings: {min: 3, max: 5, points: 1}\n").unwrap();
-        let r = Rubric::with_config(Some(&c)).unwrap();
-        assert_eq!(r.postings.min, 3);
-        assert_eq!(r.sections.len(), 8);
-        let c: RubricConfig = serde_yaml::from_str("sections: [chosen_role, hobbies]\n").unwrap();
-        assert!(Rubric::with_config(Some(&c)).unwrap_err().contains("hobbies"));
-    }
-}
+#[path = "rubric_tests.rs"]
+mod tests;

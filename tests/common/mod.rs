@@ -232,3 +232,29 @@ pub fn tool_missing(tool: &str) -> bool {
     }
     !found
 }
+
+/// The records of an RFC 4180 CSV (quoted fields may hold commas and line
+/// breaks), a leading byte order mark dropped.
+pub fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows: Vec<Vec<String>> = vec![vec![String::new()]];
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        let row = rows.last_mut().unwrap();
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                row.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(String::new()),
+            ('\r', false) => {}
+            ('\n', false) => rows.push(vec![String::new()]),
+            _ => row.last_mut().unwrap().push(c),
+        }
+    }
+    if rows.last().is_some_and(|r| r.len() == 1 && r[0].is_empty()) {
+        rows.pop();
+    }
+    rows
+}

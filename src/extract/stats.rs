@@ -1,0 +1,130 @@
+//! What a section holds, counted once where it is parsed, so the review's
+//! rubric can count sentences, items and links without reading Markdown:
+//! its own content, minus the sections nested in it.
+
+use super::{Found, Section};
+use crate::parse::outline::{Kind, Node};
+use crate::text::word_count;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Counts of one section's own content.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SectionStats {
+    /// Sentences of prose (items and paragraphs; not headings or code).
+    pub sentences: usize,
+    /// Top-level list items and table rows; paragraphs when there are none.
+    pub items: usize,
+    /// Link and image targets, as written.
+    pub links: Vec<String>,
+    /// The prose, one block a line, up to [`MAX_TEXT`] bytes: what a
+    /// criterion looks for names in ("the components that talk").
+    pub text: String,
+}
+
+/// Text kept per section: a data-flow description, not a pasted book.
+pub(crate) const MAX_TEXT: usize = 8 * 1024;
+
+/// Where each found section's node is, by address: what a section's walk
+/// stops at (built once per submission, so the walks stay linear).
+pub(crate) type Starts = HashMap<*const Node, Section>;
+
+pub(crate) fn starts(all: &[Found<'_>]) -> Starts {
+    all.iter().map(|f| (f.node as *const Node, f.section)).collect()
+}
+
+pub(crate) fn of(f: &Found<'_>, starts: &Starts) -> SectionStats {
+    let mut st = SectionStats::default();
+    let mut paragraphs = 0;
+    // The role line is part of the chosen role, a posting of the market.
+    let part = |s: Section| {
+        matches!((f.section, s), (Section::ChosenRole, Section::RoleName) | (Section::JobMarket, Section::Posting))
+    };
+    let stop = |n: &Node| starts.get(&(n as *const Node)).is_some_and(|s| !part(*s));
+    for n in &f.node.children {
+        walk(n, &stop, 0, &mut st, &mut paragraphs);
+    }
+    if st.items == 0 {
+        st.items = paragraphs;
+    }
+    st
+}
+
+fn walk(n: &Node, stop: &dyn Fn(&Node) -> bool, in_item: usize, st: &mut SectionStats, paragraphs: &mut usize) {
+    if n.kind == Kind::Code || stop(n) {
+        return;
+    }
+    st.links.extend(n.links.iter().cloned());
+    if matches!(n.kind, Kind::Item | Kind::Row | Kind::Paragraph) {
+        if n.kind == Kind::Item && in_item == 0 || n.kind == Kind::Row && !n.header {
+            st.items += 1;
+        }
+        // "We assume:" introduces the list; it is no assumption.
+        if n.kind == Kind::Paragraph && in_item == 0 && !n.text.trim_end().ends_with(':') {
+            *paragraphs += 1;
+        }
+        if !(n.kind == Kind::Row && n.header) {
+            let text: Cow<'_, str> =
+                if n.kind == Kind::Row { Cow::Owned(n.cells.join(". ")) } else { Cow::Borrowed(&n.text) };
+            st.sentences += sentence_count(&text);
+            if st.text.len() + text.len() < MAX_TEXT {
+                st.text.push_str(&text);
+                st.text.push('\n');
+            }
+        }
+    }
+    let deeper = in_item + usize::from(n.kind == Kind::Item);
+    for c in &n.children {
+        walk(c, stop, deeper, st, paragraphs);
+    }
+}
+
+/// Sentences in plain text: ends of sentences (`.`, `!`, `?`, `…` before a
+/// space or the end, not in "e.g." or "1.5"), and a line of three or more
+/// words with none ("- Redis caches sessions"). A label line ("Product:
+/// Telegram") is none.
+pub(crate) fn sentence_count(text: &str) -> usize {
+    text.lines().map(line_sentences).sum()
+}
+
+fn line_sentences(line: &str) -> usize {
+    // "Role: Backend Developer", "**Product:** Telegram." label a value;
+    // "API: routes the requests to services" explains.
+    if line.split_once(':').is_some_and(|(h, v)| word_count(h) <= 3 && word_count(v) <= 3) {
+        return 0;
+    }
+    const ABBREVIATIONS: [&str; 8] = ["e.g.", "i.e.", "etc.", "vs.", "т.е.", "т.д.", "т.п.", "др."];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut n = 0;
+    let mut since = 0;
+    for w in &words {
+        let w = w.trim_end_matches(['"', '\'', ')', '»', '*', '_', '”']);
+        since += usize::from(w.chars().any(char::is_alphabetic));
+        let ends = w.ends_with(['.', '!', '?', '…']) && !ABBREVIATIONS.iter().any(|a| w.eq_ignore_ascii_case(a));
+        // "1." numbering and "3.5." are not sentences; nor is a lone "...".
+        if ends && since >= 1 {
+            n += 1;
+            since = 0;
+        }
+    }
+    if since >= 3 { n + 1 } else { n }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_sentences() {
+        assert_eq!(sentence_count("Telegram is a messenger. It syncs chats across devices!"), 2);
+        assert_eq!(sentence_count("Product: Telegram"), 0);
+        assert_eq!(sentence_count("Redis caches sessions for the gateway"), 1);
+        assert_eq!(sentence_count("Uses e.g. Kafka, i.e. a log. Then 1.5 more steps happen."), 2);
+        assert_eq!(sentence_count("Я выбрал бэкенд. Почему? Потому что люблю базы данных…"), 3);
+        assert_eq!(sentence_count("line one has words\nline two has words too."), 2);
+        assert_eq!(sentence_count("..."), 0);
+        assert_eq!(sentence_count("Role: Backend Developer"), 0);
+        assert_eq!(sentence_count("**Product:** Telegram."), 0);
+        assert_eq!(sentence_count("**API gateway**: routes the requests to services"), 1);
+    }
+}
