@@ -169,7 +169,7 @@ pub(crate) fn as_plain(sub: &mut Submission, took: Duration) {
     sub.skills_in_one_posting.clear();
     sub.product = None;
     sub.chosen_role = None;
-    sub.reflection = crate::model::Reflection { written: false, text: String::new() };
+    sub.reflection = crate::model::Reflection::default();
     sub.sections.clear();
     sub.images.clear();
     for (_, text) in &mut sub.sources {

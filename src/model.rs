@@ -112,10 +112,16 @@ pub struct Posting {
     pub line: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Reflection {
     pub written: bool,
     pub text: String,
+    /// Non-empty lines of the student's own (not prompts or placeholders),
+    /// and the sentences in them: what the rubric scores.
+    #[serde(skip)]
+    pub(crate) own_lines: usize,
+    #[serde(skip)]
+    pub(crate) own_sentences: usize,
 }
 
 pub struct Identity {
@@ -196,7 +202,13 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         .collect();
     let reflection = match ex.reflection {
         Some(r) => {
-            let written = is_own_writing(&r.text);
+            let (mut words, mut own_lines, mut own_sentences) = (0, 0, 0);
+            for line in own_lines_of(&r.text).filter(|l| !l.trim().is_empty()) {
+                words += word_count(line);
+                own_lines += 1;
+                own_sentences += crate::extract::stats::sentence_count(line);
+            }
+            let written = words >= 10;
             if !written {
                 diags.push(Finding::new(
                     "reflection-prompts",
@@ -209,9 +221,9 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
             // Kept for the whole build: without the slack it was built with.
             let mut text = r.text;
             text.shrink_to_fit();
-            Reflection { written, text }
+            Reflection { written, text, own_lines, own_sentences }
         }
-        None => Reflection { written: false, text: String::new() },
+        None => Reflection::default(),
     };
     diags.sort();
     diags.dedup();
@@ -520,7 +532,7 @@ fn product_of(ex: &Extracted, tax: &Taxonomy) -> Option<String> {
 /// True when the reflection has sentences of the student's own, not only the
 /// assignment's questions, instructions or placeholders.
 pub fn is_own_writing(text: &str) -> bool {
-    own_lines(text)
+    own_lines_of(text)
         .map(word_count)
         .scan(0, |n, w| {
             *n += w;
@@ -531,7 +543,7 @@ pub fn is_own_writing(text: &str) -> bool {
 
 /// The lines of a reflection that are not the assignment's questions,
 /// instructions or placeholders.
-pub fn own_lines(text: &str) -> impl Iterator<Item = &str> {
+fn own_lines_of(text: &str) -> impl Iterator<Item = &str> {
     text.lines().filter(|line| !is_prompt_line(line))
 }
 

@@ -58,7 +58,7 @@ pub(crate) fn sub(
             .collect(),
         skills_in_several_postings: vec![],
         skills_in_one_posting: vec![],
-        reflection: Reflection { written: true, text: String::new() },
+        reflection: Reflection { written: true, ..Reflection::default() },
         images: vec![],
         main_file: String::new(),
         sections: vec![],

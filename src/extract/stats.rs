@@ -4,7 +4,6 @@
 
 use super::{Found, Section};
 use crate::parse::outline::{Kind, Node};
-use crate::text::word_count;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -90,14 +89,13 @@ pub(crate) fn sentence_count(text: &str) -> usize {
 fn line_sentences(line: &str) -> usize {
     // "Role: Backend Developer", "**Product:** Telegram." label a value;
     // "API: routes the requests to services" explains.
-    if line.split_once(':').is_some_and(|(h, v)| word_count(h) <= 3 && word_count(v) <= 3) {
+    if line.split_once(':').is_some_and(|(h, v)| at_most_words(h, 3) && at_most_words(v, 3)) {
         return 0;
     }
     const ABBREVIATIONS: [&str; 8] = ["e.g.", "i.e.", "etc.", "vs.", "т.е.", "т.д.", "т.п.", "др."];
-    let words: Vec<&str> = line.split_whitespace().collect();
     let mut n = 0;
     let mut since = 0;
-    for w in &words {
+    for w in line.split_whitespace() {
         let w = w.trim_end_matches(['"', '\'', ')', '»', '*', '_', '”']);
         since += usize::from(w.chars().any(char::is_alphabetic));
         let ends = w.ends_with(['.', '!', '?', '…']) && !ABBREVIATIONS.iter().any(|a| w.eq_ignore_ascii_case(a));
@@ -108,6 +106,12 @@ fn line_sentences(line: &str) -> usize {
         }
     }
     if since >= 3 { n + 1 } else { n }
+}
+
+/// `word_count(s) <= max`, stopping at the first word past it: this runs on
+/// every line of every section.
+fn at_most_words(s: &str, max: usize) -> bool {
+    s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).nth(max).is_none()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use super::checks::{is_web_url, present};
 use super::lint::SectionMap;
-use super::rubric::{Bounds, Check, CriterionDef, Mentioned, Rubric, What, glob, section_of};
+use super::rubric::{Bounds, Check, CriterionDef, Mentioned, Rubric, What, glob, regex, section_of};
 use crate::extract::stats::{SectionStats, sentence_count};
 use crate::extract::{Section, SectionAt};
 use crate::model::Submission;
@@ -192,7 +192,7 @@ fn verdict(c: &CriterionDef, sub: &Submission, map: &SectionMap) -> Verdict {
         }
         Check::Regex { file, pattern } => {
             let g = glob(file).expect("validated");
-            let re = regex::Regex::new(pattern).expect("validated");
+            let re = regex(pattern).expect("validated");
             let files: Vec<&(String, String)> =
                 sub.sources.iter().filter(|(p, _)| g.is_match(in_fork(sub, p))).collect();
             let hit = files
@@ -302,7 +302,7 @@ fn count_in(c: &CriterionDef, sub: &Submission, s: Section, what: What, target: 
         What::Items => (st.items, "items"),
         What::Sentences => (st.sentences, "sentences"),
         _ => {
-            let re = target.map(|t| regex::Regex::new(t).expect("validated"));
+            let re = target.map(|t| regex(t).expect("validated"));
             let n = st.links.iter().filter(|l| re.as_ref().is_none_or(|r| r.is_match(l))).count();
             (n, if target.is_some() { "matching links" } else { "links" })
         }
@@ -371,12 +371,10 @@ fn reflection(c: &CriterionDef, sub: &Submission, b: Bounds) -> Verdict {
     let Some(at) = section(sub, Section::Reflection) else {
         return Verdict::new(false, missing_section(Section::Reflection, c));
     };
-    let text = &sub.reflection.text;
-    let own: Vec<&str> = crate::model::own_lines(text).filter(|l| !l.trim().is_empty()).collect();
-    let n: usize = own.iter().map(|l| sentence_count(l)).sum();
+    let (lines, n) = (sub.reflection.own_lines, sub.reflection.own_sentences);
     let v = if !sub.reflection.written {
         Verdict::new(false, "only the assignment's prompts or placeholders: answer them in your own words".into())
-    } else if own.len() < 2 && n < 2 {
+    } else if lines < 2 && n < 2 {
         Verdict::new(false, "a single line: write the reflection out in sentences".into())
     } else {
         Verdict::new(b.holds(n), format!("{n} sentences of your own (expected {})", b.shown()))

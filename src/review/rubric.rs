@@ -7,8 +7,9 @@
 use crate::config::{DuplicateConfig, RangeConfig, RubricConfig, RubricKeys};
 use crate::extract::Section;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 pub(crate) const EMBEDDED: &str = include_str!("rubric.yaml");
 
@@ -428,7 +429,7 @@ impl Check {
                     return Err("`in:` applies to items, sentences and links only".into());
                 }
                 if let Some(t) = target {
-                    regex::Regex::new(t).map_err(|e| format!("target: {e}"))?;
+                    regex(t).map_err(|e| format!("target: {e}"))?;
                 }
                 Ok(())
             }
@@ -436,7 +437,7 @@ impl Check {
             Check::File { path, .. } => glob(path).map(drop),
             Check::Regex { file, pattern } => {
                 glob(file)?;
-                regex::Regex::new(pattern).map(drop).map_err(|e| format!("pattern: {e}"))
+                regex(pattern).map(drop).map_err(|e| format!("pattern: {e}"))
             }
             Check::Images { within: Some(w), .. } => section(w),
             Check::Images { within: None, .. } => Ok(()),
@@ -447,11 +448,37 @@ impl Check {
 
 /// A glob over paths in the fork; `*` stays within a folder.
 pub(crate) fn glob(pattern: &str) -> Result<globset::GlobMatcher, String> {
-    globset::GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .build()
-        .map(|g| g.compile_matcher())
-        .map_err(|e| format!("glob \"{pattern}\": {e}"))
+    static GLOBS: Compiled<globset::GlobMatcher> = LazyLock::new(Default::default);
+    compiled(&GLOBS, pattern, |p| {
+        globset::GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .map(|g| g.compile_matcher())
+            .map_err(|e| format!("glob \"{p}\": {e}"))
+    })
+}
+
+/// A criterion's regular expression.
+pub(crate) fn regex(pattern: &str) -> Result<regex::Regex, String> {
+    static REGEXES: Compiled<regex::Regex> = LazyLock::new(Default::default);
+    compiled(&REGEXES, pattern, |p| regex::Regex::new(p).map_err(|e| e.to_string()))
+}
+
+type Compiled<T> = LazyLock<Mutex<HashMap<String, T>>>;
+
+/// Compiled once per pattern: every submission asks for the same few, and
+/// compiling one costs more than scoring a submission.
+fn compiled<T: Clone>(
+    cache: &Mutex<HashMap<String, T>>,
+    pattern: &str,
+    make: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, String> {
+    if let Some(t) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
+        return Ok(t.clone());
+    }
+    let t = make(pattern)?;
+    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(pattern.to_string(), t.clone());
+    Ok(t)
 }
 
 impl RangeConfig {
