@@ -548,6 +548,29 @@ fn own_lines_of(text: &str) -> impl Iterator<Item = &str> {
 }
 
 fn is_prompt_line(line: &str) -> bool {
+    // Folding is the cost, and most lines hold none of the prompts' words
+    // (folding ASCII only lowercases and spaces it): those skip it.
+    static KEYS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "prompt",
+                "instruction",
+                "this",
+                "your",
+                "write",
+                "answer",
+                "without",
+                "sentences",
+                "think",
+                "docs",
+                "important",
+            ])
+            .expect("fixed patterns build")
+    });
+    if line.is_ascii() && !KEYS.is_match(line) {
+        return line.contains('?') || is_placeholder(line);
+    }
     let f = fold(line);
     line.contains('?')
         || is_placeholder(line)

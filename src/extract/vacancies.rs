@@ -224,7 +224,8 @@ fn is_job_site(url: &str) -> bool {
         "yandex.ru",
         "t.me",
     ];
-    let board = is_hh(&host) || BOARDS.iter().any(|b| host == *b || host.ends_with(&format!(".{b}")));
+    let board = is_hh(&host)
+        || BOARDS.iter().any(|b| host.strip_suffix(b).is_some_and(|rest| rest.is_empty() || rest.ends_with('.')));
     let labels = host.split('.').any(|l| ["jobs", "job", "careers", "career", "hr", "rabota", "vacancy"].contains(&l));
     let path = path(url);
     let words = ["job", "vacanc", "career", "vakans", "position", "opening", "hiring", "rabota", "ваканс"]
