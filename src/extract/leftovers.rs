@@ -5,6 +5,7 @@
 
 use super::Named;
 use super::text::is_placeholder;
+use crate::text::lines;
 
 /// Calls `f(line, text)` for each line of `text` outside code blocks and
 /// HTML comments, 1-based.
@@ -55,20 +56,6 @@ pub fn placeholders(path: &str, text: &str) -> Vec<Named> {
         out.push(Named { text: name.clone(), name, file: path.to_string(), line: at });
     }
     out
-}
-
-/// `text.lines()`, through `memchr`: every check reads every line.
-pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let Some(end) = memchr::memchr(b'\n', rest.as_bytes()) else { return Some(std::mem::take(&mut rest)) };
-        let line = &rest[..end];
-        rest = &rest[end + 1..];
-        Some(line.strip_suffix('\r').unwrap_or(line))
-    })
 }
 
 /// `s.trim()`, at once for text that starts and ends with a visible ASCII

@@ -425,12 +425,14 @@ pub(super) fn finish_node(node: &mut Node) {
     if trimmed.len() != node.text.len() {
         node.text = trimmed.to_string();
     }
-    if let Some((term, rest)) = node.text.split_once("\n: ")
-        && !term.contains('\n')
+    // A definition ("Term\n: meaning") only where the first line break is
+    // one: found with a byte scan, not a substring searcher per node.
+    if let Some(nl) = memchr::memchr(b'\n', node.text.as_bytes())
+        && node.text[nl + 1..].starts_with(": ")
     {
-        node.text = format!("{term}: {rest}");
+        node.text = format!("{}: {}", &node.text[..nl], &node.text[nl + 3..]);
     }
-    if !node.text.contains("http") {
+    if !crate::text::contains(&node.text, "http") {
         return;
     }
     for word in node.text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']')) {

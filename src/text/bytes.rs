@@ -20,6 +20,29 @@ pub(crate) fn any_byte(s: &[u8], hit: impl Fn(u8) -> bool) -> bool {
     !blocks.remainder().is_empty() && block(&s[s.len() - BLOCK..])
 }
 
+/// `text.lines()`, through `memchr`: every check reads every line.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(end) = memchr::memchr(b'\n', rest.as_bytes()) else { return Some(std::mem::take(&mut rest)) };
+        let line = &rest[..end];
+        rest = &rest[end + 1..];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
+}
+
+/// `haystack.contains(needle)` for a short needle in text of any length:
+/// `memchr` to each place of the needle's first byte, instead of setting up
+/// the general substring searcher, which costs more than most texts' scan.
+pub(crate) fn contains(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else { return true };
+    memchr::memchr_iter(first, h).any(|i| h[i..].starts_with(n))
+}
+
 /// The number of words in `s`, as `split_whitespace` counts them, but
 /// counting no further than `limit + 1`: callers compare it with `limit`.
 pub(crate) fn words_up_to(s: &str, limit: usize) -> usize {
@@ -49,6 +72,22 @@ pub(crate) fn words_up_to(s: &str, limit: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contains_as_str_contains() {
+        for (h, n) in [
+            ("", ""),
+            ("", "h"),
+            ("http", "http"),
+            ("see https://x", "http"),
+            ("htt", "http"),
+            ("hhttp", "http"),
+            ("ünï http", "http"),
+            ("a\n: b", "\n: "),
+        ] {
+            assert_eq!(contains(h, n), h.contains(n), "{h:?} {n:?}");
+        }
+    }
 
     #[test]
     fn words_are_counted_like_split_whitespace() {
