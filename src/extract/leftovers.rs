@@ -83,11 +83,13 @@ pub fn content_of(line: &str) -> &str {
     loop {
         // Text that starts with none of the markers below is left as it is:
         // most lines are done here, without trying each marker.
-        if !t.starts_with(['>', '#', '-', '*', '+', '•']) && !t.starts_with(|c: char| c.is_ascii_digit()) {
+        let marked = t.as_bytes().first().is_some_and(|b| matches!(b, b'>' | b'#' | b'-' | b'*' | b'+' | b'0'..=b'9'));
+        if !marked && !t.starts_with('•') {
             return t;
         }
-        let before = t;
-        t = t.trim_start_matches(['>', '#']).trim_start();
+        let before = t.len();
+        let quotes = t.bytes().take_while(|&b| b == b'>' || b == b'#').count();
+        t = t[quotes..].trim_start();
         for m in ["- [ ] ", "- [x] ", "- ", "* ", "+ ", "• "] {
             // The first byte first: a call to compare the rest is dearer.
             if t.as_bytes().first() == m.as_bytes().first()
@@ -96,11 +98,12 @@ pub fn content_of(line: &str) -> &str {
                 t = r.trim_start();
             }
         }
-        let digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
+        let digits = &t[t.bytes().take_while(u8::is_ascii_digit).count()..];
         if digits.len() < t.len() && (digits.starts_with(". ") || digits.starts_with(") ")) {
             t = digits[1..].trim_start();
         }
-        if t == before {
+        // `t` is a suffix of what it was: unchanged when as long.
+        if t.len() == before {
             return t;
         }
     }
@@ -202,7 +205,8 @@ mod tests {
             let mut t = line.trim();
             loop {
                 let before = t;
-                t = t.trim_start_matches(['>', '#']).trim_start();
+                let quotes = t.bytes().take_while(|&b| b == b'>' || b == b'#').count();
+                t = t[quotes..].trim_start();
                 for m in ["- [ ] ", "- [x] ", "- ", "* ", "+ ", "• "] {
                     if let Some(r) = t.strip_prefix(m) {
                         t = r.trim_start();

@@ -200,16 +200,18 @@ fn pairs_in(
             }
         }
     }
-    for &(x, d, u) in &held {
-        if df[&x].0 as usize <= cutoff {
+    // One look-up per held fingerprint: its count decides both.
+    held.retain(|&(x, d, u)| {
+        let n = df[&x].0 as usize;
+        if n <= cutoff {
             let counts = &mut own[d as usize];
             counts[0] += 1;
             if u != NO_UNIT {
                 counts[u as usize + 1] += 1;
             }
         }
-    }
-    held.retain(|(x, _, _)| (2..=cap).contains(&(df[x].0 as usize)));
+        (2..=cap).contains(&n)
+    });
     held.sort_unstable();
     let mut pairs = Vec::new();
     for bucket in held.chunk_by(|a, b| a.0 == b.0) {
