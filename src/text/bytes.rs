@@ -34,15 +34,6 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// `haystack.contains(needle)` for a short needle in text of any length:
-/// `memchr` to each place of the needle's first byte, instead of setting up
-/// the general substring searcher, which costs more than most texts' scan.
-pub(crate) fn contains(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    let Some(&first) = n.first() else { return true };
-    memchr::memchr_iter(first, h).any(|i| h[i..].starts_with(n))
-}
-
 /// The number of words in `s`, as `split_whitespace` counts them, but
 /// counting no further than `limit + 1`: callers compare it with `limit`.
 pub(crate) fn words_up_to(s: &str, limit: usize) -> usize {
@@ -72,22 +63,6 @@ pub(crate) fn words_up_to(s: &str, limit: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn contains_as_str_contains() {
-        for (h, n) in [
-            ("", ""),
-            ("", "h"),
-            ("http", "http"),
-            ("see https://x", "http"),
-            ("htt", "http"),
-            ("hhttp", "http"),
-            ("ünï http", "http"),
-            ("a\n: b", "\n: "),
-        ] {
-            assert_eq!(contains(h, n), h.contains(n), "{h:?} {n:?}");
-        }
-    }
 
     #[test]
     fn words_are_counted_like_split_whitespace() {
