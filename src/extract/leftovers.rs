@@ -129,7 +129,8 @@ fn placeholder_with(t: &str, c: &str) -> Option<String> {
         return Some(c.to_string());
     }
     // "**Company:** ..." / "Link: <link>"
-    let (key, value) = c.split_once(':')?;
+    let colon = memchr::memchr(b':', c.as_bytes())?;
+    let (key, value) = (&c[..colon], &c[colon + 1..]);
     let value = trim(trim_marks(trim(value), b"*_"));
     (key.split_whitespace().nth(4).is_none() && !value.starts_with("//") && is_leftover(value))
         .then(|| value.to_string())
