@@ -54,10 +54,10 @@ const TASK_2: [Section; 3] = [Section::Components, Section::Responsibilities, Se
 /// names its section. Extraction then reads the file as if the student had
 /// written those headings.
 pub(crate) fn recover_sections(root: &mut Node) -> Vec<Recovered> {
-    let sections = section_nodes(root);
-    if missing(&sections).is_empty() {
+    if names_all_of_task_2(root) {
         return Vec::new();
     }
+    let sections = section_nodes(root);
     let mut splits = Vec::new();
     for (path, inside) in containers(root, &sections) {
         let container = at(root, &path);
@@ -112,6 +112,19 @@ fn recovered(root: &Node, w: &Wrap) -> Recovered {
 /// The task-2 sections no heading or label of the file names.
 fn missing(sections: &Sections) -> Vec<Section> {
     TASK_2.into_iter().filter(|s| !sections.iter().any(|(_, f)| f == s)).collect()
+}
+
+/// Whether extraction finds every task-2 section: read only until it has,
+/// as most files have them all near the top (extraction reads them again).
+fn names_all_of_task_2(root: &Node) -> bool {
+    let file = FileOutline { path: "", text: "", role: FileRole::Roles, root, recovered: &[] };
+    let mut seen = [false; TASK_2.len()];
+    let mut enough = |found: &[super::Found<'_>]| {
+        let last = found.last().map(|f| f.section);
+        seen.iter_mut().zip(TASK_2).for_each(|(seen, s)| *seen |= last == Some(s));
+        seen.iter().all(|&s| s)
+    };
+    super::find_sections_until(root, None, &file, &mut Vec::new(), &mut enough).is_break()
 }
 
 /// The nodes that start sections, as extraction finds them.

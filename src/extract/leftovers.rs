@@ -5,6 +5,7 @@
 
 use super::Named;
 use super::text::is_placeholder;
+use crate::text::lines;
 
 /// Calls `f(line, text)` for each line of `text` outside code blocks and
 /// HTML comments, 1-based.
@@ -57,20 +58,6 @@ pub(crate) fn placeholders(path: &str, text: &str) -> Vec<Named> {
     out
 }
 
-/// `text.lines()`, through `memchr`: every check reads every line.
-pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let Some(end) = memchr::memchr(b'\n', rest.as_bytes()) else { return Some(std::mem::take(&mut rest)) };
-        let line = &rest[..end];
-        rest = &rest[end + 1..];
-        Some(line.strip_suffix('\r').unwrap_or(line))
-    })
-}
-
 /// `s.trim()`, at once for text that starts and ends with a visible ASCII
 /// character, as most does: this runs several times on every line.
 pub(crate) fn trim(s: &str) -> &str {
@@ -96,21 +83,27 @@ pub(crate) fn content_of(line: &str) -> &str {
     loop {
         // Text that starts with none of the markers below is left as it is:
         // most lines are done here, without trying each marker.
-        if !t.starts_with(['>', '#', '-', '*', '+', '•']) && !t.starts_with(|c: char| c.is_ascii_digit()) {
+        let marked = t.as_bytes().first().is_some_and(|b| matches!(b, b'>' | b'#' | b'-' | b'*' | b'+' | b'0'..=b'9'));
+        if !marked && !t.starts_with('•') {
             return t;
         }
-        let before = t;
-        t = t.trim_start_matches(['>', '#']).trim_start();
+        let before = t.len();
+        let quotes = t.bytes().take_while(|&b| b == b'>' || b == b'#').count();
+        t = t[quotes..].trim_start();
         for m in ["- [ ] ", "- [x] ", "- ", "* ", "+ ", "• "] {
-            if let Some(r) = t.strip_prefix(m) {
+            // The first byte first: a call to compare the rest is dearer.
+            if t.as_bytes().first() == m.as_bytes().first()
+                && let Some(r) = t.strip_prefix(m)
+            {
                 t = r.trim_start();
             }
         }
-        let digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
+        let digits = &t[t.bytes().take_while(u8::is_ascii_digit).count()..];
         if digits.len() < t.len() && (digits.starts_with(". ") || digits.starts_with(") ")) {
             t = digits[1..].trim_start();
         }
-        if t == before {
+        // `t` is a suffix of what it was: unchanged when as long.
+        if t.len() == before {
             return t;
         }
     }
@@ -136,7 +129,8 @@ fn placeholder_with(t: &str, c: &str) -> Option<String> {
         return Some(c.to_string());
     }
     // "**Company:** ..." / "Link: <link>"
-    let (key, value) = c.split_once(':')?;
+    let colon = memchr::memchr(b':', c.as_bytes())?;
+    let (key, value) = (&c[..colon], &c[colon + 1..]);
     let value = trim(trim_marks(trim(value), b"*_"));
     (key.split_whitespace().nth(4).is_none() && !value.starts_with("//") && is_leftover(value))
         .then(|| value.to_string())
@@ -212,7 +206,8 @@ mod tests {
             let mut t = line.trim();
             loop {
                 let before = t;
-                t = t.trim_start_matches(['>', '#']).trim_start();
+                let quotes = t.bytes().take_while(|&b| b == b'>' || b == b'#').count();
+                t = t[quotes..].trim_start();
                 for m in ["- [ ] ", "- [x] ", "- ", "* ", "+ ", "• "] {
                     if let Some(r) = t.strip_prefix(m) {
                         t = r.trim_start();

@@ -23,6 +23,7 @@ use crate::text::tidy;
 pub(crate) use infer::{Recovered, recover_sections};
 pub use sections::Section;
 use serde::Serialize;
+use std::ops::ControlFlow;
 
 /// A name as written plus the full text it came from (for skill matching).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -270,6 +271,18 @@ pub(crate) fn find_sections<'a>(
     file: &FileOutline<'a>,
     out: &mut Vec<Found<'a>>,
 ) {
+    let _ = find_sections_until(node, inside, file, out, &mut |_| false);
+}
+
+/// [`find_sections`], stopping (with `Break`) once `enough` says the
+/// sections found so far answer the caller's question.
+pub(crate) fn find_sections_until<'a>(
+    node: &'a Node,
+    inside: Option<Section>,
+    file: &FileOutline<'a>,
+    out: &mut Vec<Found<'a>>,
+    enough: &mut impl FnMut(&[Found<'a>]) -> bool,
+) -> ControlFlow<()> {
     // "**Responsibilities**" under "### QA engineer" is that role's, not
     // the section (whose heading the student may have left out).
     let under_a_role = || node.is_heading() && text::has_role_noun(&node.text);
@@ -287,11 +300,15 @@ pub(crate) fn find_sections<'a>(
         match hit {
             Some((section, inline)) => {
                 out.push(Found { section, node: child, inline, file: file.path });
-                find_sections(child, Some(section), file, out);
+                if enough(out) {
+                    return ControlFlow::Break(());
+                }
+                find_sections_until(child, Some(section), file, out, enough)?;
             }
-            None => find_sections(child, inside, file, out),
+            None => find_sections_until(child, inside, file, out, enough)?,
         }
     }
+    ControlFlow::Continue(())
 }
 
 /// Task 1's later sections ("Deployment", "Assumptions", ...), which the
@@ -327,8 +344,9 @@ fn classify_node(node: &Node, inside: Option<Section>) -> Option<(Section, Optio
     if !node.is_heading() && (listy || !matches!(node.kind, Kind::Item | Kind::Paragraph)) {
         return None;
     }
-    let first_line = node.text.lines().next().unwrap_or("");
-    if first_line.contains('?') {
+    // Byte scans: this runs on every heading, item and paragraph.
+    let first_line = crate::text::lines(&node.text).next().unwrap_or("");
+    if memchr::memchr(b'?', first_line.as_bytes()).is_some() {
         return None;
     }
     if node.is_heading() {
@@ -339,8 +357,8 @@ fn classify_node(node: &Node, inside: Option<Section>) -> Option<(Section, Optio
             let rest = node.text.strip_prefix(label.as_str()).unwrap_or("");
             (label.as_str(), rest)
         }
-        None => match first_line.split_once(':') {
-            Some((head, _)) if crate::text::words_up_to(head, 6) <= 6 => (head, &node.text[head.len()..]),
+        None => match memchr::memchr(b':', first_line.as_bytes()).map(|i| &first_line[..i]) {
+            Some(head) if crate::text::words_up_to(head, 6) <= 6 => (head, &node.text[head.len()..]),
             _ => return None,
         },
     };

@@ -8,6 +8,7 @@
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use repair::{entry_lines_as_items, paragraph_runs_as_items, split_lazy_labels};
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 mod html;
 mod layout;
@@ -425,12 +426,16 @@ pub(super) fn finish_node(node: &mut Node) {
     if trimmed.len() != node.text.len() {
         node.text = trimmed.to_string();
     }
-    if let Some((term, rest)) = node.text.split_once("\n: ")
-        && !term.contains('\n')
+    // A definition ("Term\n: meaning") only where the first line break is
+    // one: found with a byte scan, not a substring searcher per node.
+    if let Some(nl) = memchr::memchr(b'\n', node.text.as_bytes())
+        && node.text[nl + 1..].starts_with(": ")
     {
-        node.text = format!("{term}: {rest}");
+        node.text = format!("{}: {}", &node.text[..nl], &node.text[nl + 3..]);
     }
-    if !node.text.contains("http") {
+    // One searcher for every node: memchr for 'h' stops at every "the".
+    static HTTP: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("http"));
+    if HTTP.find(node.text.as_bytes()).is_none() {
         return;
     }
     for word in node.text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '[' | ']')) {

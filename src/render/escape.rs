@@ -104,10 +104,10 @@ impl tera::Filter for SlugFilter {
 /// made. Bounded, for a long `serve` session.
 fn cached_slug(name: &str) -> String {
     use std::cell::RefCell;
-    use std::collections::HashMap;
     const MAX_CACHED: usize = 4096;
+    // Fx, not SipHash: names hashed on every link, and no flooding concern.
     thread_local! {
-        static SLUGS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+        static SLUGS: RefCell<crate::text::FxMap<String, String>> = RefCell::new(Default::default());
     }
     SLUGS.with_borrow_mut(|slugs| {
         if let Some(slug) = slugs.get(name) {

@@ -20,6 +20,20 @@ pub(crate) fn any_byte(s: &[u8], hit: impl Fn(u8) -> bool) -> bool {
     !blocks.remainder().is_empty() && block(&s[s.len() - BLOCK..])
 }
 
+/// `text.lines()`, through `memchr`: every check reads every line.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(end) = memchr::memchr(b'\n', rest.as_bytes()) else { return Some(std::mem::take(&mut rest)) };
+        let line = &rest[..end];
+        rest = &rest[end + 1..];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
+}
+
 /// The number of words in `s`, as `split_whitespace` counts them, but
 /// counting no further than `limit + 1`: callers compare it with `limit`.
 pub(crate) fn words_up_to(s: &str, limit: usize) -> usize {

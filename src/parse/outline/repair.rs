@@ -70,19 +70,18 @@ pub(super) fn entry_lines_as_items(node: &mut Node) {
     }
     let entries = |n: &Node| {
         n.kind == Kind::Paragraph
-            && n.text.contains('\n')
-            && n.text.lines().all(|l| described(l.trim()) || l.trim_start().starts_with("http"))
+            && memchr::memchr(b'\n', n.text.as_bytes()).is_some()
+            && crate::text::lines(&n.text).all(|l| described(l.trim()) || l.trim_start().starts_with("http"))
     };
-    if !node.children.iter().any(entries) {
-        return;
-    }
+    // Each paragraph read once: the first found, then those after it.
+    let Some(first) = node.children.iter().position(entries) else { return };
     let mut out = Vec::with_capacity(node.children.len() + 4);
-    for para in std::mem::take(&mut node.children) {
-        if !entries(&para) {
+    for (i, para) in std::mem::take(&mut node.children).into_iter().enumerate() {
+        if i < first || i > first && !entries(&para) {
             out.push(para);
             continue;
         }
-        let lines: Vec<&str> = para.text.lines().collect();
+        let lines: Vec<&str> = crate::text::lines(&para.text).collect();
         // Links written as [text](url) belong to their lines when there is
         // one a line; bare ones are found on the line again.
         let one_each = para.links.len() == lines.len();
@@ -182,10 +181,14 @@ fn items_of_run(run: Vec<Node>) -> Vec<Node> {
 
 /// "Name: description", "Name - description": a short head, then more.
 fn described(text: &str) -> bool {
-    [": ", " - ", " – ", " — "].iter().any(|sep| {
-        text.split_once(sep)
-            .is_some_and(|(head, tail)| !tail.trim().is_empty() && (1..=8).contains(&crate::text::words_up_to(head, 8)))
-    })
+    // One pass over the bytes rules out the separators a line cannot hold.
+    let bytes = crate::text::SepBytes::of(text);
+    bytes.any()
+        && [": ", " - ", " – ", " — "].iter().any(|sep| {
+            bytes.split_once(text, sep).is_some_and(|(head, tail)| {
+                !tail.trim().is_empty() && (1..=8).contains(&crate::text::words_up_to(head, 8))
+            })
+        })
 }
 
 /// Longer lines are prose, even one to a paragraph.

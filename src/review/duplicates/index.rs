@@ -200,16 +200,18 @@ fn pairs_in(
             }
         }
     }
-    for &(x, d, u) in &held {
-        if df[&x].0 as usize <= cutoff {
+    // One look-up per held fingerprint: its count decides both.
+    held.retain(|&(x, d, u)| {
+        let n = df[&x].0 as usize;
+        if n <= cutoff {
             let counts = &mut own[d as usize];
             counts[0] += 1;
             if u != NO_UNIT {
                 counts[u as usize + 1] += 1;
             }
         }
-    }
-    held.retain(|(x, _, _)| (2..=cap).contains(&(df[x].0 as usize)));
+        (2..=cap).contains(&n)
+    });
     held.sort_unstable();
     let mut pairs = Vec::new();
     for bucket in held.chunk_by(|a, b| a.0 == b.0) {
@@ -322,6 +324,9 @@ pub(super) fn members(pairs: &[(usize, usize)]) -> Vec<usize> {
     docs
 }
 
+/// Words of [`template`]'s filter: 64 Ki bits, 8 KB, in the L1 cache.
+const FILTER_WORDS: usize = 1 << 10;
+
 /// The template among the shingles of the submissions in `pairs`, sorted:
 /// those in more than `cutoff` submissions. Only their shingles are counted.
 pub(super) fn template(chunks: &[Chunk], pairs: &[(usize, usize)], cutoff: usize) -> Vec<u64> {
@@ -333,14 +338,25 @@ pub(super) fn template(chunks: &[Chunk], pairs: &[(usize, usize)], cutoff: usize
         .into_par_iter()
         .map(|p| {
             let mut df = CountMap::default();
+            // A bit per low hash bits of the members' shingles: most of the
+            // cohort's shingles are ruled out by one load, not a look-up.
+            let mut maybe = vec![0u64; FILTER_WORDS];
+            let bit = |x: u64| ((x >> 6) as usize & (FILTER_WORDS - 1), x & 63);
             for &i in &docs {
                 for s in [p, PARTS + p] {
-                    df.extend(chunks[i / CHUNK].run(s, i % CHUNK).iter().map(|&x| (x, (0, u32::MAX))));
+                    for &x in chunks[i / CHUNK].run(s, i % CHUNK) {
+                        df.insert(x, (0, u32::MAX));
+                        let (w, b) = bit(x);
+                        maybe[w] |= 1 << b;
+                    }
                 }
             }
             for (d, run) in chunks.iter().flat_map(|c| c.runs(p).chain(c.runs(PARTS + p))) {
-                for x in run {
-                    if let Some(e) = df.get_mut(x) {
+                for &x in run {
+                    let (w, b) = bit(x);
+                    if maybe[w] >> b & 1 == 1
+                        && let Some(e) = df.get_mut(&x)
+                    {
                         count(e, d);
                     }
                 }
