@@ -62,13 +62,6 @@ pub(crate) fn block(code: &str, lang: &str, budget: usize, deadline: Option<Inst
     if code.len() > budget {
         return plain("the page has highlighted as much code as it may");
     }
-    if let Some(html) = seen(lang, code) {
-        // The first line's deadline check, as highlighting it again would.
-        if !code.is_empty() && deadline.is_some_and(|d| Instant::now() > d) {
-            return Block { late: true, ..plain("") };
-        }
-        return Block { html, highlighted: true, late: false };
-    }
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, STYLE);
     for (n, line) in LinesWithEndings::from(code).enumerate() {
         // A line takes at most milliseconds (lines are short, regexes capped):
@@ -81,41 +74,7 @@ pub(crate) fn block(code: &str, lang: &str, budget: usize, deadline: Option<Inst
         }
     }
     let html = format!("<pre class=\"hl-code\"><code>{}</code></pre>\n", generator.finalize());
-    remember(lang, code, &html);
     Block { html, highlighted: true, late: false }
-}
-
-/// Bytes of code and HTML kept per thread before the memo is emptied: a
-/// bound on memory in a long `serve` session.
-const MAX_SEEN_BYTES: usize = 4 << 20;
-
-/// Blocks this thread highlighted, by code then language: a block pasted
-/// into many submissions (a template's example) is highlighted once, and
-/// `serve` highlights a page's blocks once, not on every rebuild. The HTML
-/// is a pure function of both, so only speed depends on what is kept.
-struct Seen {
-    by_code: crate::text::FxMap<Box<str>, Vec<(Box<str>, String)>>,
-    bytes: usize,
-}
-
-thread_local! {
-    static SEEN: std::cell::RefCell<Seen> =
-        std::cell::RefCell::new(Seen { by_code: Default::default(), bytes: 0 });
-}
-
-fn seen(lang: &str, code: &str) -> Option<String> {
-    SEEN.with_borrow(|s| s.by_code.get(code)?.iter().find(|(l, _)| &**l == lang).map(|(_, html)| html.clone()))
-}
-
-fn remember(lang: &str, code: &str, html: &str) {
-    SEEN.with_borrow_mut(|s| {
-        if s.bytes + code.len() + html.len() > MAX_SEEN_BYTES {
-            s.by_code.clear();
-            s.bytes = 0;
-        }
-        s.bytes += code.len() + html.len();
-        s.by_code.entry(code.into()).or_default().push((lang.into(), html.to_string()));
-    });
 }
 
 /// CSS for highlighted code: light by default, dark when the reader prefers
@@ -221,20 +180,6 @@ mod tests {
         for span in ["hl-storage hl-type hl-function", "hl-string hl-quoted hl-double", "hl-comment hl-line"] {
             assert!(b.html.contains(span), "{span}: {}", b.html);
         }
-    }
-
-    #[test]
-    fn a_block_seen_before_is_the_same_html() {
-        let code = "key: value\nlist:\n  - one\n";
-        let first = block(code, "yaml", usize::MAX, None);
-        let again = block(code, "yaml", usize::MAX, None);
-        assert!(first.highlighted && again.highlighted);
-        assert_eq!(first.html, again.html);
-        // Another language is highlighted on its own.
-        assert_ne!(block(code, "rust", usize::MAX, None).html, first.html);
-        // A passed deadline still shows the block plain.
-        let late = block(code, "yaml", usize::MAX, Some(Instant::now() - std::time::Duration::from_secs(1)));
-        assert!(late.late && !late.highlighted);
     }
 
     #[test]
