@@ -13,6 +13,7 @@ pub(crate) mod local;
 pub mod markdown;
 mod rawhtml;
 pub(crate) mod review_page;
+mod rows;
 pub(crate) mod search;
 
 use crate::aggregate::Cohort;
@@ -397,10 +398,19 @@ impl<'a> Site<'a> {
             review: &'a crate::review::Review,
             files: Vec<FileView<'a, H>>,
             gap: charts::Charted<crate::aggregate::Gap<'a>>,
+            rubric_html: String,
+            findings_html: String,
         }
         let files = s.sources.iter().zip(html).map(|((p, _), html)| FileView { path: p, html }).collect();
-        let view =
-            View { sub: s, review: &self.review.reviews[i], files, gap: charts::gap_page(self.cohort.gaps.gap(s)) };
+        let review = &self.review.reviews[i];
+        let view = View {
+            sub: s,
+            review,
+            files,
+            gap: charts::gap_page(self.cohort.gaps.gap(s)),
+            rubric_html: rows::rubric_list(review),
+            findings_html: rows::findings_list(review),
+        };
         let text =
             html.iter().map(|h| h.as_ref().len()).sum::<usize>() + view.gap.chart.len() + s.reflection.text.len();
         self.renderer().sized_page(&format!("submissions/{}/index.html", s.id), "submission.html", view, text)
