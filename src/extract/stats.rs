@@ -92,6 +92,9 @@ fn line_sentences(line: &str) -> usize {
     if line.split_once(':').is_some_and(|(h, v)| at_most_words(h, 3) && at_most_words(v, 3)) {
         return 0;
     }
+    if line.is_ascii() {
+        return ascii_line_sentences(line.as_bytes());
+    }
     const ABBREVIATIONS: [&str; 8] = ["e.g.", "i.e.", "etc.", "vs.", "т.е.", "т.д.", "т.п.", "др."];
     let mut n = 0;
     let mut since = 0;
@@ -100,6 +103,30 @@ fn line_sentences(line: &str) -> usize {
         since += usize::from(w.chars().any(char::is_alphabetic));
         let ends = w.ends_with(['.', '!', '?', '…']) && !ABBREVIATIONS.iter().any(|a| w.eq_ignore_ascii_case(a));
         // "1." numbering and "3.5." are not sentences; nor is a lone "...".
+        if ends && since >= 1 {
+            n += 1;
+            since = 0;
+        }
+    }
+    if since >= 3 { n + 1 } else { n }
+}
+
+/// [`line_sentences`] for an ASCII line, by bytes: the same words, ends
+/// and abbreviations (the ASCII ones), without decoding characters. Most
+/// lines are ASCII, and this runs on every line of every section.
+fn ascii_line_sentences(line: &[u8]) -> usize {
+    const ABBREVIATIONS: [&[u8]; 4] = [b"e.g.", b"i.e.", b"etc.", b"vs."];
+    // `char::is_whitespace` on ASCII.
+    let space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let (mut n, mut since) = (0, 0);
+    for w in line.split(space).filter(|w| !w.is_empty()) {
+        let mut w = w;
+        while let [rest @ .., b'"' | b'\'' | b')' | b'*' | b'_'] = w {
+            w = rest;
+        }
+        since += usize::from(w.iter().any(u8::is_ascii_alphabetic));
+        let ends =
+            matches!(w.last(), Some(b'.' | b'!' | b'?')) && !ABBREVIATIONS.iter().any(|a| w.eq_ignore_ascii_case(a));
         if ends && since >= 1 {
             n += 1;
             since = 0;
@@ -118,6 +145,27 @@ fn at_most_words(s: &str, max: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// The byte path counts as the character path does, on ASCII.
+    #[test]
+    fn ascii_lines_count_as_any_line() {
+        let general = |line: &str| {
+            // The general path, forced by a non-ASCII word at the end that
+            // adds nothing: a lone "—" has no letter and no sentence end.
+            line_sentences(&format!("{line} —"))
+        };
+        for line in [
+            "Telegram is a messenger. It syncs chats!",
+            "Uses e.g. Kafka, i.e. a log. Then 1.5 more steps happen.",
+            "word (aside). \"Quoted!\" *Bold.* _it._ end",
+            "1. 2. 3.",
+            "... ? !",
+            "a\tb\u{b}c\u{c}d\re f g.",
+            "ETC. Vs. I.E.",
+        ] {
+            assert_eq!(ascii_line_sentences(line.as_bytes()), general(line), "{line:?}");
+        }
+    }
+
     #[test]
     fn counts_sentences() {
         assert_eq!(sentence_count("Telegram is a messenger. It syncs chats across devices!"), 2);
@@ -130,5 +178,6 @@ mod tests {
         assert_eq!(sentence_count("Role: Backend Developer"), 0);
         assert_eq!(sentence_count("**Product:** Telegram."), 0);
         assert_eq!(sentence_count("**API gateway**: routes the requests to services"), 1);
+        assert_eq!(sentence_count("It ends (here). \"Quoted!\" *Bold.* etc. vs. 2.\tTab\u{b}sep words"), 5);
     }
 }

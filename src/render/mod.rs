@@ -395,7 +395,7 @@ impl<'a> Site<'a> {
         #[derive(Serialize)]
         struct View<'a, H: Serialize> {
             sub: &'a Submission,
-            review: &'a crate::review::Review,
+            review: ReviewView<'a>,
             files: Vec<FileView<'a, H>>,
             gap: charts::Charted<crate::aggregate::Gap<'a>>,
             rubric_html: String,
@@ -403,9 +403,23 @@ impl<'a> Site<'a> {
         }
         let files = s.sources.iter().zip(html).map(|((p, _), html)| FileView { path: p, html }).collect();
         let review = &self.review.reviews[i];
+        // The criteria and findings go in written out (below): serialising
+        // them into the context as well cost more than writing them.
+        #[derive(Serialize)]
+        struct ReviewView<'a> {
+            score: u32,
+            max_score: u32,
+            missing: &'a [String],
+            near_duplicates: &'a [String],
+        }
         let view = View {
             sub: s,
-            review,
+            review: ReviewView {
+                score: review.score,
+                max_score: review.max_score,
+                missing: &review.missing,
+                near_duplicates: &review.near_duplicates,
+            },
             files,
             gap: charts::gap_page(self.cohort.gaps.gap(s)),
             rubric_html: rows::rubric_list(review),
