@@ -204,7 +204,10 @@ pub fn normalize(ident: Identity, ex: Extracted, tax: &Taxonomy, sources: Vec<(S
         Some(r) => {
             let (mut words, mut own_lines, mut own_sentences) = (0, 0, 0);
             for line in own_lines_of(&r.text).filter(|l| !l.trim().is_empty()) {
-                words += word_count(line);
+                // Ten words make it written: no need to count past them.
+                if words < 10 {
+                    words += word_count(line);
+                }
                 own_lines += 1;
                 own_sentences += crate::extract::stats::sentence_count(line);
             }
