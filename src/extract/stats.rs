@@ -16,8 +16,9 @@ pub struct SectionStats {
     pub items: usize,
     /// Link and image targets, as written.
     pub links: Vec<String>,
-    /// The prose, one block a line, up to [`MAX_TEXT`] bytes: what a
-    /// criterion looks for names in ("the components that talk").
+    /// The prose, one block a line, up to [`MAX_TEXT`] bytes, of the
+    /// sections [`keeps_text`] names: what a criterion looks for names in
+    /// ("the components that talk"). Empty for the others.
     pub text: String,
 }
 
@@ -32,6 +33,21 @@ pub(crate) fn starts(all: &[Found<'_>]) -> Starts {
     all.iter().map(|f| (f.node as *const Node, f.section)).collect()
 }
 
+/// Whether a section keeps its prose: architecture.md's, which are short
+/// and what `mentions` reads; the roles file's would hold most of a cohort's
+/// text in memory a second time.
+pub(crate) fn keeps_text(s: Section) -> bool {
+    matches!(
+        s,
+        Section::Product
+            | Section::MainComponents
+            | Section::DataFlow
+            | Section::Deployment
+            | Section::Assumptions
+            | Section::OpenQuestions
+    )
+}
+
 pub(crate) fn of(f: &Found<'_>, starts: &Starts) -> SectionStats {
     let mut st = SectionStats::default();
     let mut paragraphs = 0;
@@ -40,8 +56,9 @@ pub(crate) fn of(f: &Found<'_>, starts: &Starts) -> SectionStats {
         matches!((f.section, s), (Section::ChosenRole, Section::RoleName) | (Section::JobMarket, Section::Posting))
     };
     let stop = |n: &Node| starts.get(&(n as *const Node)).is_some_and(|s| !part(*s));
+    let max_text = if keeps_text(f.section) { MAX_TEXT } else { 0 };
     for n in &f.node.children {
-        walk(n, &stop, 0, &mut st, &mut paragraphs);
+        walk(n, &stop, 0, &mut st, &mut paragraphs, max_text);
     }
     if st.items == 0 {
         st.items = paragraphs;
@@ -49,7 +66,14 @@ pub(crate) fn of(f: &Found<'_>, starts: &Starts) -> SectionStats {
     st
 }
 
-fn walk(n: &Node, stop: &dyn Fn(&Node) -> bool, in_item: usize, st: &mut SectionStats, paragraphs: &mut usize) {
+fn walk(
+    n: &Node,
+    stop: &dyn Fn(&Node) -> bool,
+    in_item: usize,
+    st: &mut SectionStats,
+    paragraphs: &mut usize,
+    max_text: usize,
+) {
     if n.kind == Kind::Code || stop(n) {
         return;
     }
@@ -66,7 +90,7 @@ fn walk(n: &Node, stop: &dyn Fn(&Node) -> bool, in_item: usize, st: &mut Section
             let text: Cow<'_, str> =
                 if n.kind == Kind::Row { Cow::Owned(n.cells.join(". ")) } else { Cow::Borrowed(&n.text) };
             st.sentences += sentence_count(&text);
-            if st.text.len() + text.len() < MAX_TEXT {
+            if st.text.len() + text.len() < max_text {
                 st.text.push_str(&text);
                 st.text.push('\n');
             }
@@ -74,7 +98,7 @@ fn walk(n: &Node, stop: &dyn Fn(&Node) -> bool, in_item: usize, st: &mut Section
     }
     let deeper = in_item + usize::from(n.kind == Kind::Item);
     for c in &n.children {
-        walk(c, stop, deeper, st, paragraphs);
+        walk(c, stop, deeper, st, paragraphs, max_text);
     }
 }
 

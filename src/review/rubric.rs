@@ -433,7 +433,15 @@ impl Check {
                 }
                 Ok(())
             }
-            Check::Mentions { within, .. } => section(within),
+            Check::Mentions { within, .. } => {
+                section(within)?;
+                let s = section_of(within).expect("checked above");
+                if crate::extract::stats::keeps_text(s) {
+                    Ok(())
+                } else {
+                    Err(format!("`mentions` reads the sections of architecture.md only, not \"{within}\""))
+                }
+            }
             Check::File { path, .. } => glob(path).map(drop),
             Check::Regex { file, pattern } => {
                 glob(file)?;

@@ -122,6 +122,11 @@ fn rubric_file_errors_name_the_line() {
         (format!("{base}    depends_on: [b]\n    check: {{kind: section, section: product}}\n"), "line 2", "\"b\""),
         (format!("{base}    check: {{kind: regex, file: x.md, pattern: '('}}\n"), "line 2", "pattern"),
         (format!("{base}    check: {{kind: images, in: data_flw, min: 1}}\n"), "line 2", "data_flw"),
+        (
+            format!("{base}    check: {{kind: mentions, in: reflection, of: components, min: 1}}\n"),
+            "line 2",
+            "architecture.md",
+        ),
         (format!("{base}    check: {{kind: count, what: sentences, min: 1}}\n"), "line 2", "in: <section>"),
         (
             "scoring: {pass_threshold: 80}\n".to_string() + base + "    check: {kind: section, section: product}\n",
