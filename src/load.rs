@@ -103,7 +103,7 @@ fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission
         .collect();
     let mut extracted = extract::extract(&outlines);
     if let Some(root) = &root {
-        crate::parse::assets::resolve_all(&mut extracted.images, root, fork.as_deref());
+        crate::extract::assets::resolve_all(&mut extracted.images, root, fork.as_deref());
     }
     let main_file = sources
         .iter()

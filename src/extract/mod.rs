@@ -5,6 +5,7 @@
 //! they sit and whatever their level; each field's extractor then reads the
 //! section's nodes, whatever list, table or heading layout the student used.
 
+pub(crate) mod assets;
 mod components;
 mod fields;
 pub mod images;

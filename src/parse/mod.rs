@@ -5,7 +5,6 @@
 //! files), caps the size, and turns any encoding into UTF-8 text with LF
 //! line ends. Each refusal or repair is a diagnostic naming the file.
 
-pub(crate) mod assets;
 pub(crate) mod outline;
 
 use crate::diagnostics::{Finding, Severity};
@@ -150,7 +149,7 @@ fn link_allowed(real: &Path, scope: &Scope) -> Result<(), String> {
 /// A file with a second name (a hard link) or on another file system than
 /// the content folder may be anyone's: git never makes either.
 #[cfg(unix)]
-fn same_file_system(meta: &std::fs::Metadata, root: &Path) -> Result<(), String> {
+pub(crate) fn same_file_system(meta: &std::fs::Metadata, root: &Path) -> Result<(), String> {
     use std::os::unix::fs::MetadataExt;
     if meta.nlink() > 1 {
         return Err("hard link (the file has another name elsewhere on disk): not read; copy the file instead".into());
@@ -164,7 +163,7 @@ fn same_file_system(meta: &std::fs::Metadata, root: &Path) -> Result<(), String>
 }
 
 #[cfg(not(unix))]
-fn same_file_system(_: &std::fs::Metadata, _: &Path) -> Result<(), String> {
+pub(crate) fn same_file_system(_: &std::fs::Metadata, _: &Path) -> Result<(), String> {
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! The files a submission's images point to: resolved inside the fork by
-//! the rules that guard its Markdown ([`super::read_source_in`]), read once
+//! the rules that guard its Markdown ([`crate::parse::read_source_in`]), read once
 //! within caps, and told apart by content.
 //!
 //! An image resolves only to a regular file of the same fork, relative to
@@ -10,7 +10,7 @@
 //! script is refused (it is shown through `<img>`, where none runs, but its
 //! published file could be opened on its own).
 
-use crate::extract::images::{Image, ImageKind};
+use super::images::{Image, ImageKind};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -129,7 +129,7 @@ fn read_within(real: &Path, root: &Path, budget: &mut usize, img: &Image) -> Loa
     if !meta.is_file() {
         return Err((MISSING, format!("{noun} \"{target}\" is not a file: link the diagram file itself")));
     }
-    super::same_file_system(&meta, root).map_err(|why| (REFUSED, format!("{noun} \"{target}\": {why}")))?;
+    crate::parse::same_file_system(&meta, root).map_err(|why| (REFUSED, format!("{noun} \"{target}\": {why}")))?;
     let size = meta.len() as usize;
     if size > MAX_IMAGE_BYTES {
         return Err(refused(format!(
