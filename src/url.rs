@@ -49,6 +49,26 @@ pub(crate) fn decode(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// `%XX` sequences decoded as UTF-8, strictly: `None` for an escape that
+/// is not two hex digits or bytes that are not UTF-8 (a path that names
+/// no file, for `serve` and for images a fork embeds).
+pub(crate) fn decode_strict(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = |j: usize| bytes.get(j).and_then(|&b| (b as char).to_digit(16));
+            out.push((hex(i + 1)? * 16 + hex(i + 2)?) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +88,9 @@ mod tests {
         assert_eq!(decode("%zz%4"), "%zz%4");
         assert_eq!(decode("%FF%FE"), "%FF%FE", "not UTF-8: kept as written");
         assert_eq!(decode("a%2Fb"), "a/b");
+        assert_eq!(decode_strict("a%20b%D1%84").as_deref(), Some("a bф"));
+        assert_eq!(decode_strict("100%"), None);
+        assert_eq!(decode_strict("%zz"), None);
+        assert_eq!(decode_strict("%FF"), None, "not UTF-8");
     }
 }

@@ -9,11 +9,9 @@ use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_skills-atlas"))
-}
+mod common;
+use common::bin;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -71,24 +69,8 @@ fn listed(scope: ElementRef) -> Vec<(String, String)> {
 
 /// The RFC 4180 rows of review.csv, by column name.
 fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut rows: Vec<Vec<String>> = vec![vec![String::new()]];
-    let text = text.strip_prefix('\u{feff}').expect("review.csv starts with a byte order mark");
-    let (mut quoted, mut chars) = (false, text.chars().peekable());
-    while let Some(c) = chars.next() {
-        let row = rows.last_mut().unwrap();
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                row.last_mut().unwrap().push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => row.push(String::new()),
-            ('\r', false) => {}
-            ('\n', false) => rows.push(vec![String::new()]),
-            _ => row.last_mut().unwrap().push(c),
-        }
-    }
-    rows.pop(); // after the last CRLF
+    assert!(text.starts_with('\u{feff}'), "review.csv starts with a byte order mark");
+    let mut rows = common::csv_records(text);
     let header = rows.remove(0);
     rows.into_iter().map(|r| header.iter().cloned().zip(r).collect()).collect()
 }

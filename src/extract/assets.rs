@@ -254,23 +254,10 @@ fn decode_char_refs(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// `%20` and the like decoded; `None` for a bad escape or bytes that are
-/// not UTF-8.
+/// A path's `%20` and the like decoded; `None` for a bad escape, bytes that
+/// are not UTF-8 or a NUL.
 fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok().filter(|s| !s.contains('\0'))
+    crate::url::decode_strict(s).filter(|s| !s.contains('\0'))
 }
 
 /// 128 bits of SipHash-1-3 of the bytes, as hex: the published file's name,

@@ -37,15 +37,7 @@ pub(crate) fn starts(all: &[Found<'_>]) -> Starts {
 /// and what `mentions` reads; the roles file's would hold most of a cohort's
 /// text in memory a second time.
 pub(crate) fn keeps_text(s: Section) -> bool {
-    matches!(
-        s,
-        Section::Product
-            | Section::MainComponents
-            | Section::DataFlow
-            | Section::Deployment
-            | Section::Assumptions
-            | Section::OpenQuestions
-    )
+    s.is_architecture()
 }
 
 pub(crate) fn of(f: &Found<'_>, starts: &Starts) -> SectionStats {

@@ -387,7 +387,7 @@ pub(crate) enum Resolved {
 /// decoded first; `..`, hidden names, backslashes and NULs are refused, and
 /// the file found must still be inside `root` once links are resolved.
 pub(crate) fn resolve(root: &Path, url_path: &str) -> Resolved {
-    let Some(decoded) = percent_decode(url_path) else { return Resolved::NotFound };
+    let Some(decoded) = crate::url::decode_strict(url_path) else { return Resolved::NotFound };
     if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) {
         return Resolved::NotFound;
     }
@@ -414,23 +414,6 @@ pub(crate) fn resolve(root: &Path, url_path: &str) -> Resolved {
         Ok(real) if real.starts_with(root) && real.is_file() => Resolved::File(real),
         _ => Resolved::NotFound,
     }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 pub(crate) fn content_type(path: &Path) -> &'static str {
