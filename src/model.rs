@@ -552,23 +552,13 @@ fn own_lines_of(text: &str) -> impl Iterator<Item = &str> {
 
 fn is_prompt_line(line: &str) -> bool {
     // Folding is the cost, and most lines hold none of the prompts' words
-    // (folding ASCII only lowercases and spaces it): those skip it.
+    // (folding ASCII only lowercases and spaces it): those skip it. One
+    // word per phrase, the rarest, is enough to rule a phrase out.
     static KEYS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build([
-                "prompt",
-                "instruction",
-                "this",
-                "your",
-                "write",
-                "answer",
-                "without",
-                "sentences",
-                "think",
-                "docs",
-                "important",
-            ])
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(["prompt", "instruction", "section", "your", "write", "answer", "llm", "think", "docs", "important"])
             .expect("fixed patterns build")
     });
     if line.is_ascii() && !KEYS.is_match(line) {

@@ -4,8 +4,8 @@
 
 use super::{Found, Section};
 use crate::parse::outline::{Kind, Node};
+use crate::text::FxMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// Counts of one section's own content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub(crate) const MAX_TEXT: usize = 8 * 1024;
 
 /// Where each found section's node is, by address: what a section's walk
 /// stops at (built once per submission, so the walks stay linear).
-pub(crate) type Starts = HashMap<*const Node, Section>;
+pub(crate) type Starts = FxMap<*const Node, Section>;
 
 pub(crate) fn starts(all: &[Found<'_>]) -> Starts {
     all.iter().map(|f| (f.node as *const Node, f.section)).collect()
