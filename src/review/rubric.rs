@@ -9,7 +9,7 @@ use crate::extract::Section;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 pub(crate) const EMBEDDED: &str = include_str!("rubric.yaml");
 
@@ -455,7 +455,7 @@ impl Check {
 }
 
 /// A glob over paths in the fork; `*` stays within a folder.
-pub(crate) fn glob(pattern: &str) -> Result<globset::GlobMatcher, String> {
+pub(crate) fn glob(pattern: &str) -> Result<Arc<globset::GlobMatcher>, String> {
     static GLOBS: Compiled<globset::GlobMatcher> = LazyLock::new(Default::default);
     compiled(&GLOBS, pattern, |p| {
         globset::GlobBuilder::new(p)
@@ -467,25 +467,27 @@ pub(crate) fn glob(pattern: &str) -> Result<globset::GlobMatcher, String> {
 }
 
 /// A criterion's regular expression.
-pub(crate) fn regex(pattern: &str) -> Result<regex::Regex, String> {
+pub(crate) fn regex(pattern: &str) -> Result<Arc<regex::Regex>, String> {
     static REGEXES: Compiled<regex::Regex> = LazyLock::new(Default::default);
     compiled(&REGEXES, pattern, |p| regex::Regex::new(p).map_err(|e| e.to_string()))
 }
 
-type Compiled<T> = LazyLock<Mutex<HashMap<String, T>>>;
+type Compiled<T> = LazyLock<Mutex<HashMap<String, Arc<T>>>>;
 
 /// Compiled once per pattern: every submission asks for the same few, and
-/// compiling one costs more than scoring a submission.
-fn compiled<T: Clone>(
-    cache: &Mutex<HashMap<String, T>>,
+/// compiling one costs more than scoring a submission. Shared, not cloned:
+/// a cloned regex starts with no search cache of its own and builds one on
+/// its first search, which costs about as much as the search.
+fn compiled<T>(
+    cache: &Mutex<HashMap<String, Arc<T>>>,
     pattern: &str,
     make: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<T, String> {
+) -> Result<Arc<T>, String> {
     if let Some(t) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
-        return Ok(t.clone());
+        return Ok(Arc::clone(t));
     }
-    let t = make(pattern)?;
-    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(pattern.to_string(), t.clone());
+    let t = Arc::new(make(pattern)?);
+    cache.lock().unwrap_or_else(|e| e.into_inner()).insert(pattern.to_string(), Arc::clone(&t));
     Ok(t)
 }
 
