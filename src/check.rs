@@ -10,7 +10,6 @@ use crate::review::{Finding, Review, review_submission};
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 /// A checked submission; finding paths are relative to the working dir.
 #[derive(Serialize)]
@@ -86,8 +85,10 @@ impl Checked {
 pub fn check(path: &Path, config: Option<&Path>, min_score: Option<u32>) -> Result<Checked> {
     let Inputs { taxonomy: tax, rubric, .. } = Inputs::load(config, None, None)?;
     let meta = std::fs::metadata(path).with_context(|| format!("{} does not exist", path.display()))?;
-    let (root, files, source) = if meta.is_dir() {
-        let files = markdown_files(path);
+    let (root, unit) = if meta.is_dir() {
+        // The fork read as the content folder: its tree, and the Markdown in it.
+        let tree = crate::discover::list(path, path).tree;
+        let files: Vec<PathBuf> = tree.iter().map(PathBuf::from).filter(|f| is_markdown(f)).collect();
         if files.is_empty() {
             bail!(
                 "{}: no Markdown files found; run this in your fork, or name your roles-and-skills.md",
@@ -95,18 +96,20 @@ pub fn check(path: &Path, config: Option<&Path>, min_score: Option<u32>) -> Resu
             );
         }
         let name = path.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
-        (path.to_path_buf(), files, name.unwrap_or_else(|| path.display().to_string()))
+        let source = name.unwrap_or_else(|| path.display().to_string());
+        (path.to_path_buf(), Unit { id: slug(source.trim_end_matches(".md")), source, files, notes: vec![], tree })
     } else {
         let name = path.file_name().ok_or_else(|| anyhow!("{}: not a file name", path.display()))?;
         let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        (root.to_path_buf(), vec![PathBuf::from(name)], name.to_string_lossy().into_owned())
+        let name = name.to_string_lossy().into_owned();
+        (root.to_path_buf(), Unit { id: slug(name.trim_end_matches(".md")), ..Unit::loose(name) })
     };
+    let source = unit.source.clone();
     // One file: the criteria about the fork's other files cannot be scored.
     let all = rubric;
     let rubric = if meta.is_dir() { all.clone() } else { all.for_single_file(&source) };
     let skipped: Vec<String> =
         all.criteria.iter().filter(|c| !rubric.criteria.iter().any(|k| k.id == c.id)).map(|c| c.id.clone()).collect();
-    let unit = Unit { id: slug(source.trim_end_matches(".md")), source: source.clone(), files, notes: vec![] };
     let sub: Submission = crate::load::load_unit(&unit, &root, &tax);
     let mut review = review_submission(&sub, &rubric);
     let shown = |rel: &str| {
@@ -125,19 +128,8 @@ pub fn check(path: &Path, config: Option<&Path>, min_score: Option<u32>) -> Resu
     Ok(Checked { source, files: sub.files.iter().map(|f| shown(f)).collect(), review, pass_score, skipped })
 }
 
-fn markdown_files(dir: &Path) -> Vec<PathBuf> {
-    let walker = WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
-        let n = e.file_name().to_string_lossy();
-        e.depth() == 0 || !(n.starts_with('.') || n == "node_modules" || n == "target")
-    });
-    walker
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"))
-        })
-        .filter_map(|e| e.path().strip_prefix(dir).ok().map(Path::to_path_buf))
-        .collect()
+fn is_markdown(p: &Path) -> bool {
+    p.extension().is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"))
 }
 
 /// A GitHub Actions workflow command: shown as an annotation on the line.

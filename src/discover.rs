@@ -28,6 +28,10 @@ pub(crate) struct Unit {
     pub id: String,
     /// Problems found while listing the unit (e.g. too many files).
     pub notes: Vec<crate::diagnostics::Finding>,
+    /// Every file of the fork (not only Markdown), relative to the fork,
+    /// sorted; the loose file's name for a loose file. Listed in the same
+    /// walk as `files`: what the rubric's `file` criteria look in.
+    pub tree: Vec<String>,
 }
 
 const SKIP_DIRS: &[&str] = &["node_modules", "target", "public", "themes"];
@@ -126,8 +130,8 @@ fn unit_of(root: &Path, entry: &std::fs::DirEntry) -> Option<Unit> {
     let path = entry.path();
     let loose_md = is_markdown(Path::new(&name)) && !is_site_readme(&name);
     if kind.is_dir() {
-        let (files, notes) = markdown_files(root, &path);
-        return (!files.is_empty()).then(|| Unit { source: name, files, id: String::new(), notes });
+        let Listing { markdown: files, tree, notes } = list(root, &path);
+        return (!files.is_empty()).then(|| Unit { source: name, files, id: String::new(), notes, tree });
     }
     let listed = if kind.is_symlink() {
         match resolve_inside(root, &path) {
@@ -140,7 +144,7 @@ fn unit_of(root: &Path, entry: &std::fs::DirEntry) -> Option<Unit> {
     } else {
         loose_md
     };
-    listed.then(|| Unit { files: vec![PathBuf::from(&name)], source: name, id: String::new(), notes: vec![] })
+    listed.then(|| Unit::loose(name))
 }
 
 /// The target of `path` when it lies inside `root` (following symlinks).
@@ -152,19 +156,63 @@ fn resolve_inside(root: &Path, path: &Path) -> Option<std::fs::Metadata> {
     std::fs::metadata(&real).ok()
 }
 
-/// Every `.md` entry under `dir` (files, links, pipes alike), plus folders
-/// that could not be listed, so that reading can report them.
-fn markdown_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<crate::diagnostics::Finding>) {
+impl Unit {
+    /// A loose Markdown file, `name` relative to the content dir.
+    pub(crate) fn loose(name: String) -> Unit {
+        Unit {
+            files: vec![PathBuf::from(&name)],
+            tree: vec![name.clone()],
+            source: name,
+            id: String::new(),
+            notes: vec![],
+        }
+    }
+}
+
+/// What one walk of a fork finds.
+pub(crate) struct Listing {
+    /// Every `.md` entry (files, links, pipes alike) outside hidden and `_`
+    /// folders, plus folders that could not be listed, so that reading can
+    /// report them; relative to the content dir.
+    pub markdown: Vec<PathBuf>,
+    /// Every regular file outside hidden folders, relative to the fork.
+    pub tree: Vec<String>,
+    pub notes: Vec<Finding>,
+}
+
+/// Files a fork's tree lists at most: the lab has a few dozen.
+const MAX_TREE: usize = 5_000;
+
+/// The fork `dir`'s files, in one walk: its Markdown (relative to `root`)
+/// and its whole tree (relative to `dir`).
+pub(crate) fn list(root: &Path, dir: &Path) -> Listing {
     let walker =
         WalkDir::new(dir).follow_links(false).max_depth(MAX_WALK_DEPTH).sort_by_file_name().into_iter().filter_entry(
             |e| {
                 let n = e.file_name().to_string_lossy();
-                e.depth() == 0 || !(n.starts_with(['.', '_']) || SKIP_DIRS[..2].contains(&n.as_ref()))
+                e.depth() == 0 || !(n.starts_with('.') || SKIP_DIRS[..2].contains(&n.as_ref()))
             },
         );
-    let mut out = Vec::new();
-    let mut notes = Vec::new();
+    // `_drafts/` holds no answer, though its files are the fork's.
+    let drafts = |p: &Path| {
+        p.strip_prefix(dir).is_ok_and(|rel| rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('_')))
+    };
+    let mut out = Listing { markdown: Vec::new(), tree: Vec::new(), notes: Vec::new() };
+    let mut capped = false;
     for entry in walker {
+        if let Ok(e) = &entry
+            && e.file_type().is_file()
+            && out.tree.len() < MAX_TREE
+            && let Ok(rel) = e.path().strip_prefix(dir)
+        {
+            out.tree.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+        if capped {
+            if out.tree.len() >= MAX_TREE {
+                break;
+            }
+            continue;
+        }
         let path = match &entry {
             Ok(e) if is_markdown(e.path()) && !e.file_type().is_dir() => e.path(),
             Ok(_) => continue,
@@ -173,23 +221,26 @@ fn markdown_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<crate::diagnost
                 None => continue,
             },
         };
-        if let Ok(rel) = path.strip_prefix(root) {
-            out.push(rel.to_path_buf());
+        if drafts(path) {
+            continue;
         }
-        if out.len() > MAX_FILES_PER_UNIT {
-            out.truncate(MAX_FILES_PER_UNIT);
+        if let Ok(rel) = path.strip_prefix(root) {
+            out.markdown.push(rel.to_path_buf());
+        }
+        if out.markdown.len() > MAX_FILES_PER_UNIT {
+            out.markdown.truncate(MAX_FILES_PER_UNIT);
             let folder = dir.strip_prefix(root).unwrap_or(dir).display().to_string();
-            notes.push(Finding::new(
+            out.notes.push(Finding::new(
                 "too-many-files",
                 &folder,
                 0,
                 Severity::Warning,
                 format!("more than {MAX_FILES_PER_UNIT} Markdown files; only the first {MAX_FILES_PER_UNIT} are read"),
             ));
-            break;
+            capped = true;
         }
     }
-    (out, notes)
+    out
 }
 
 fn is_markdown(p: &Path) -> bool {
@@ -358,12 +409,38 @@ mod tests {
     use super::*;
 
     fn ids_of(names: &[&str]) -> Vec<String> {
-        let mut units: Vec<Unit> = names
-            .iter()
-            .map(|s| Unit { source: s.to_string(), files: vec![PathBuf::from(s)], id: String::new(), notes: vec![] })
-            .collect();
+        let mut units: Vec<Unit> = names.iter().map(|s| Unit::loose(s.to_string())).collect();
         assign_ids(&mut units);
         units.into_iter().map(|u| u.id).collect()
+    }
+
+    #[test]
+    fn one_walk_lists_the_markdown_and_the_whole_tree() {
+        let root = std::env::temp_dir().join(format!("sa-list-{}", std::process::id()));
+        let fork = root.join("olga__lab");
+        for f in [
+            "docs/roles-and-skills.md",
+            "docs/img/flow.svg",
+            "_drafts/notes.md",
+            "docs/_old.md",
+            ".git/HEAD",
+            "node_modules/x/readme.md",
+            "README.MD",
+        ] {
+            let p = fork.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "x").unwrap();
+        }
+        let l = list(&root, &fork);
+        let _ = std::fs::remove_dir_all(&root);
+        let md: Vec<String> = l.markdown.iter().map(|p| p.to_string_lossy().replace('\\', "/")).collect();
+        assert_eq!(md, ["olga__lab/README.MD", "olga__lab/docs/roles-and-skills.md"]);
+        // Drafts are the fork's files, though not its answer; hidden folders are neither.
+        assert_eq!(
+            l.tree,
+            ["README.MD", "_drafts/notes.md", "docs/_old.md", "docs/img/flow.svg", "docs/roles-and-skills.md"]
+        );
+        assert!(l.notes.is_empty());
     }
 
     #[test]
@@ -397,8 +474,8 @@ mod tests {
         assert!(unit_id("con").starts_with("con_--") && unit_id("LPT1").starts_with("lpt1_--"), "{}", unit_id("con"));
         // A loose `olga.md` beside a folder `olga`.
         let mut units = vec![
-            Unit { source: "olga".into(), files: vec![PathBuf::from("olga/a.md")], id: String::new(), notes: vec![] },
-            Unit { source: "olga.md".into(), files: vec![PathBuf::from("olga.md")], id: String::new(), notes: vec![] },
+            Unit { files: vec![PathBuf::from("olga/a.md")], ..Unit::loose("olga".into()) },
+            Unit::loose("olga.md".into()),
         ];
         assign_ids(&mut units);
         assert_eq!(units[0].id, "olga");

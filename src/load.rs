@@ -115,35 +115,10 @@ fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission
     let author = unit.source.split("__").next().unwrap_or(&unit.source).trim_end_matches(".md").to_string();
     let ident = Identity { id: unit.id.clone(), source: unit.source.clone(), author, main_file };
     let mut sub = model::normalize(ident, extracted, tax, sources);
-    sub.tree = fork_tree(unit, content);
+    sub.tree = unit.tree.clone();
     sub.findings.extend(diags);
     crate::diagnostics::merge(&mut sub.findings);
     sub
-}
-
-/// Files a fork's tree lists at most: the lab has a few dozen.
-const MAX_TREE: usize = 5_000;
-
-/// Every file of the unit's fork, relative to it, sorted; hidden folders
-/// (`.git`), `node_modules` and `target` left out. A loose file is its own tree.
-fn fork_tree(unit: &Unit, content: &Path) -> Vec<String> {
-    let source = Path::new(&unit.source);
-    if unit.files.iter().all(|f| f == source) {
-        return vec![unit.source.clone()];
-    }
-    // `check` on a fork reads it as the content folder: files not under a source.
-    let dir =
-        if unit.files.iter().all(|f| f.starts_with(source)) { content.join(source) } else { content.to_path_buf() };
-    let walker = walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_entry(|e| {
-        let n = e.file_name().to_string_lossy();
-        e.depth() == 0 || !(n.starts_with('.') || n == "node_modules" || n == "target")
-    });
-    walker
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| e.path().strip_prefix(&dir).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
-        .take(MAX_TREE)
-        .collect()
 }
 
 /// A file's outline, where a plain line that names a section starts that

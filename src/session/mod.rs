@@ -353,7 +353,13 @@ impl Session {
             let listed = known.get(top.as_str()).is_some_and(|u| u.files.iter().any(|f| f == rel));
             let is_md = is_markdown(p);
             if (listed || (is_diagram(p) && known.contains_key(top.as_str()))) && p.is_file() {
-                // A diagram a fork embeds is read with its Markdown.
+                // A diagram a fork embeds is read with its Markdown; a new
+                // one changes the fork's tree, which discovery lists.
+                let in_tree = |u: &&Unit| {
+                    let rel = rel.strip_prefix(&top).unwrap_or(rel).to_string_lossy().replace('\\', "/");
+                    u.tree.contains(&rel)
+                };
+                rediscover |= !listed && !known.get(top.as_str()).is_some_and(in_tree);
                 touched.insert(top);
             } else if is_md || !p.is_file() {
                 // Added, removed or renamed: a Markdown file or a folder.
