@@ -110,7 +110,7 @@ pub fn check(path: &Path, config: Option<&Path>, min_score: Option<u32>) -> Resu
     let rubric = if meta.is_dir() { all.clone() } else { all.for_single_file(&source) };
     let skipped: Vec<String> =
         all.criteria.iter().filter(|c| !rubric.criteria.iter().any(|k| k.id == c.id)).map(|c| c.id.clone()).collect();
-    let sub: Submission = crate::load::load_unit(&unit, &root, &tax);
+    let sub: Submission = crate::load::load_unit(&unit, &root, &tax, rubric.counted());
     let mut review = review_submission(&sub, &rubric);
     let shown = |rel: &str| {
         let p = root.join(rel);

@@ -13,7 +13,7 @@ pub fn fuzz_one(markdown: &str) -> (String, usize) {
     let recovered = crate::extract::recover_sections(&mut root);
     let files =
         [FileOutline { path: "fuzz.md", text: markdown, role: FileRole::Roles, root: &root, recovered: &recovered }];
-    let extracted = crate::extract::extract(&files);
+    let extracted = crate::extract::extract(&files, crate::extract::stats::Counted::ALL);
     static TAXONOMY: std::sync::LazyLock<crate::normalize::Taxonomy> =
         std::sync::LazyLock::new(crate::normalize::Taxonomy::builtin);
     let ident = crate::model::Identity {

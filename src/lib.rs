@@ -115,7 +115,7 @@ fn parse(content: &Path, config: Option<&Path>, base_url: Option<&str>, progress
     let submissions: Vec<model::Submission> = units
         .par_iter()
         .map(|u| {
-            let sub = load::load_unit(u, content, &inputs.taxonomy);
+            let sub = load::load_unit(u, content, &inputs.taxonomy, inputs.rubric.counted());
             progress("parse", done.fetch_add(1, Ordering::Relaxed) + 1, units.len());
             sub
         })

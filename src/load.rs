@@ -3,6 +3,7 @@
 
 use crate::diagnostics::{Finding, Severity};
 use crate::discover::Unit;
+use crate::extract::stats::Counted;
 use crate::extract::{self, FileOutline, FileRole};
 use crate::model::{self, Identity, Submission};
 use crate::normalize::Taxonomy;
@@ -12,9 +13,9 @@ use std::time::Instant;
 
 /// One unit, within [`crate::limits`]: its entities capped, and as plain
 /// text if it took longer than a fork may.
-pub(crate) fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
+pub(crate) fn load_unit(unit: &Unit, content: &Path, tax: &Taxonomy, counted: Counted) -> Submission {
     let start = Instant::now();
-    let mut sub = load_within_limits(unit, content, tax);
+    let mut sub = load_within_limits(unit, content, tax, counted);
     crate::limits::cap_entities(&mut sub);
     let took = start.elapsed();
     if took > crate::limits::fork_deadline() {
@@ -72,7 +73,7 @@ fn fork_of(unit: &Unit, root: &Path) -> Option<PathBuf> {
     }
 }
 
-fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission {
+fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy, counted: Counted) -> Submission {
     let mut diags = unit.notes.clone();
     // Resolved once per unit rather than once per file.
     let root = content.canonicalize().ok();
@@ -101,7 +102,7 @@ fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy) -> Submission
         .filter(|((((p, _), _), role), _)| **role != FileRole::Other || !is_readme(p))
         .map(|((((p, text), root), role), recovered)| FileOutline { path: p, text, role: *role, root, recovered })
         .collect();
-    let mut extracted = extract::extract(&outlines);
+    let mut extracted = extract::extract(&outlines, counted);
     if let Some(root) = &root {
         crate::extract::assets::resolve_all(&mut extracted.images, root, fork.as_deref());
     }

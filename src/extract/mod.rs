@@ -147,7 +147,7 @@ impl Found<'_> {
 }
 
 /// Extract the assignment's fields from a submission's files.
-pub(crate) fn extract(files: &[FileOutline<'_>]) -> Extracted {
+pub(crate) fn extract(files: &[FileOutline<'_>], counted: stats::Counted) -> Extracted {
     let mut found = Vec::new();
     // Roles file first, then the others, architecture last: a field is taken
     // from the first file that has it.
@@ -164,7 +164,7 @@ pub(crate) fn extract(files: &[FileOutline<'_>]) -> Extracted {
         images: files.iter().flat_map(|f| images::images_in(f.path, f.text)).take(images::MAX_IMAGES).collect(),
         sections: {
             let starts = stats::starts(&found);
-            found.iter().map(|f| section_at(f, &starts, &ordered)).collect()
+            found.iter().map(|f| section_at(f, &starts, &ordered, counted)).collect()
         },
         placeholders: ordered.iter().flat_map(|f| leftovers::placeholders(f.path, f.text)).collect(),
         template_components: found
@@ -246,11 +246,11 @@ fn components_of(
 
 /// Where a section was found; why, when its heading is one
 /// [`recover_sections`] gave it.
-fn section_at(f: &Found<'_>, starts: &stats::Starts, files: &[&FileOutline<'_>]) -> SectionAt {
+fn section_at(f: &Found<'_>, starts: &stats::Starts, files: &[&FileOutline<'_>], counted: stats::Counted) -> SectionAt {
     let line = f.node.line;
     let recovered = files.iter().filter(|o| o.path == f.file).flat_map(|o| o.recovered);
     let by_content = recovered.filter(|r| r.section == f.section && r.line == line).map(|r| r.why.clone()).next();
-    SectionAt { section: f.section, file: f.file.to_string(), line, by_content, stats: stats::of(f, starts) }
+    SectionAt { section: f.section, file: f.file.to_string(), line, by_content, stats: stats::of(f, starts, counted) }
 }
 
 /// The one list of skills had (or lacked): later look-alikes ("Skills that

@@ -7,10 +7,29 @@ use crate::parse::outline::{Kind, Node};
 use crate::text::FxMap;
 use std::borrow::Cow;
 
+/// The sections whose sentences are counted: those a rubric counts in.
+/// Counting every line of every section was most of what reading a
+/// section cost, for counts nothing read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Counted(u32);
+
+impl Counted {
+    pub(crate) const ALL: Counted = Counted(u32::MAX);
+
+    pub(crate) fn of(sections: impl IntoIterator<Item = Section>) -> Counted {
+        Counted(sections.into_iter().fold(0, |m, s| m | 1 << s as u32))
+    }
+
+    fn has(self, s: Section) -> bool {
+        self.0 & 1 << s as u32 != 0
+    }
+}
+
 /// Counts of one section's own content.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SectionStats {
-    /// Sentences of prose (items and paragraphs; not headings or code).
+    /// Sentences of prose (items and paragraphs; not headings or code);
+    /// 0 where the section is not [`Counted`].
     pub sentences: usize,
     /// Top-level list items and table rows; paragraphs when there are none.
     pub items: usize,
@@ -40,7 +59,7 @@ pub(crate) fn keeps_text(s: Section) -> bool {
     s.is_architecture()
 }
 
-pub(crate) fn of(f: &Found<'_>, starts: &Starts) -> SectionStats {
+pub(crate) fn of(f: &Found<'_>, starts: &Starts, counted: Counted) -> SectionStats {
     let mut st = SectionStats::default();
     let mut paragraphs = 0;
     // The role line is part of the chosen role, a posting of the market.
@@ -49,8 +68,9 @@ pub(crate) fn of(f: &Found<'_>, starts: &Starts) -> SectionStats {
     };
     let stop = |n: &Node| starts.get(&(n as *const Node)).is_some_and(|s| !part(*s));
     let max_text = if keeps_text(f.section) { MAX_TEXT } else { 0 };
+    let count = counted.has(f.section);
     for n in &f.node.children {
-        walk(n, &stop, 0, &mut st, &mut paragraphs, max_text);
+        walk(n, &stop, 0, &mut st, &mut paragraphs, (max_text, count));
     }
     if st.items == 0 {
         st.items = paragraphs;
@@ -64,7 +84,7 @@ fn walk(
     in_item: usize,
     st: &mut SectionStats,
     paragraphs: &mut usize,
-    max_text: usize,
+    (max_text, count): (usize, bool),
 ) {
     if n.kind == Kind::Code || stop(n) {
         return;
@@ -78,10 +98,12 @@ fn walk(
         if n.kind == Kind::Paragraph && in_item == 0 && !n.text.trim_end().ends_with(':') {
             *paragraphs += 1;
         }
-        if !(n.kind == Kind::Row && n.header) {
+        if !(n.kind == Kind::Row && n.header) && (count || st.text.len() < max_text) {
             let text: Cow<'_, str> =
                 if n.kind == Kind::Row { Cow::Owned(n.cells.join(". ")) } else { Cow::Borrowed(&n.text) };
-            st.sentences += sentence_count(&text);
+            if count {
+                st.sentences += sentence_count(&text);
+            }
             if st.text.len() + text.len() < max_text {
                 st.text.push_str(&text);
                 st.text.push('\n');
@@ -90,7 +112,7 @@ fn walk(
     }
     let deeper = in_item + usize::from(n.kind == Kind::Item);
     for c in &n.children {
-        walk(c, stop, deeper, st, paragraphs, max_text);
+        walk(c, stop, deeper, st, paragraphs, (max_text, count));
     }
 }
 

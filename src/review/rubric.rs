@@ -233,6 +233,14 @@ fn section_ids() -> String {
 }
 
 impl Rubric {
+    /// The sections whose sentences its criteria count: what extract counts.
+    pub(crate) fn counted(&self) -> crate::extract::stats::Counted {
+        crate::extract::stats::Counted::of(self.criteria.iter().filter_map(|c| match &c.check {
+            Check::Count { what: What::Sentences, within: Some(s), .. } => section_of(s),
+            _ => None,
+        }))
+    }
+
     /// The rubric the config's `rubric:` asks for: the embedded one, with
     /// its keys over it, or the file it names (relative to `base`, the
     /// config file's folder). Errors name the file and line.

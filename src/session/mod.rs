@@ -539,7 +539,7 @@ impl Session {
 
 /// One unit read, reviewed and hashed.
 fn load_one(u: &Unit, content: &Path, taxonomy: &Taxonomy, rubric: &Rubric) -> (Submission, Review, u64) {
-    let s = load::load_unit(u, content, taxonomy);
+    let s = load::load_unit(u, content, taxonomy, rubric.counted());
     let r = review::review_submission(&s, rubric);
     let h = loaded_hash(&s, &r);
     (s, r, h)

@@ -223,7 +223,12 @@ mod tests {
         let root = crate::parse::outline::parse(text);
         let role = crate::extract::FileRole::Roles;
         let files = [crate::extract::FileOutline { path: "x.md", text, role, root: &root, recovered: &[] }];
-        crate::model::normalize(ident, crate::extract::extract(&files), &tax, vec![("x.md".into(), text.into())])
+        crate::model::normalize(
+            ident,
+            crate::extract::extract(&files, crate::extract::stats::Counted::ALL),
+            &tax,
+            vec![("x.md".into(), text.into())],
+        )
     }
 
     /// Made-up prose: `n` pseudo-random words from a large made-up vocabulary.
