@@ -557,7 +557,6 @@ fn is_prompt_line(line: &str) -> bool {
     static KEYS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(["prompt", "instruction", "section", "your", "write", "answer", "llm", "think", "docs", "important"])
             .expect("fixed patterns build")
     });
