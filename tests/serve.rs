@@ -263,6 +263,20 @@ fn incremental_rebuilds_give_the_same_site_as_a_fresh_build() {
     s.refresh().unwrap();
     assert_same_as_build(&cohort, &out, "the copy removed");
 
+    // Diagrams added to a fork: its tree lists them, so the rubric's file
+    // criterion and the review change as a fresh build's would.
+    cohort.write("anna__lab-01/docs/diagrams/flow.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    cohort.write("anna__lab-01/docs/diagrams/flow.puml", "@startuml\nA -> B\n@enduml\n");
+    let done = s
+        .rebuild(&[
+            cohort.path("anna__lab-01/docs/diagrams/flow.svg"),
+            cohort.path("anna__lab-01/docs/diagrams/flow.puml"),
+        ])
+        .unwrap();
+    assert!(done.changed.contains(&"submissions/anna__lab-01/index.html".to_string()), "{:?}", done.changed);
+    s.refresh().unwrap();
+    assert_same_as_build(&cohort, &out, "diagrams added");
+
     // An unrelated file changes nothing.
     cohort.write("anna__lab-01/notes.txt", "not Markdown");
     let done = s.rebuild(&[cohort.path("anna__lab-01/notes.txt")]).unwrap();
