@@ -108,8 +108,12 @@ pub fn check(path: &Path, config: Option<&Path>, min_score: Option<u32>) -> Resu
     // One file: the criteria about the fork's other files cannot be scored.
     let all = rubric;
     let rubric = if meta.is_dir() { all.clone() } else { all.for_single_file(&source) };
-    let skipped: Vec<String> =
-        all.criteria.iter().filter(|c| !rubric.criteria.iter().any(|k| k.id == c.id)).map(|c| c.id.clone()).collect();
+    let skipped: Vec<String> = all
+        .criteria
+        .iter()
+        .filter(|c| !rubric.criteria.iter().any(|k| k.id == c.id))
+        .map(|c| c.id.to_string())
+        .collect();
     let sub: Submission = crate::load::load_unit(&unit, &root, &tax, rubric.counted());
     let mut review = review_submission(&sub, &rubric);
     let shown = |rel: &str| {

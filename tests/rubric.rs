@@ -304,13 +304,13 @@ fn each_criterion_fails_on_a_fork_missing_its_item() {
     let rubric = Rubric::default();
     let table = failing();
     // Every criterion of the built-in rubric has its failing fixture.
-    let ids: Vec<&str> = rubric.criteria.iter().map(|c| c.id.as_str()).collect();
+    let ids: Vec<&str> = rubric.criteria.iter().map(|c| &*c.id).collect();
     let tested: Vec<&str> = table.iter().map(|(id, _)| *id).collect();
     assert_eq!(tested, ids, "one failing fixture per criterion, in the rubric's order");
     let mut wrong = Vec::new();
     for (id, fork) in &table {
         let got = score(fork, &rubric);
-        let c = got.iter().find(|c| c.id == *id).unwrap();
+        let c = got.iter().find(|c| *c.id == **id).unwrap();
         if c.passed || c.points != 0 {
             wrong.push(format!("{id} passed: {}", c.detail));
         }
@@ -332,7 +332,7 @@ fn bare_links_and_a_one_line_takeaway_earn_nothing() {
     let bare: String = (1..=5).map(|i| format!("- https://hh.example/vacancy/{i}\n")).collect();
     roles.replace_range(start..end, &format!("{bare}\n"));
     let got = score(&Fork { roles, ..Fork::complete() }, &Rubric::default());
-    let c = got.iter().find(|c| c.id == "postings.complete").unwrap();
+    let c = got.iter().find(|c| &*c.id == "postings.complete").unwrap();
     assert!(!c.passed, "{c:?}");
     assert!(c.detail.contains("a title") && c.detail.contains("key skills"), "{}", c.detail);
 }
@@ -450,7 +450,7 @@ fn check_lists_every_criterion_and_min_score_sets_the_exit() {
     let (code, out) = run(&[]);
     let rubric = Rubric::default();
     for c in &rubric.criteria {
-        assert!(out.contains(&c.label), "{} not listed:\n{out}", c.id);
+        assert!(out.contains(&*c.label), "{} not listed:\n{out}", c.id);
     }
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.iter().filter(|l| l.trim_start().starts_with("FAIL")).count(), 2, "{out}");
@@ -522,7 +522,7 @@ fn review_csv_opens_in_libreoffice_with_cyrillic_intact() {
     let header = csv.trim_start_matches('\u{feff}').lines().next().unwrap().to_string();
     let rubric = Rubric::default();
     for c in &rubric.criteria {
-        assert!(header.split(',').any(|h| h == c.id), "no column {}: {header}", c.id);
+        assert!(header.split(',').any(|h| h == &*c.id), "no column {}: {header}", c.id);
     }
     assert!(csv.contains("Иван-Петров"), "{csv}");
     assert!(csv.contains("мария__lab-01/docs/roles-and-skills.md:"), "findings are not path:line text: {csv}");

@@ -10,12 +10,14 @@ use crate::extract::{Section, SectionAt};
 use crate::model::Submission;
 use crate::text::fold;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// One rubric line for one submission.
 #[derive(Debug, Clone, Serialize)]
 pub struct Criterion {
-    pub id: String,
-    pub label: String,
+    /// The rubric's, shared: every submission has one of each criterion.
+    pub id: Arc<str>,
+    pub label: Arc<str>,
     pub passed: bool,
     pub points: u32,
     pub max: u32,
@@ -57,7 +59,7 @@ impl Rubric {
     pub(super) fn score(&self, sub: &Submission, map: &SectionMap) -> Vec<Criterion> {
         let mut out: Vec<Criterion> = Vec::with_capacity(self.criteria.len());
         for c in &self.criteria {
-            let failed_dep = c.depends_on.iter().find_map(|d| out.iter().find(|o| o.id == *d && !o.passed));
+            let failed_dep = c.depends_on.iter().find_map(|d| out.iter().find(|o| *o.id == **d && !o.passed));
             let v = match failed_dep {
                 Some(dep) => Verdict::new(false, format!("needs \"{}\" first", dep.label)),
                 None => verdict(c, sub, map),
@@ -69,8 +71,8 @@ impl Rubric {
                 None => (None, 0),
             };
             out.push(Criterion {
-                id: c.id.clone(),
-                label: c.label.clone(),
+                id: Arc::clone(&c.id),
+                label: Arc::clone(&c.label),
                 passed: v.passed,
                 points: if v.passed { c.points } else { 0 },
                 max: c.points,

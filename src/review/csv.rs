@@ -34,7 +34,7 @@ pub(crate) fn to_csv(subs: &[Submission], review: &CohortReview) -> String {
     let mut out = String::from("\u{feff}");
     // Every review is scored against the same rubric: its criteria, in order.
     let criteria: Vec<&str> =
-        review.reviews.first().map(|r| r.rubric.iter().map(|c| c.id.as_str()).collect()).unwrap_or_default();
+        review.reviews.first().map(|r| r.rubric.iter().map(|c| &*c.id).collect()).unwrap_or_default();
     push_row(&mut out, HEADER.iter().map(|s| s.to_string()).chain(criteria.iter().map(|c| c.to_string())));
     for (s, r) in subs.iter().zip(&review.reviews) {
         let role = s.chosen_role.as_ref();
@@ -57,9 +57,9 @@ pub(crate) fn to_csv(subs: &[Submission], review: &CohortReview) -> String {
             ]
             .into_iter()
             .chain(
-                criteria
-                    .iter()
-                    .map(|id| r.rubric.iter().find(|c| c.id == *id).map(|c| c.points.to_string()).unwrap_or_default()),
+                criteria.iter().map(|id| {
+                    r.rubric.iter().find(|c| &*c.id == *id).map(|c| c.points.to_string()).unwrap_or_default()
+                }),
             ),
         );
     }

@@ -44,8 +44,9 @@ pub enum Mode {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CriterionDef {
-    pub id: String,
-    pub label: String,
+    /// Shared with every submission's [`super::criteria::Criterion`].
+    pub id: Arc<str>,
+    pub label: Arc<str>,
     pub points: u32,
     /// A failure fails `check` whatever the score; a required section's
     /// absence is an error finding.
@@ -300,7 +301,7 @@ impl Rubric {
                 return Err(format!("{here}criterion \"{}\" appears twice: ids must be unique", c.id));
             }
             for d in &c.depends_on {
-                if !self.criteria[..i].iter().any(|o| o.id == *d) {
+                if !self.criteria[..i].iter().any(|o| *o.id == **d) {
                     return Err(format!(
                         "{here}criterion \"{}\" depends on \"{d}\", which is not a criterion above it",
                         c.id
@@ -322,7 +323,7 @@ impl Rubric {
                     return Err(format!("rubric: unknown section \"{id}\"; use one of: {}", section_ids()));
                 }
             }
-            let dropped: Vec<String> = self
+            let dropped: Vec<Arc<str>> = self
                 .criteria
                 .iter()
                 .filter_map(|c| match &c.check {
@@ -332,7 +333,7 @@ impl Rubric {
                 .collect();
             self.criteria.retain(|c| !dropped.contains(&c.id));
             for c in &mut self.criteria {
-                c.depends_on.retain(|d| !dropped.contains(d));
+                c.depends_on.retain(|d| !dropped.iter().any(|x| **x == **d));
             }
             for id in sections {
                 let have =
@@ -340,8 +341,8 @@ impl Rubric {
                 if !have {
                     let title = section_of(id).map(Section::title).unwrap_or_default();
                     self.criteria.push(CriterionDef {
-                        id: format!("section:{id}"),
-                        label: format!("Section \"{title}\""),
+                        id: format!("section:{id}").into(),
+                        label: format!("Section \"{title}\"").into(),
                         points: 1,
                         required: true,
                         depends_on: vec![],
@@ -364,7 +365,7 @@ impl Rubric {
             self.over_count(id, range);
         }
         if let Some(p) = k.reflection_points {
-            self.criteria.iter_mut().filter(|c| c.id == "reflection").for_each(|c| c.points = p);
+            self.criteria.iter_mut().filter(|c| &*c.id == "reflection").for_each(|c| c.points = p);
         }
         self.near_duplicates = k.near_duplicates.over(self.near_duplicates);
         Ok(self)
@@ -372,7 +373,7 @@ impl Rubric {
 
     /// A range key of the short form over the count criterion `id`.
     fn over_count(&mut self, id: &str, r: RangeConfig) {
-        let Some(c) = self.criteria.iter_mut().find(|c| c.id == id) else { return };
+        let Some(c) = self.criteria.iter_mut().find(|c| *c.id == *id) else { return };
         if let Some(p) = r.points {
             c.points = p;
         }
@@ -410,7 +411,7 @@ impl Rubric {
             c.file.as_deref().is_none_or(|f| f.rsplit('/').next() == Some(name))
                 && !matches!(c.check, Check::File { .. })
         };
-        let dropped: Vec<String> = r.criteria.iter().filter(|c| !keep(c)).map(|c| c.id.clone()).collect();
+        let dropped: Vec<String> = r.criteria.iter().filter(|c| !keep(c)).map(|c| c.id.to_string()).collect();
         r.criteria.retain(keep);
         for c in &mut r.criteria {
             c.depends_on.retain(|d| !dropped.contains(d));

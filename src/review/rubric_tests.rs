@@ -4,7 +4,7 @@ use super::*;
 fn embedded_rubric_matches_the_lab() {
     let r = Rubric::default();
     assert_eq!(r.required().len(), 8);
-    let count = |id: &str| match &r.criteria.iter().find(|c| c.id == id).unwrap().check {
+    let count = |id: &str| match &r.criteria.iter().find(|c| *c.id == *id).unwrap().check {
         Check::Count { min, max, .. } => (*min, *max),
         other => panic!("{other:?}"),
     };
@@ -22,7 +22,7 @@ fn with(yaml: &str) -> Rubric {
 }
 
 fn criterion<'a>(r: &'a mut Rubric, id: &str) -> &'a mut CriterionDef {
-    r.criteria.iter_mut().find(|c| c.id == id).unwrap_or_else(|| panic!("no criterion {id}"))
+    r.criteria.iter_mut().find(|c| *c.id == *id).unwrap_or_else(|| panic!("no criterion {id}"))
 }
 
 fn min_of(c: &mut CriterionDef) -> &mut Option<usize> {
@@ -93,7 +93,7 @@ fn sections_alone() {
     assert_eq!(r.required(), [Section::ChosenRole]);
     let others = |r: &Rubric| r.criteria.iter().filter(|c| !matches!(c.check, Check::Section { .. })).count();
     assert_eq!(others(&r), others(&Rubric::default()));
-    assert!(r.criteria.iter().all(|c| c.depends_on.iter().all(|d| r.criteria.iter().any(|o| o.id == *d))));
+    assert!(r.criteria.iter().all(|c| c.depends_on.iter().all(|d| r.criteria.iter().any(|o| *o.id == **d))));
 }
 
 #[test]
