@@ -60,10 +60,7 @@ pub(crate) fn write_json(
     };
     // Hidden characters escaped as in every JSON the atlas writes
     // (`hidden::to_writer`), with a faster writer of the JSON itself.
-    let mut json = std::io::BufWriter::with_capacity(64 * 1024, crate::hidden::Json::new(&mut *out));
-    ser::to_writer(&mut json, &atlas)?;
-    json.flush()?;
-    drop(json);
+    ser::to_writer(crate::hidden::Json::new(&mut *out), &atlas)?;
     out.write_all(b"\n")?;
     Ok(())
 }

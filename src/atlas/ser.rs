@@ -44,12 +44,32 @@ impl From<Error> for std::io::Error {
 }
 
 /// Compact JSON of `value` into `w`.
-pub(crate) fn to_writer<W: Write, T: Serialize + ?Sized>(w: W, value: &T) -> std::io::Result<()> {
-    value.serialize(&mut Json { w }).map_err(Into::into)
+pub(crate) fn to_writer<W: Write, T: Serialize + ?Sized>(out: W, value: &T) -> std::io::Result<()> {
+    let mut json = Json { w: Vec::with_capacity(SPILL * 2), out };
+    value.serialize(&mut json)?;
+    json.out.write_all(&json.w)?;
+    json.out.flush()
 }
 
+/// How much JSON [`Json`] holds before handing it on.
+const SPILL: usize = 64 * 1024;
+
+/// The JSON written so far, in `w`: a growing vector takes a small write
+/// in a few instructions, where a `BufWriter` checks and calls for each.
+/// Handed on to `out` at the end of an array or object past [`SPILL`] bytes.
 struct Json<W> {
-    w: W,
+    w: Vec<u8>,
+    out: W,
+}
+
+impl<W: Write> Json<W> {
+    fn spill(&mut self) -> Result<(), Error> {
+        if self.w.len() >= SPILL {
+            self.out.write_all(&self.w)?;
+            self.w.clear();
+        }
+        Ok(())
+    }
 }
 
 /// Whether JSON escapes byte `b`: a quote, a backslash or a control character.
@@ -306,7 +326,7 @@ impl<W: Write> Compound<'_, W> {
     }
     fn finish(self) -> Result<(), Error> {
         self.ser.w.write_all(self.close)?;
-        Ok(())
+        self.ser.spill()
     }
 }
 
@@ -554,6 +574,18 @@ mod tests {
             to_writer(&mut ours, &sample).unwrap();
             assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&sample).unwrap(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn hands_on_in_pieces_that_hidden_escaping_joins() {
+        // Many spills, cutting multi-byte and hidden characters anywhere.
+        let rows: Vec<Vec<String>> = (0..20_000)
+            .map(|i| vec![format!("{i} mallory\u{202e}gpj.exe кириллица"), "\u{200b}".repeat(i % 7)])
+            .collect();
+        let mut ours = Vec::new();
+        to_writer(crate::hidden::Json::new(&mut ours), &rows).unwrap();
+        assert!(ours.len() > 8 * SPILL);
+        assert_eq!(String::from_utf8(ours).unwrap(), crate::hidden::to_string(&rows).unwrap());
     }
 
     #[test]
