@@ -5,8 +5,14 @@
 /// U+FFFD. Copies the runs between them whole, skipping eight bytes at a
 /// time where none is special (most strings have none).
 pub(super) fn escape_html(s: &str) -> String {
-    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+/// [`escape_html`] onto the end of `out`: no string of its own.
+pub(super) fn escape_into(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
     let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -43,7 +49,6 @@ pub(super) fn escape_html(s: &str) -> String {
         }
     }
     out.push_str(&s[run..]);
-    out
 }
 
 /// Bytes that are an [`entity`] or may start a hidden character: one
