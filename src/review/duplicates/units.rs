@@ -2,7 +2,7 @@
 //! tagged with the sections they come from, for exact comparison.
 
 use super::super::lint::SectionMap;
-use super::words::{each_word, shingles};
+use super::words::each_word;
 use crate::extract::Section;
 use crate::model::Submission;
 
@@ -130,14 +130,11 @@ pub(super) struct TaggedSet {
 }
 
 impl TaggedSet {
-    pub(super) fn of(sub: &Submission, k: usize, common: &[u64]) -> TaggedSet {
-        let located = Located::of(sub);
+    /// From a submission's words and their `shingles` of `k` words.
+    pub(super) fn of(located: &Located, shingles: &[u64], k: usize, common: &[u64]) -> TaggedSet {
         let bit = |u: u8| if u == NO_UNIT { 0 } else { 1u32 << u };
-        let mut tagged: Vec<(u64, u32)> = shingles(&located.hashes(), k)
-            .into_iter()
-            .zip(shingle_units(&located.units, k))
-            .map(|(h, u)| (h, bit(u)))
-            .collect();
+        let mut tagged: Vec<(u64, u32)> =
+            shingles.iter().copied().zip(shingle_units(&located.units, k)).map(|(h, u)| (h, bit(u))).collect();
         tagged.sort_unstable();
         let mut hashes: Vec<u64> = Vec::with_capacity(tagged.len());
         let mut masks: Vec<u32> = Vec::with_capacity(tagged.len());
