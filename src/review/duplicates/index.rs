@@ -124,6 +124,11 @@ impl Chunk {
         self.starts[i]..self.starts[i + 1]
     }
 
+    /// The chunk's shingles in slot `s`, all its submissions'.
+    fn slot_len(&self, s: usize) -> usize {
+        self.starts[(s + 1) * self.len] - self.starts[s * self.len]
+    }
+
     /// Submission `d`'s shingles in slot `s`.
     fn run(&self, s: usize, d: usize) -> &[u64] {
         &self.hashes[self.range(s, d)]
@@ -192,7 +197,7 @@ fn pairs_in(
     own: &mut OwnCounts,
 ) -> Vec<(u32, u32, u8, u8)> {
     df.clear();
-    let mut held: Vec<(u64, u32, u8)> = Vec::new();
+    let mut held: Vec<(u64, u32, u8)> = Vec::with_capacity(chunks.iter().map(|c| c.slot_len(p)).sum());
     for (d, run, units) in chunks.iter().flat_map(|c| c.tagged_runs(p)) {
         for (&x, &u) in run.iter().zip(units) {
             if count(df.entry(x).or_insert((0, u32::MAX)), d) {
@@ -213,7 +218,8 @@ fn pairs_in(
         (2..=cap).contains(&n)
     });
     held.sort_unstable();
-    let mut pairs = Vec::new();
+    let entries = held.chunk_by(|a, b| a.0 == b.0).map(|b| b.len() * (b.len() - 1) / 2).sum();
+    let mut pairs = Vec::with_capacity(entries);
     for bucket in held.chunk_by(|a, b| a.0 == b.0) {
         for (i, a) in bucket.iter().enumerate() {
             pairs.extend(bucket[i + 1..].iter().map(|b| (a.1, b.1, a.2, b.2)));
