@@ -124,6 +124,11 @@ impl Chunk {
         self.starts[i]..self.starts[i + 1]
     }
 
+    /// The chunk's shingles in slot `s`, all its submissions'.
+    fn slot_len(&self, s: usize) -> usize {
+        self.starts[(s + 1) * self.len] - self.starts[s * self.len]
+    }
+
     /// Submission `d`'s shingles in slot `s`.
     fn run(&self, s: usize, d: usize) -> &[u64] {
         &self.hashes[self.range(s, d)]
@@ -192,7 +197,7 @@ fn pairs_in(
     own: &mut OwnCounts,
 ) -> Vec<(u32, u32, u8, u8)> {
     df.clear();
-    let mut held: Vec<(u64, u32, u8)> = Vec::new();
+    let mut held: Vec<(u64, u32, u8)> = Vec::with_capacity(chunks.iter().map(|c| c.slot_len(p)).sum());
     for (d, run, units) in chunks.iter().flat_map(|c| c.tagged_runs(p)) {
         for (&x, &u) in run.iter().zip(units) {
             if count(df.entry(x).or_insert((0, u32::MAX)), d) {
@@ -213,7 +218,8 @@ fn pairs_in(
         (2..=cap).contains(&n)
     });
     held.sort_unstable();
-    let mut pairs = Vec::new();
+    let entries = held.chunk_by(|a, b| a.0 == b.0).map(|b| b.len() * (b.len() - 1) / 2).sum();
+    let mut pairs = Vec::with_capacity(entries);
     for bucket in held.chunk_by(|a, b| a.0 == b.0) {
         for (i, a) in bucket.iter().enumerate() {
             pairs.extend(bucket[i + 1..].iter().map(|b| (a.1, b.1, a.2, b.2)));
@@ -278,29 +284,92 @@ pub(super) fn candidates(chunks: &[Chunk], n: usize, limits: Limits) -> Vec<(usi
     drop(parts);
     (0..n)
         .into_par_iter()
-        .flat_map_iter(|i| {
-            let mut js = partners[starts[i]..starts[i + 1]].to_vec();
-            js.sort_unstable();
-            let own = &own;
-            js.chunk_by(|a, b| a >> 16 == b >> 16)
-                .filter_map(move |run| {
-                    let j = (run[0] >> 16) as usize;
-                    let (mut in_i, mut in_j) = ([0u32; MAX_UNITS], [0u32; MAX_UNITS]);
-                    for &e in run {
-                        let (ui, uj) = ((e >> 8) as u8, e as u8);
-                        if ui != NO_UNIT {
-                            in_i[ui as usize] += 1;
-                        }
-                        if uj != NO_UNIT {
-                            in_j[uj as usize] += 1;
-                        }
-                    }
-                    let shared = (run.len() as u32, &in_i, &in_j);
-                    worth((&own[i], &own[j]), shared, min, share).then_some((i, j))
-                })
-                .collect::<Vec<_>>()
+        .map_init(Scratch::default, |scratch, i| {
+            let entries = &partners[starts[i]..starts[i + 1]];
+            scratch.partners_of(i, entries, &own, (min, share))
         })
+        .flat_map_iter(|js| js)
         .collect()
+}
+
+/// A partner and the fingerprints shared with it: in all, then per unit of
+/// either side.
+struct Partner {
+    j: u32,
+    shared: u32,
+    in_i: [u32; MAX_UNITS],
+    in_j: [u32; MAX_UNITS],
+}
+
+/// One thread's counters for [`Scratch::partners_of`], reused across
+/// submissions: `seen` is all zeros between calls.
+#[derive(Default)]
+struct Scratch {
+    seen: Vec<u32>,
+    touched: Vec<u32>,
+    near: Vec<Partner>,
+}
+
+impl Scratch {
+    /// Submission `i`'s partners worth comparing exactly, sorted, from its
+    /// pair entries (`j << 16 | unit in i << 8 | unit in j`, in any order).
+    /// Counted first, by partner in place: a partner sharing fewer than
+    /// `min` fingerprints is never worth it, and most are such, so only the
+    /// rest have their units counted.
+    fn partners_of(
+        &mut self,
+        i: usize,
+        entries: &[u64],
+        own: &OwnCounts,
+        (min, share): (u32, f64),
+    ) -> Vec<(usize, usize)> {
+        let Scratch { seen, touched, near } = self;
+        if seen.len() < own.len() {
+            seen.resize(own.len(), 0);
+        }
+        touched.clear();
+        for &e in entries {
+            let j = (e >> 16) as usize;
+            if seen[j] == 0 {
+                touched.push(j as u32);
+            }
+            seen[j] += 1;
+        }
+        // From here `seen` holds each partner's place in `near`, plus one.
+        near.clear();
+        for &j in touched.iter() {
+            let n = seen[j as usize];
+            seen[j as usize] = if n >= min {
+                near.push(Partner { j, shared: n, in_i: [0; MAX_UNITS], in_j: [0; MAX_UNITS] });
+                near.len() as u32
+            } else {
+                0
+            };
+        }
+        if near.is_empty() {
+            return Vec::new();
+        }
+        for &e in entries {
+            let at = seen[(e >> 16) as usize];
+            if at == 0 {
+                continue;
+            }
+            let p = &mut near[at as usize - 1];
+            let (ui, uj) = ((e >> 8) as u8, e as u8);
+            if ui != NO_UNIT {
+                p.in_i[ui as usize] += 1;
+            }
+            if uj != NO_UNIT {
+                p.in_j[uj as usize] += 1;
+            }
+        }
+        near.iter().for_each(|p| seen[p.j as usize] = 0);
+        near.sort_unstable_by_key(|p| p.j);
+        near.iter()
+            .filter(|p| worth((&own[i], &own[p.j as usize]), (p.shared, &p.in_i, &p.in_j), min, share))
+            .map(|p| (i, p.j as usize))
+            .collect()
+    }
 }
 
 /// What makes a pair a candidate.

@@ -20,7 +20,7 @@ use crate::model::Submission;
 use rayon::prelude::*;
 use serde::Serialize;
 pub use units::section_spans;
-use units::{Overlap, TaggedSet};
+use units::{Located, Overlap, TaggedSet};
 
 /// Fingerprints in more submissions than this propose no pairs: text shared
 /// that widely is template, not copying, and big buckets make pairing
@@ -97,21 +97,37 @@ pub fn fingerprints(sub: &Submission, k: usize) -> Vec<u64> {
     out
 }
 
-/// Sets of a few submissions, looked up by index.
+/// What comparing and tiling read of a submission in some pair: its words
+/// and shingles, and its set. Made once, however many pairs it is in.
+struct Member {
+    located: Located,
+    shingles: Vec<u64>,
+    set: TaggedSet,
+}
+
+/// The submissions in some pair, looked up by index.
 struct Sets {
     docs: Vec<usize>,
-    sets: Vec<TaggedSet>,
+    members: Vec<Member>,
 }
 
 impl Sets {
     fn of(subs: &[Submission], pairs: &[(usize, usize)], k: usize, common: &[u64]) -> Sets {
         let docs = index::members(pairs);
-        let sets = docs.par_iter().map(|&i| TaggedSet::of(&subs[i], k, common)).collect();
-        Sets { docs, sets }
+        let members = docs
+            .par_iter()
+            .map(|&i| {
+                let located = Located::of(&subs[i]);
+                let shingles = words::shingles(&located.hashes(), k);
+                let set = TaggedSet::of(&located, &shingles, k, common);
+                Member { located, shingles, set }
+            })
+            .collect();
+        Sets { docs, members }
     }
 
-    fn get(&self, i: usize) -> Option<&TaggedSet> {
-        self.docs.binary_search(&i).ok().map(|k| &self.sets[k])
+    fn get(&self, i: usize) -> Option<&Member> {
+        self.docs.binary_search(&i).ok().map(|k| &self.members[k])
     }
 }
 
@@ -138,11 +154,11 @@ pub fn near_duplicates(subs: &[Submission], rule: &DuplicateRule) -> Vec<Pair> {
     let mut found: Vec<Pair> = pairs
         .into_par_iter()
         .filter_map(|(i, j)| {
-            let (si, sj) = (sets.get(i)?, sets.get(j)?);
+            let (mi, mj) = (sets.get(i)?, sets.get(j)?);
             let (a, b) = if subs[i].source <= subs[j].source { (i, j) } else { (j, i) };
-            let (sa, sb) = if a == i { (si, sj) } else { (sj, si) };
-            let o = units::overlap(sa, sb);
-            let (scope, similarity, jaccard, sections) = judge(sa, sb, &o, rule)?;
+            let (ma, mb) = if a == i { (mi, mj) } else { (mj, mi) };
+            let o = units::overlap(&ma.set, &mb.set);
+            let (scope, similarity, jaccard, sections) = judge(&ma.set, &mb.set, &o, rule)?;
             Some(Pair {
                 a: subs[a].source.clone(),
                 b: subs[b].source.clone(),
@@ -151,7 +167,12 @@ pub fn near_duplicates(subs: &[Submission], rule: &DuplicateRule) -> Vec<Pair> {
                 jaccard,
                 shared: o.shared,
                 sections,
-                passages: passages::passages(&subs[a], &subs[b], &common, k),
+                passages: passages::passages(
+                    (&subs[a], &ma.located, &ma.shingles),
+                    (&subs[b], &mb.located, &mb.shingles),
+                    &common,
+                    k,
+                ),
                 a_id: subs[a].id.clone(),
                 b_id: subs[b].id.clone(),
             })

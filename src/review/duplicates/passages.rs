@@ -8,11 +8,11 @@
 //! one passage are never shown in another.
 
 use super::units::{Located, Word, unit_section};
-use super::words::shingles;
 use super::{Excerpt, Passage};
 use crate::extract::Section;
 use crate::model::Submission;
-use std::collections::{BinaryHeap, HashMap};
+use crate::text::FxMap;
+use std::collections::BinaryHeap;
 
 /// Passages shown per pair, longest first.
 const MAX_PASSAGES: usize = 8;
@@ -32,7 +32,7 @@ struct Tile {
 /// Maximal runs of equal, non-template shingles, as word runs.
 fn runs(sa: &[u64], sb: &[u64], common: &[u64], k: usize) -> Vec<Tile> {
     let (ra, rb) = (rare(sa, common), rare(sb, common));
-    let mut in_b: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut in_b: FxMap<u64, Vec<usize>> = FxMap::default();
     for (q, h) in sb.iter().enumerate().filter(|&(q, _)| rb[q]) {
         let at = in_b.entry(*h).or_default();
         if at.len() < MAX_REPEATS {
@@ -232,21 +232,22 @@ fn line_pairs(spans: &[Span], wa: &[Word], wb: &[Word]) -> Vec<(Lines, Lines)> {
     shown
 }
 
+/// A submission, its words and their shingles.
+pub(super) type Side<'a> = (&'a Submission, &'a Located, &'a [u64]);
+
 /// The shared text of two submissions, as passages in the order of `a`.
-pub(super) fn passages(a: &Submission, b: &Submission, common: &[u64], k: usize) -> Vec<Passage> {
-    let (la, lb) = (Located::of(a), Located::of(b));
-    let (sa, sb) = (shingles(&la.hashes(), k), shingles(&lb.hashes(), k));
-    let (ta, tb) = (template_words(&sa, la.words.len(), common, k), template_words(&sb, lb.words.len(), common, k));
+pub(super) fn passages((a, la, sa): Side, (b, lb, sb): Side, common: &[u64], k: usize) -> Vec<Passage> {
+    let (ta, tb) = (template_words(sa, la.words.len(), common, k), template_words(sb, lb.words.len(), common, k));
     let key = |p: usize, q: usize| (la.units[p], lb.units[q]);
     let mut parts = Vec::new();
-    for t in runs(&sa, &sb, common, k) {
+    for t in runs(sa, sb, common, k) {
         pieces(t, |p, q| ta[p] || tb[q], key, k, &mut parts);
     }
     let found = tiles(parts, la.words.len(), lb.words.len(), k);
     let mut lines = line_pairs(&join(&found, 2 * k, |t| key(t.a, t.b)), &la.words, &lb.words);
     lines.truncate(MAX_PASSAGES);
     lines.sort_by_key(|(a, b)| (a.file, a.first, b.file, b.first));
-    lines.iter().map(|(x, y)| Passage { a: excerpt(a, &la, x), b: excerpt(b, &lb, y) }).collect()
+    lines.iter().map(|(x, y)| Passage { a: excerpt(a, la, x), b: excerpt(b, lb, y) }).collect()
 }
 
 /// Lines of a submission, with the section they start in.

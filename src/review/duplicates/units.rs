@@ -2,7 +2,7 @@
 //! tagged with the sections they come from, for exact comparison.
 
 use super::super::lint::SectionMap;
-use super::words::{each_word, shingles};
+use super::words::{each_piece, line_words};
 use crate::extract::Section;
 use crate::model::Submission;
 
@@ -91,26 +91,32 @@ pub(super) fn hashes_and_units(sub: &Submission) -> (Vec<u64>, Vec<u8>) {
     // About one word in seven bytes of Markdown.
     let guess = sub.sources.iter().map(|(_, t)| t.len() / 7).sum();
     let (mut hashes, mut units) = (Vec::with_capacity(guess), Vec::with_capacity(guess));
-    each_word(sub, |hash, file, line| {
-        hashes.push(hash);
-        units.push(cursor.at(file, line));
+    each_piece(sub, |text, file, line| {
+        let unit = cursor.at(file, line);
+        line_words(text, |hash| {
+            hashes.push(hash);
+            units.push(unit);
+        });
     });
     (hashes, units)
 }
 
 /// The unit of each shingle of `k` words: its words', when all are in one.
 pub(super) fn shingle_units(units: &[u8], k: usize) -> Vec<u8> {
-    let n = (units.len() + 1).saturating_sub(k);
-    (0..n).map(|i| if units[i] == units[i + k - 1] { units[i] } else { NO_UNIT }).collect()
+    let last = units.get(k - 1..).unwrap_or_default();
+    units.iter().zip(last).map(|(&a, &b)| if a == b { a } else { NO_UNIT }).collect()
 }
 
 impl Located {
     pub(super) fn of(sub: &Submission) -> Located {
         let mut cursor = Cursor::of(sub);
         let (mut words, mut units) = (Vec::new(), Vec::new());
-        each_word(sub, |hash, file, line| {
-            words.push(Word { hash, file, line });
-            units.push(cursor.at(file, line));
+        each_piece(sub, |text, file, line| {
+            let unit = cursor.at(file, line);
+            line_words(text, |hash| {
+                words.push(Word { hash, file, line });
+                units.push(unit);
+            });
         });
         Located { words, units }
     }
@@ -130,14 +136,11 @@ pub(super) struct TaggedSet {
 }
 
 impl TaggedSet {
-    pub(super) fn of(sub: &Submission, k: usize, common: &[u64]) -> TaggedSet {
-        let located = Located::of(sub);
+    /// From a submission's words and their `shingles` of `k` words.
+    pub(super) fn of(located: &Located, shingles: &[u64], k: usize, common: &[u64]) -> TaggedSet {
         let bit = |u: u8| if u == NO_UNIT { 0 } else { 1u32 << u };
-        let mut tagged: Vec<(u64, u32)> = shingles(&located.hashes(), k)
-            .into_iter()
-            .zip(shingle_units(&located.units, k))
-            .map(|(h, u)| (h, bit(u)))
-            .collect();
+        let mut tagged: Vec<(u64, u32)> =
+            shingles.iter().copied().zip(shingle_units(&located.units, k)).map(|(h, u)| (h, bit(u))).collect();
         tagged.sort_unstable();
         let mut hashes: Vec<u64> = Vec::with_capacity(tagged.len());
         let mut masks: Vec<u32> = Vec::with_capacity(tagged.len());

@@ -232,6 +232,10 @@ fn strip_marker(t: &str) -> Option<&str> {
 
 /// All bold or italic: `**Name**`, `__Name:__`, `*Name*:`.
 fn emphasised(s: &str) -> bool {
+    // Every delimiter starts with `*` or `_`: most text is ruled out here.
+    if !s.trim_start().starts_with(['*', '_']) {
+        return false;
+    }
     let s = s.trim().trim_end_matches(['.', ':', ';']).trim_end();
     ["**", "__", "*", "_"].iter().any(|d| {
         s.len() > 2 * d.len() && s.starts_with(d) && s.ends_with(d) && !s[d.len()..s.len() - d.len()].contains(d)
@@ -282,7 +286,7 @@ fn prompt(content: &str) -> bool {
 
 /// Calls `f(text, file, line)` for each piece of a submission's answers
 /// that holds its words: lines and parts of lines, labels left out.
-fn each_piece<'a>(sub: &'a Submission, mut f: impl FnMut(&'a str, u32, u32)) {
+pub(super) fn each_piece<'a>(sub: &'a Submission, mut f: impl FnMut(&'a str, u32, u32)) {
     let files = answer_files(sub);
     let mut at: Vec<(u32, u32)> = Vec::new();
     let mut shapes: Vec<Shape> = Vec::new();
@@ -309,6 +313,7 @@ fn each_piece<'a>(sub: &'a Submission, mut f: impl FnMut(&'a str, u32, u32)) {
 
 /// Calls `f(hash, file, line)` for each word of a submission's answers, the
 /// layout taken away, hashing characters as they come.
+#[cfg(test)]
 pub(super) fn each_word(sub: &Submission, mut f: impl FnMut(u64, u32, u32)) {
     each_piece(sub, |text, file, line| line_words(text, |h| f(h, file, line)));
 }
