@@ -347,6 +347,25 @@ mod tests {
     }
 
     #[test]
+    fn copied_open_questions_are_no_prompts() {
+        // Questions read as the assignment's prompts anywhere but in a
+        // student's own "Open questions".
+        let questions = |s: u64| bullets(s, 60, 6).replace('\n', "?\n");
+        let own = |s: u64| {
+            let four = [bullets(s, 150, 6), bullets(s + 1, 150, 6), bullets(s + 2, 60, 3), prose(s + 3, 150)];
+            format!("{}\n## Open questions\n\n{}", on_template(four.each_ref().map(String::as_str)), questions(s + 4))
+        };
+        let mut subs: Vec<Submission> = (0..8).map(|i| sub(&format!("s{i}"), &own(100 * i))).collect();
+        let four = [bullets(801, 150, 6), bullets(802, 150, 6), bullets(803, 60, 3), prose(804, 150)];
+        let template = on_template(four.each_ref().map(String::as_str));
+        subs.push(sub("s8", &format!("{template}\n## Open questions\n\n{}", questions(4))));
+        let pairs = near_duplicates(&subs, &Rubric::default().near_duplicates);
+        assert_eq!(pairs.len(), 1, "{pairs:#?}");
+        assert_eq!((pairs[0].a.as_str(), pairs[0].b.as_str()), ("s0", "s8"));
+        assert_eq!(pairs[0].sections[0].section, Section::OpenQuestions, "{:?}", pairs[0]);
+    }
+
+    #[test]
     fn renumbered_bullets_pair() {
         // Short submissions, the same text with `1 Back-end engineer` bullets.
         let text = bullets(5, 40, 5);

@@ -16,7 +16,7 @@ pub(super) struct Word {
 
 /// The sections compared one by one: a posting's own heading and the "Role"
 /// line are parts of theirs.
-const UNITS: [Section; 12] = [
+const UNITS: [Section; 16] = [
     Section::Components,
     Section::Responsibilities,
     Section::CommonSkills,
@@ -29,6 +29,10 @@ const UNITS: [Section; 12] = [
     Section::Reflection,
     Section::Product,
     Section::MainComponents,
+    Section::DataFlow,
+    Section::Deployment,
+    Section::Assumptions,
+    Section::OpenQuestions,
 ];
 
 /// Units per submission, at most.

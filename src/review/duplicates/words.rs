@@ -13,7 +13,7 @@
 //! their words are mostly the template's anyway. So are the assignment's
 //! prompts, pasted as they are.
 
-use super::super::lint::{answer_files, each_prose_line, prompt_with};
+use super::super::lint::{SectionMap, answer_files, each_prose_line, prompt_with};
 use crate::extract::Section;
 use crate::model::Submission;
 
@@ -294,8 +294,11 @@ pub(super) fn each_piece<'a>(sub: &'a Submission, mut f: impl FnMut(&'a str, u32
         at.push((file as u32, line as u32));
         shapes.push(Shape::of(text));
     });
+    let map = SectionMap::of(sub);
+    // A student's own open questions are no assignment's prompts.
+    let own_question = |(file, line): (u32, u32)| map.at(file as usize, line as usize) == Some(Section::OpenQuestions);
     for (i, s) in shapes.iter().enumerate() {
-        if s.kind != Kind::Text || is_label(&shapes, &at, i) || prompt(s.content) {
+        if s.kind != Kind::Text || is_label(&shapes, &at, i) || prompt(s.content) && !own_question(at[i]) {
             continue;
         }
         let (file, line) = at[i];
