@@ -151,20 +151,8 @@ macro_rules! display {
     )*};
 }
 
-/// `n` in decimal, as `Display` writes it, without `fmt`'s machinery:
-/// a rubric's points and lines come to a hundred numbers a submission.
-fn write_u64<W: Write>(w: &mut W, mut n: u64) -> Result<(), Error> {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    w.write_all(&digits[at..])?;
+fn write_u64<W: Write>(w: &mut W, n: u64) -> Result<(), Error> {
+    w.write_all(crate::text::decimal(n, &mut [0; 20]).as_bytes())?;
     Ok(())
 }
 
@@ -271,10 +259,7 @@ impl<'a, W: Write> ser::Serializer for &'a mut Json<W> {
         variant: &'static str,
         _: usize,
     ) -> Result<Compound<'a, W>, Error> {
-        self.w.write_all(b"{")?;
-        write_str(&mut self.w, variant)?;
-        self.w.write_all(b":[")?;
-        Ok(Compound { ser: self, first: true, close: b"]}" })
+        self.open_variant(variant, b":[", b"]}")
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, W>, Error> {
         self.w.write_all(b"{")?;
@@ -290,10 +275,17 @@ impl<'a, W: Write> ser::Serializer for &'a mut Json<W> {
         variant: &'static str,
         _: usize,
     ) -> Result<Compound<'a, W>, Error> {
+        self.open_variant(variant, b":{", b"}}")
+    }
+}
+
+impl<W: Write> Json<W> {
+    /// `{"variant":` and the array or object `open` starts (`close` ends both).
+    fn open_variant(&mut self, variant: &str, open: &[u8], close: &'static [u8]) -> Result<Compound<'_, W>, Error> {
         self.w.write_all(b"{")?;
         write_str(&mut self.w, variant)?;
-        self.w.write_all(b":{")?;
-        Ok(Compound { ser: self, first: true, close: b"}}" })
+        self.w.write_all(open)?;
+        Ok(Compound { ser: self, first: true, close })
     }
 }
 
@@ -400,7 +392,7 @@ macro_rules! quoted {
 macro_rules! refused {
     ($($f:ident($($t:ty),*)),*) => {$(
         fn $f(self, $(_: $t),*) -> Result<(), Error> {
-            Err(ser::Error::custom("an object key must be a string"))
+            not_a_key()
         }
     )*};
 }
@@ -435,7 +427,7 @@ impl<W: Write> ser::Serializer for Key<'_, W> {
         write_str(self.0, v)
     }
     fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Error> {
-        Err(ser::Error::custom("an object key must be a string"))
+        not_a_key()
     }
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Error> {
         write_str(self.0, variant)
@@ -450,16 +442,16 @@ impl<W: Write> ser::Serializer for Key<'_, W> {
         _: &'static str,
         _: &T,
     ) -> Result<(), Error> {
-        Err(ser::Error::custom("an object key must be a string"))
+        not_a_key()
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Impossible<(), Error>, Error> {
-        Err(ser::Error::custom("an object key must be a string"))
+        not_a_key()
     }
     fn serialize_tuple(self, _: usize) -> Result<Impossible<(), Error>, Error> {
-        Err(ser::Error::custom("an object key must be a string"))
+        not_a_key()
     }
     fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Impossible<(), Error>, Error> {
-        Err(ser::Error::custom("an object key must be a string"))
+        not_a_key()
     }
     fn serialize_tuple_variant(
         self,
@@ -468,13 +460,13 @@ impl<W: Write> ser::Serializer for Key<'_, W> {
         _: &'static str,
         _: usize,
     ) -> Result<Impossible<(), Error>, Error> {
-        Err(ser::Error::custom("an object key must be a string"))
+        not_a_key()
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Impossible<(), Error>, Error> {
-        Err(ser::Error::custom("an object key must be a string"))
+        not_a_key()
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Impossible<(), Error>, Error> {
-        Err(ser::Error::custom("an object key must be a string"))
+        not_a_key()
     }
     fn serialize_struct_variant(
         self,
@@ -483,8 +475,13 @@ impl<W: Write> ser::Serializer for Key<'_, W> {
         _: &'static str,
         _: usize,
     ) -> Result<Impossible<(), Error>, Error> {
-        Err(ser::Error::custom("an object key must be a string"))
+        not_a_key()
     }
+}
+
+/// What serde_json says of an object key that is no string.
+fn not_a_key<T>() -> Result<T, Error> {
+    Err(ser::Error::custom("an object key must be a string"))
 }
 
 #[cfg(test)]

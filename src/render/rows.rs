@@ -34,19 +34,8 @@ pub(super) fn rubric_list(review: &Review) -> String {
 }
 
 /// `n` in decimal, as `Display` writes it.
-fn push_number(out: &mut String, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // ASCII digits.
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+fn push_number(out: &mut String, n: u32) {
+    out.push_str(crate::text::decimal(n.into(), &mut [0; 20]));
 }
 
 /// `<ul class="findings">`, one item per finding with its place and code;

@@ -1,5 +1,22 @@
 //! Byte scans: quick answers about a text's bytes that every stage asks.
 
+/// `n` in decimal, as `Display` writes it, without `fmt`'s machinery (a
+/// rubric's points and lines come to a hundred numbers a submission), in
+/// the end of `digits`.
+pub(crate) fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &str {
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // ASCII digits.
+    std::str::from_utf8(&digits[at..]).unwrap_or_default()
+}
+
 /// Whether any byte of `s` passes `hit` (which no NUL byte may pass): a
 /// fixed-size block at a time, without branching inside it, so the compiler
 /// can vectorise the test. Short texts are padded to a block, and a long

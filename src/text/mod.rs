@@ -9,7 +9,7 @@ mod hash;
 mod html;
 pub(crate) mod memo;
 
-pub(crate) use bytes::{any_byte, lines, words_up_to};
+pub(crate) use bytes::{any_byte, decimal, lines, words_up_to};
 pub(crate) use chars::{is_alphabetic, is_alphanumeric, is_common, others_are_nfkc};
 pub(crate) use folding::{SepBytes, find, fold, fold_short_ascii, tidy, word_count};
 pub(crate) use hash::{FxMap, FxSet};
