@@ -125,7 +125,7 @@ fn load_within_limits(unit: &Unit, content: &Path, tax: &Taxonomy, counted: Coun
 /// A file's outline, where a plain line that names a section starts that
 /// section like a heading.
 fn parse_file(text: &str) -> outline::Node {
-    let is_title = |s: &str| extract::sections::classify(s).map(|(section, _)| section as u8);
+    let is_title = |s: &str| extract::sections::plain_title(s).map(|section| section as u8);
     outline::parse_with(text, &is_title)
 }
 

@@ -100,6 +100,20 @@ pub(crate) fn classify(title: &str) -> Option<(Section, Option<String>)> {
     classify_words(title).map(|s| (s, None))
 }
 
+/// A plain line (no heading marks) read as a section's title: [`classify`],
+/// but task 1's later sections only where their words lead the line, as a
+/// title's do ("Deployment", "5. Data flow", "Open questions and risks"),
+/// not where the line mentions them in passing ("Kubernetes fundamentals
+/// (pods, services, deployments)" in a list of skills).
+pub(crate) fn plain_title(line: &str) -> Option<Section> {
+    let (section, _) = classify(line)?;
+    if !section.is_architecture() || matches!(section, Section::Product | Section::MainComponents) {
+        return Some(section);
+    }
+    let head: Vec<&str> = line.split_whitespace().take(3).collect();
+    (classify(&head.join(" ")).map(|(s, _)| s) == Some(section)).then_some(section)
+}
+
 fn classify_words(title: &str) -> Option<Section> {
     // Template headings recur in every submission.
     thread_local!(static MEMO: RefCell<memo::Table<Option<Section>>> = RefCell::new(memo::Table::new()));
@@ -377,6 +391,18 @@ mod tests {
 
     fn c(t: &str) -> Option<Section> {
         classify(t).map(|(s, _)| s)
+    }
+
+    #[test]
+    fn plain_lines_name_task_one_sections_only_as_titles() {
+        assert_eq!(plain_title("Deployment"), Some(Section::Deployment));
+        assert_eq!(plain_title("5. Deployment view"), Some(Section::Deployment));
+        assert_eq!(plain_title("Open questions and risks"), Some(Section::OpenQuestions));
+        assert_eq!(plain_title("Развертывание системы"), Some(Section::Deployment));
+        assert_eq!(plain_title("Kubernetes fundamentals (pods, services, deployments)"), None);
+        assert_eq!(plain_title("Our services are deployed on two servers"), None);
+        // Other sections as before.
+        assert_eq!(plain_title("Skills I already have"), Some(Section::SkillsHave));
     }
 
     #[test]
