@@ -88,7 +88,7 @@ pub fn check(path: &Path, config: Option<&Path>, min_score: Option<u32>) -> Resu
     let (root, unit) = if meta.is_dir() {
         // The fork read as the content folder: its tree, and the Markdown in it.
         let tree = crate::discover::list(path, path).tree;
-        let files: Vec<PathBuf> = tree.iter().map(PathBuf::from).filter(|f| is_markdown(f)).collect();
+        let files: Vec<PathBuf> = tree.iter().map(PathBuf::from).filter(|f| crate::discover::is_markdown(f)).collect();
         if files.is_empty() {
             bail!(
                 "{}: no Markdown files found; run this in your fork, or name your roles-and-skills.md",
@@ -130,10 +130,6 @@ pub fn check(path: &Path, config: Option<&Path>, min_score: Option<u32>) -> Resu
     let source = path.strip_prefix(".").unwrap_or(path).to_string_lossy().replace('\\', "/");
     let source = if source.is_empty() { ".".to_string() } else { source };
     Ok(Checked { source, files: sub.files.iter().map(|f| shown(f)).collect(), review, pass_score, skipped })
-}
-
-fn is_markdown(p: &Path) -> bool {
-    p.extension().is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"))
 }
 
 /// A GitHub Actions workflow command: shown as an annotation on the line.

@@ -243,7 +243,9 @@ pub(crate) fn list(root: &Path, dir: &Path) -> Listing {
     out
 }
 
-fn is_markdown(p: &Path) -> bool {
+/// A Markdown file's name (`.md`, `.markdown`, any case): what discovery
+/// lists, `check` reads and `serve` rebuilds on.
+pub(crate) fn is_markdown(p: &Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))

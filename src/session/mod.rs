@@ -351,7 +351,7 @@ impl Session {
                 continue;
             }
             let listed = known.get(top.as_str()).is_some_and(|u| u.files.iter().any(|f| f == rel));
-            let is_md = is_markdown(p);
+            let is_md = discover::is_markdown(p);
             if (listed || (is_diagram(p) && known.contains_key(top.as_str()))) && p.is_file() {
                 // A diagram a fork embeds is read with its Markdown; a new
                 // one changes the fork's tree, which discovery lists.
@@ -586,12 +586,6 @@ fn fill_near(subs: &[Submission], review: &mut CohortReview) {
 fn is_diagram(p: &Path) -> bool {
     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     matches!(ext.as_str(), "svg" | "png" | "jpg" | "jpeg" | "gif" | "webp" | "puml" | "plantuml" | "pu")
-}
-
-fn is_markdown(p: &Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 /// Canonical form of an existing path, else of its folder plus its name.
