@@ -107,7 +107,7 @@ impl tera::Filter for SlugFilter {
 /// over and over, and [`crate::discover::slug`] (Unicode normalisation)
 /// costs as much as the rest of a link: each render thread keeps the slugs it
 /// made. Bounded, for a long `serve` session.
-fn cached_slug(name: &str) -> String {
+pub(super) fn cached_slug(name: &str) -> String {
     use std::cell::RefCell;
     const MAX_CACHED: usize = 4096;
     // Fx, not SipHash: names hashed on every link, and no flooding concern.

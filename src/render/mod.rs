@@ -8,6 +8,7 @@ pub(crate) mod charts;
 mod escape;
 mod events;
 pub(crate) mod highlight;
+mod links;
 pub(crate) mod lists;
 pub(crate) mod local;
 pub mod markdown;
@@ -67,6 +68,8 @@ pub(crate) fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     // entities; these five are all HTML text and quoted attributes need.
     tera.set_escape_fn(escape::escape_html);
     tera.register_filter("slug", escape::SlugFilter);
+    tera.register_filter("student_links", links::StudentLinks);
+    tera.register_filter("skill_list", links::SkillList);
     let mut all: Vec<(String, String)> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     if let Some(dir) = theme_dir.filter(|d| d.join("templates").is_dir()) {
         let tdir = dir.join("templates");
