@@ -107,7 +107,14 @@ impl tera::Filter for SlugFilter {
 /// over and over, and [`crate::discover::slug`] (Unicode normalisation)
 /// costs as much as the rest of a link: each render thread keeps the slugs it
 /// made. Bounded, for a long `serve` session.
-pub(super) fn cached_slug(name: &str) -> String {
+fn cached_slug(name: &str) -> String {
+    let mut out = String::new();
+    push_slug(&mut out, name);
+    out
+}
+
+/// [`cached_slug`] onto the end of `out`.
+pub(super) fn push_slug(out: &mut String, name: &str) {
     use std::cell::RefCell;
     const MAX_CACHED: usize = 4096;
     // Fx, not SipHash: names hashed on every link, and no flooding concern.
@@ -116,14 +123,15 @@ pub(super) fn cached_slug(name: &str) -> String {
     }
     SLUGS.with_borrow_mut(|slugs| {
         if let Some(slug) = slugs.get(name) {
-            return slug.clone();
+            out.push_str(slug);
+            return;
         }
         if slugs.len() >= MAX_CACHED {
             slugs.clear();
         }
         let slug = crate::discover::slug(name);
-        slugs.insert(name.to_string(), slug.clone());
-        slug
+        out.push_str(&slug);
+        slugs.insert(name.to_string(), slug);
     })
 }
 

@@ -1,10 +1,11 @@
-//! The `student_links` and `skill_list` filters: the link lists pages repeat
-//! for every student or skill, as `macros.html` wrote them in tera loops.
-//! A skill page lists every student who has the skill, and each tera lookup
-//! in a loop costs hundreds of instructions: the two macros were 4.6% of a
-//! build's instructions, the filters a small part of that.
+//! The `student_links`, `skill_list` and `tag_links` filters: the link
+//! lists pages repeat for every student, skill or role, as the templates
+//! wrote them in tera loops. A skill page lists every student who has the
+//! skill, and each tera lookup in a loop costs hundreds of instructions: the
+//! loops were 8% of a build's instructions, the filters a small part of that.
 
-use super::escape::{cached_slug, escape_into};
+use super::escape::{escape_into, push_slug};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use tera::{Error, Value};
 
@@ -56,16 +57,8 @@ impl tera::Filter for SkillList {
         for item in items {
             out.push_str("<li>");
             escape_into(&mut out, &field(item, "name"));
-            for k in item.get("skills").and_then(Value::as_array).into_iter().flatten() {
-                let k = text(k);
-                out.push_str(" <a class=\"tag\" href=\"");
-                out.push_str(&root);
-                out.push_str("skills/");
-                out.push_str(&cached_slug(&k));
-                out.push_str("/index.html\">");
-                escape_into(&mut out, &k);
-                out.push_str("</a>");
-            }
+            let skills = item.get("skills").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+            tags(&mut out, &root, "skills", skills);
             out.push_str("</li>");
         }
         out.push_str("</ul>");
@@ -77,8 +70,49 @@ impl tera::Filter for SkillList {
     }
 }
 
+/// `names | tag_links(root=root, folder="skills")`: for each name,
+/// ` <a class="tag" href="{root}{folder}/{slug}/index.html">{name}</a>`
+/// (`folder`: `skills` or `roles`).
+pub(super) struct TagLinks;
+
+impl tera::Filter for TagLinks {
+    fn filter(&self, names: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let (names, root) = (array("tag_links", names)?, root(args));
+        let folder = args.get("folder").and_then(Value::as_str).unwrap_or("skills");
+        let mut out = String::new();
+        if folder.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            tags(&mut out, &root, folder, names);
+        } else {
+            let mut escaped = String::new();
+            escape_into(&mut escaped, folder);
+            tags(&mut out, &root, &escaped, names);
+        }
+        Ok(Value::String(out))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// A tag link to each name's page under `folder`, each after a space;
+/// `root` escaped already.
+fn tags(out: &mut String, root: &str, folder: &str, names: &[Value]) {
+    for k in names {
+        let k = text(k);
+        out.push_str(" <a class=\"tag\" href=\"");
+        out.push_str(root);
+        out.push_str(folder);
+        out.push('/');
+        push_slug(out, &k);
+        out.push_str("/index.html\">");
+        escape_into(out, &k);
+        out.push_str("</a>");
+    }
+}
+
 /// `<a href="{root}submissions/{id}/index.html">` + `label` + `</a>`.
-fn link(out: &mut String, root: &str, id: String, label: impl FnOnce(&mut String)) {
+fn link(out: &mut String, root: &str, id: Cow<'_, str>, label: impl FnOnce(&mut String)) {
     out.push_str("<a href=\"");
     out.push_str(root);
     out.push_str("submissions/");
@@ -99,16 +133,16 @@ fn root(args: &HashMap<String, Value>) -> String {
     out
 }
 
-fn field(v: &Value, name: &str) -> String {
+fn field<'a>(v: &'a Value, name: &str) -> Cow<'a, str> {
     v.get(name).map(text).unwrap_or_default()
 }
 
 /// A value as `{{ v }}` writes it (before escaping).
-fn text(v: &Value) -> String {
+fn text(v: &Value) -> Cow<'_, str> {
     match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Null => Cow::Borrowed(""),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
@@ -127,6 +161,7 @@ mod tests {
         tera.register_filter("slug", super::super::escape::SlugFilter);
         tera.register_filter("student_links", StudentLinks);
         tera.register_filter("skill_list", SkillList);
+        tera.register_filter("tag_links", TagLinks);
         tera.add_raw_templates([
             (
                 "loops.html",
@@ -135,9 +170,14 @@ mod tests {
                  #{{ loop.index + 1 }}</a>{% if not loop.last %}, {% endif %}{% endfor %}){% endif %}\
                  {% if not loop.last %}, {% endif %}{% endfor %}|<ul class=\"items\">{% for i in items %}<li>{{ i.name }}\
                  {% for k in i.skills %} <a class=\"tag\" href=\"{{ root }}skills/{{ k | slug }}/index.html\">{{ k }}</a>\
-                 {% endfor %}</li>{% endfor %}</ul>",
+                 {% endfor %}</li>{% endfor %}</ul>|{% for i in items %}{% for k in i.skills %} <a class=\"tag\" \
+                 href=\"{{ root }}roles/{{ k | slug }}/index.html\">{{ k }}</a>{% endfor %};{% endfor %}",
             ),
-            ("filters.html", "{{ list | student_links(root=root) }}|{{ items | skill_list(root=root) }}"),
+            (
+                "filters.html",
+                "{{ list | student_links(root=root) }}|{{ items | skill_list(root=root) }}|{% for i in items %}\
+                 {{ i.skills | tag_links(root=root, folder=\"roles\") }};{% endfor %}",
+            ),
         ])
         .unwrap();
         let cases = [
