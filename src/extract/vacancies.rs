@@ -81,13 +81,19 @@ fn same_texts(postings: &[RawPosting]) -> Vec<Finding> {
 /// enough of them.
 fn body(p: &RawPosting) -> Option<String> {
     let text = p.text.strip_prefix(p.title.as_str()).unwrap_or(&p.text);
-    let words: Vec<String> = fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !w.starts_with("http"))
-        .map(str::to_string)
-        .collect();
-    let words: Vec<&str> = words.iter().map(String::as_str).filter(|w| !["www", "https", "http"].contains(w)).collect();
-    (words.len() >= MIN_BODY_WORDS).then(|| words.join(" "))
+    let folded = fold(text);
+    let (mut words, mut n) = (String::with_capacity(folded.len()), 0);
+    for w in folded.split(|c: char| !c.is_alphanumeric()) {
+        if w.is_empty() || w.starts_with("http") || w == "www" {
+            continue;
+        }
+        if n > 0 {
+            words.push(' ');
+        }
+        words.push_str(w);
+        n += 1;
+    }
+    (n >= MIN_BODY_WORDS).then_some(words)
 }
 
 /// The host of an http(s) URL, lower-case, without `www.`.
