@@ -356,6 +356,15 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     if pointer.is_empty() {
         return Some(value);
     }
+    // One plain segment, as most lookups are: the one token PointerMachina
+    // would yield.
+    if !pointer.bytes().any(|b| matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'.' | b'~')) {
+        return match value {
+            Value::Object(map) => map.get(pointer),
+            Value::Array(list) => parse_index(pointer).and_then(|x| list.get(x)),
+            _ => None,
+        };
+    }
 
     PointerMachina::new(pointer)
         .map(|mat| {
