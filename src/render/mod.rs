@@ -68,9 +68,9 @@ pub(crate) fn load_templates(theme_dir: Option<&Path>) -> Result<Tera> {
     // entities; these five are all HTML text and quoted attributes need.
     tera.set_escape_fn(escape::escape_html);
     tera.register_filter("slug", escape::SlugFilter);
-    tera.register_filter("student_links", links::StudentLinks);
-    tera.register_filter("skill_list", links::SkillList);
-    tera.register_filter("tag_links", links::TagLinks);
+    for filter in links::FILTERS {
+        tera.register_filter(filter.0, filter);
+    }
     let mut all: Vec<(String, String)> = TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     if let Some(dir) = theme_dir.filter(|d| d.join("templates").is_dir()) {
         let tdir = dir.join("templates");
