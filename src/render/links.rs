@@ -15,7 +15,7 @@ type Args = HashMap<String, Value>;
 /// A filter over a list, given `root=root`, writing HTML that is escaped
 /// already: its name and what it writes for the list.
 #[derive(Clone, Copy)]
-pub(super) struct ListFilter(pub &'static str, fn(&mut String, &str, &[Value], &Args));
+pub(super) struct ListFilter(pub(super) &'static str, fn(&mut String, &str, &[Value], &Args));
 
 /// Every list filter, for `Tera::register_filter`.
 pub(super) const FILTERS: [ListFilter; 5] = [
