@@ -248,6 +248,9 @@ mod tests {
         ]);
         let cases = [
             json!({"root": "../../", "list": [], "items": []}),
+            // A root that needs escaping, as `{{ root }}` escapes it.
+            json!({"root": "a&b\"/", "list": [{"id": "x", "author": "X", "also": ["y"]}],
+                "items": [{"name": "Git", "skills": ["Git"]}]}),
             json!({"root": "../", "list": [
                 {"id": "ann__lab", "author": "Ann <\"O'Neil\"> & co"},
                 {"id": "bo", "author": "Bo", "also": ["bo-2", "bo&3"]},
